@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#include "ApiError.h"
+
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+ApiError::ApiError(Kind kind, QString message, QString param, QString code)
+    : m_kind(kind), m_message(std::move(message)), m_param(std::move(param)),
+      m_code(std::move(code))
+{
+}
+
+ApiError ApiError::invalidRequest(const QString &message, const QString &param,
+                                  const QString &code)
+{
+    return ApiError(Kind::InvalidRequest, message, param, code);
+}
+
+namespace {
+struct KindInfo
+{
+    int status;
+    const char16_t *type;
+    const char16_t *defaultCode;
+};
+
+KindInfo infoFor(ApiError::Kind kind)
+{
+    using K = ApiError::Kind;
+    switch (kind) {
+    case K::None: return {200, u"", nullptr};
+    case K::InvalidRequest: return {400, u"invalid_request_error", nullptr};
+    case K::ContextLengthExceeded:
+        return {400, u"invalid_request_error", u"context_length_exceeded"};
+    case K::InvalidApiKey: return {401, u"invalid_request_error", u"invalid_api_key"};
+    case K::PermissionDenied: return {403, u"permission_error", u"forbidden"};
+    case K::NotFound: return {404, u"invalid_request_error", u"not_found"};
+    case K::ModelNotFound: return {404, u"invalid_request_error", u"model_not_found"};
+    case K::MethodNotAllowed: return {405, u"invalid_request_error", u"method_not_allowed"};
+    case K::PayloadTooLarge: return {413, u"invalid_request_error", u"request_too_large"};
+    case K::RateLimited: return {429, u"rate_limit_error", u"rate_limit_exceeded"};
+    case K::Internal: return {500, u"server_error", u"internal_error"};
+    case K::UpstreamError: return {502, u"upstream_error", u"bad_gateway"};
+    case K::UpstreamUnavailable: return {503, u"upstream_error", u"upstream_unavailable"};
+    case K::UpstreamTimeout: return {504, u"upstream_error", u"upstream_timeout"};
+    case K::UpstreamRejected: return {403, u"upstream_error", u"upstream_rejected"};
+    case K::StreamError: return {502, u"stream_error", u"stream_error"};
+    }
+    return {500, u"server_error", nullptr};
+}
+} // namespace
+
+int ApiError::status() const
+{
+    return infoFor(m_kind).status;
+}
+
+QString ApiError::type() const
+{
+    return QString::fromUtf16(infoFor(m_kind).type);
+}
+
+QString ApiError::code() const
+{
+    if (!m_code.isEmpty())
+        return m_code;
+    const auto *fallback = infoFor(m_kind).defaultCode;
+    return fallback ? QString::fromUtf16(fallback) : QString();
+}
+
+QJsonObject ApiError::toJson() const
+{
+    const QString c = code();
+    QJsonObject error{{u"message"_s, m_message},
+                      {u"type"_s, type()},
+                      {u"param"_s, m_param.isEmpty() ? QJsonValue() : QJsonValue(m_param)},
+                      {u"code"_s, c.isEmpty() ? QJsonValue() : QJsonValue(c)}};
+    return QJsonObject{{u"error"_s, error}};
+}
+
+QByteArray ApiError::toJsonBytes() const
+{
+    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+}

@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QString>
+
+// Every failure the OpenAI surface can report. Each kind maps to exactly one HTTP status and one
+// OpenAI error type in ApiError::status()/type(); the body shape lives in toJson().
+class ApiError
+{
+public:
+    enum class Kind {
+        None,
+        InvalidRequest,        // 400: bad JSON, wrong types, missing fields, unsupported values
+        ContextLengthExceeded, // 400 context_length_exceeded
+        InvalidApiKey,         // 401
+        PermissionDenied,      // 403: e.g. DNS-rebinding guard, upstream model not allowed
+        NotFound,              // 404: unknown path
+        ModelNotFound,         // 404 model_not_found
+        MethodNotAllowed,      // 405
+        PayloadTooLarge,       // 413
+        RateLimited,           // 429 (upstream concurrency or rate limit after retries)
+        Internal,              // 500
+        UpstreamError,         // 502: upstream answered with something we cannot use
+        UpstreamUnavailable,   // 503: upstream unreachable
+        UpstreamTimeout,       // 504
+        UpstreamRejected,      // 403: permanent upstream refusal (WAF, tokens all rejected)
+        StreamError,           // only as an in-stream event after the first byte
+    };
+
+    ApiError() = default;
+    ApiError(Kind kind, QString message, QString param = {}, QString code = {});
+
+    static ApiError invalidRequest(const QString &message, const QString &param = {},
+                                   const QString &code = {});
+
+    bool isError() const { return m_kind != Kind::None; }
+    Kind kind() const { return m_kind; }
+    const QString &message() const { return m_message; }
+    const QString &param() const { return m_param; }
+    QString code() const;
+    int status() const;
+    QString type() const;
+
+    // Seconds a client should wait before retrying (Retry-After); 0 when not applicable.
+    int retryAfterSeconds() const { return m_retryAfter; }
+    void setRetryAfterSeconds(int seconds) { m_retryAfter = seconds; }
+
+    QJsonObject toJson() const;
+    QByteArray toJsonBytes() const;
+
+private:
+    Kind m_kind = Kind::None;
+    QString m_message;
+    QString m_param;
+    QString m_code;
+    int m_retryAfter = 0;
+};

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "ApiError.h"
+
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+#include <QStringList>
+
+#include <optional>
+
+// One part of a message's content, in the client's order.
+struct ContentPart
+{
+    enum class Type { Text, ImageUrl };
+    Type type = Type::Text;
+    QString text;     // Type::Text
+    QString imageUrl; // Type::ImageUrl: data: or http(s): URL as the client sent it
+};
+
+struct ToolCall
+{
+    QString id;
+    QString name;
+    QString arguments; // JSON text, as the client sent it
+};
+
+struct ChatMessage
+{
+    enum class Role { System, User, Assistant, Tool };
+    Role role = Role::User;
+    QList<ContentPart> parts;
+    QList<ToolCall> toolCalls; // assistant turns that called tools
+    QString toolCallId;        // tool turns
+    QString name;
+
+    // All text parts joined with a newline (the client's multi-part text as one string).
+    QString text() const;
+    bool hasImages() const;
+};
+
+// The OpenAI chat-completions request, parsed and validated at the edge.
+struct ChatRequest
+{
+    QString model;
+    QList<ChatMessage> messages;
+    bool stream = false;
+    bool includeUsage = false;
+    std::optional<qint64> maxTokens;
+    QStringList stop;
+    std::optional<double> temperature;
+    std::optional<double> topP;
+    std::optional<bool> enableThinking; // enable_thinking, thinking.type, reasoning_effort
+    std::optional<bool> webSearch;      // web_search, web_search_options
+    QJsonArray tools;                   // function tools (also from deprecated `functions`)
+    QJsonValue toolChoice;              // "none" | "auto" | "required" | {function:{name}}
+    bool parallelToolCalls = true;
+    QJsonObject responseFormat;
+
+    // Parses a request body; on failure returns std::nullopt and fills *error (400, naming the
+    // field). Unknown fields are accepted and ignored.
+    static std::optional<ChatRequest> parse(const QByteArray &body, ApiError *error);
+
+    // The text of the last user message: what the upstream signature covers.
+    QString lastUserText() const;
+};

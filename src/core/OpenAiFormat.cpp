@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#include "OpenAiFormat.h"
+
+#include "ModelCatalogue.h"
+#include "StreamTranslator.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+QString OpenAiFormat::newCompletionId()
+{
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    QString id = u"chatcmpl-"_s;
+    for (int i = 0; i < 29; ++i)
+        id += QLatin1Char(alphabet[QRandomGenerator::global()->bounded(62)]);
+    return id;
+}
+
+QJsonObject OpenAiFormat::usage(const TokenUsage &u)
+{
+    QJsonObject o{{u"prompt_tokens"_s, double(u.promptTokens)},
+                  {u"completion_tokens"_s, double(u.completionTokens)},
+                  {u"total_tokens"_s, double(u.totalTokens())},
+                  {u"prompt_tokens_details"_s,
+                   QJsonObject{{u"cached_tokens"_s, double(qMax<qint64>(0, u.cachedTokens))}}}};
+    if (u.reasoningTokens >= 0)
+        o.insert(u"completion_tokens_details"_s,
+                 QJsonObject{{u"reasoning_tokens"_s, double(u.reasoningTokens)}});
+    return o;
+}
+
+QByteArray OpenAiFormat::sseEvent(const QJsonObject &object)
+{
+    return "data: " + QJsonDocument(object).toJson(QJsonDocument::Compact) + "\n\n";
+}
+
+QJsonObject OpenAiFormat::chunk(const StreamIds &ids, const QJsonObject &delta,
+                                const QJsonValue &finishReason)
+{
+    QJsonObject o{{u"id"_s, ids.id},
+                  {u"object"_s, u"chat.completion.chunk"_s},
+                  {u"created"_s, double(ids.created)},
+                  {u"model"_s, ids.model},
+                  {u"system_fingerprint"_s, QJsonValue::Null},
+                  {u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
+                                                        {u"delta"_s, delta},
+                                                        {u"logprobs"_s, QJsonValue::Null},
+                                                        {u"finish_reason"_s, finishReason}}}}};
+    if (ids.includeUsage)
+        o.insert(u"usage"_s, QJsonValue::Null);
+    return o;
+}
+
+QByteArray OpenAiFormat::roleChunk(const StreamIds &ids)
+{
+    return sseEvent(chunk(ids, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, u""_s}},
+                          QJsonValue::Null));
+}
+
+QByteArray OpenAiFormat::deltaChunk(const StreamIds &ids, const QString &reasoning,
+                                    const QString &content)
+{
+    QJsonObject delta;
+    if (!reasoning.isEmpty())
+        delta.insert(u"reasoning_content"_s, reasoning);
+    if (!content.isEmpty())
+        delta.insert(u"content"_s, content);
+    return sseEvent(chunk(ids, delta, QJsonValue::Null));
+}
+
+QByteArray OpenAiFormat::finishChunk(const StreamIds &ids, const QString &finishReason)
+{
+    return sseEvent(chunk(ids, QJsonObject(), finishReason));
+}
+
+QByteArray OpenAiFormat::usageChunk(const StreamIds &ids, const TokenUsage &u)
+{
+    return sseEvent(QJsonObject{{u"id"_s, ids.id},
+                                {u"object"_s, u"chat.completion.chunk"_s},
+                                {u"created"_s, double(ids.created)},
+                                {u"model"_s, ids.model},
+                                {u"system_fingerprint"_s, QJsonValue::Null},
+                                {u"choices"_s, QJsonArray()},
+                                {u"usage"_s, usage(u)}});
+}
+
+QJsonObject OpenAiFormat::completion(const StreamIds &ids, const QString &reasoning,
+                                     const QString &content, const QString &finishReason,
+                                     const TokenUsage &u)
+{
+    QJsonObject message{{u"role"_s, u"assistant"_s},
+                        {u"content"_s, content},
+                        {u"refusal"_s, QJsonValue::Null}};
+    if (!reasoning.isEmpty())
+        message.insert(u"reasoning_content"_s, reasoning);
+    return QJsonObject{{u"id"_s, ids.id},
+                       {u"object"_s, u"chat.completion"_s},
+                       {u"created"_s, double(ids.created)},
+                       {u"model"_s, ids.model},
+                       {u"system_fingerprint"_s, QJsonValue::Null},
+                       {u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
+                                                             {u"message"_s, message},
+                                                             {u"logprobs"_s, QJsonValue::Null},
+                                                             {u"finish_reason"_s, finishReason}}}},
+                       {u"usage"_s, usage(u)}};
+}
+
+QJsonObject OpenAiFormat::model(const ModelEntry &entry, qint64 created)
+{
+    return QJsonObject{{u"id"_s, entry.id},
+                       {u"object"_s, u"model"_s},
+                       {u"created"_s, double(created)},
+                       {u"owned_by"_s, u"z.ai"_s}};
+}
+
+QJsonObject OpenAiFormat::modelList(const ModelCatalogue &catalogue, qint64 created)
+{
+    QJsonArray data;
+    for (const ModelEntry &entry : catalogue.entries())
+        data.append(model(entry, created));
+    return QJsonObject{{u"object"_s, u"list"_s}, {u"data"_s, data}};
+}

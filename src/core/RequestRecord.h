@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QString>
+
+// One served request, as the access log and the tray's request log show it. Never holds a secret.
+struct RequestRecord
+{
+    QDateTime time;
+    QString method;
+    QString path;
+    int status = 0;
+    QString clientModel;
+    QString upstreamModel;
+    qint64 latencyMs = 0;
+    qint64 firstByteMs = -1;
+    qint64 promptTokens = 0;
+    qint64 completionTokens = 0;
+    int attempts = 0;
+    bool stream = false;
+    QString error; // message of the error the client got, if any
+
+    QString toLogLine() const;
+};
+Q_DECLARE_METATYPE(RequestRecord)

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+#include "UpstreamProfile.h"
+
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QJsonObject readJsonObject(const QString &path, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = u"cannot read %1: %2"_s.arg(path, file.errorString());
+        return {};
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(file.readAll(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+        *error = u"%1 is not a JSON object: %2 at offset %3"_s.arg(path, parseError.errorString())
+                     .arg(parseError.offset);
+        return {};
+    }
+    return doc.object();
+}
+
+QJsonObject merge(QJsonObject base, const QJsonObject &over)
+{
+    for (auto it = over.begin(); it != over.end(); ++it) {
+        const QJsonValue current = base.value(it.key());
+        if (current.isObject() && it.value().isObject())
+            base.insert(it.key(), merge(current.toObject(), it.value().toObject()));
+        else
+            base.insert(it.key(), it.value());
+    }
+    return base;
+}
+
+QJsonArray mergeModels(QJsonArray models, const QJsonArray &extra)
+{
+    for (const QJsonValue &value : extra) {
+        const QString id = value.toObject().value(u"id"_s).toString();
+        bool replaced = false;
+        for (qsizetype i = 0; i < models.size(); ++i) {
+            if (models.at(i).toObject().value(u"id"_s).toString().compare(id, Qt::CaseInsensitive)
+                == 0) {
+                models.replace(i, value);
+                replaced = true;
+            }
+        }
+        if (!replaced)
+            models.append(value);
+    }
+    return models;
+}
+
+template<typename T>
+QList<QPair<T, T>> pairsOf(const QJsonObject &object)
+{
+    QList<QPair<T, T>> pairs;
+    for (auto it = object.begin(); it != object.end(); ++it) {
+        if constexpr (std::is_same_v<T, QByteArray>)
+            pairs.append({it.key().toUtf8(), it.value().toString().toUtf8()});
+        else
+            pairs.append({it.key(), it.value().toString()});
+    }
+    return pairs;
+}
+
+} // namespace
+
+UpstreamProfile UpstreamProfile::builtIn()
+{
+    QString error;
+    const QJsonObject json = readJsonObject(u":/zaibridge/upstream-profile.json"_s, &error);
+    auto profile = fromJson(json, &error);
+    Q_ASSERT_X(profile, "UpstreamProfile::builtIn", qPrintable(error));
+    return profile ? *profile : UpstreamProfile();
+}
+
+std::optional<UpstreamProfile> UpstreamProfile::load(const QString &overridePath, QString *error)
+{
+    UpstreamProfile base = builtIn();
+    if (overridePath.isEmpty())
+        return base;
+    const QJsonObject user = readJsonObject(overridePath, error);
+    if (!error->isEmpty())
+        return std::nullopt;
+    QJsonObject merged = merge(base.m_json, user);
+    if (user.contains(u"extraModels"_s)) {
+        merged.insert(u"models"_s, mergeModels(merged.value(u"models"_s).toArray(),
+                                               user.value(u"extraModels"_s).toArray()));
+        merged.remove(u"extraModels"_s);
+    }
+    auto profile = fromJson(merged, error);
+    if (!profile)
+        error->prepend(overridePath + u": "_s);
+    return profile;
+}
+
+std::optional<UpstreamProfile> UpstreamProfile::fromJson(const QJsonObject &json, QString *error)
+{
+    UpstreamProfile profile;
+    profile.m_json = json;
+    auto catalogue = ModelCatalogue::fromJson(json.value(u"models"_s).toArray(), error);
+    if (!catalogue)
+        return std::nullopt;
+    if (catalogue->entries().isEmpty()) {
+        *error = u"the profile lists no models"_s;
+        return std::nullopt;
+    }
+    profile.m_catalogue = *catalogue;
+    return profile;
+}
+
+QString UpstreamProfile::endpoint() const
+{
+    return m_json.value(u"endpoint"_s).toString();
+}
+
+QString UpstreamProfile::path(const QString &name) const
+{
+    return m_json.value(u"paths"_s).toObject().value(name).toString();
+}
+
+QString UpstreamProfile::completionsPath() const
+{
+    return m_json.value(u"completionsPath"_s).toString(u"/api/v2/chat/completions"_s);
+}
+
+QString UpstreamProfile::legacyCompletionsPath() const
+{
+    return m_json.value(u"legacyCompletionsPath"_s).toString(u"/api/chat/completions"_s);
+}
+
+QByteArray UpstreamProfile::signingSecret() const
+{
+    return m_json.value(u"signingSecret"_s).toString().toUtf8();
+}
+
+QString UpstreamProfile::feVersionFallback() const
+{
+    return m_json.value(u"feVersionFallback"_s).toString();
+}
+
+QString UpstreamProfile::feVersionPattern() const
+{
+    return m_json.value(u"feVersionPattern"_s).toString(u"prod-fe-(\\d+)\\.(\\d+)\\.(\\d+)"_s);
+}
+
+int UpstreamProfile::feVersionCacheSeconds() const
+{
+    return m_json.value(u"feVersionCacheSeconds"_s).toInt(1800);
+}
+
+int UpstreamProfile::guestPoolSize() const
+{
+    return qMax(1, m_json.value(u"guestPoolSize"_s).toInt(3));
+}
+
+int UpstreamProfile::guestLifetimeSeconds() const
+{
+    return m_json.value(u"guestLifetimeSeconds"_s).toInt(480);
+}
+
+int UpstreamProfile::tokenFailureThreshold() const
+{
+    return qMax(1, m_json.value(u"tokenFailureThreshold"_s).toInt(3));
+}
+
+int UpstreamProfile::tokenRecoverySeconds() const
+{
+    return m_json.value(u"tokenRecoverySeconds"_s).toInt(1800);
+}
+
+QList<QPair<QByteArray, QByteArray>> UpstreamProfile::headers() const
+{
+    return pairsOf<QByteArray>(m_json.value(u"headers"_s).toObject());
+}
+
+QList<QPair<QString, QString>> UpstreamProfile::queryParams() const
+{
+    return pairsOf<QString>(m_json.value(u"query"_s).toObject());
+}
+
+QList<QPair<QString, QString>> UpstreamProfile::fingerprint() const
+{
+    return pairsOf<QString>(m_json.value(u"fingerprint"_s).toObject());
+}
+
+QJsonObject UpstreamProfile::variables() const
+{
+    return m_json.value(u"variables"_s).toObject();
+}
+
+QStringList UpstreamProfile::hiddenMcpFeatures() const
+{
+    QStringList list;
+    for (const QJsonValue &v : m_json.value(u"hiddenMcpFeatures"_s).toArray())
+        list.append(v.toString());
+    return list;
+}

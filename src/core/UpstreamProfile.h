@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "ModelCatalogue.h"
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QPair>
+#include <QString>
+
+#include <optional>
+
+// Everything about the upstream that Z.AI may change: paths, signing secret, FE-version fallback,
+// browser headers, query fingerprint and the model catalogue (zai-protocol.md P.1). Built in as
+// JSON; a user file overrides any part of it without a rebuild.
+class UpstreamProfile
+{
+public:
+    static UpstreamProfile builtIn();
+
+    // Deep-merges a user JSON object over the built-in profile. "models" replaces the list;
+    // "extraModels" adds or replaces entries by id.
+    static std::optional<UpstreamProfile> load(const QString &overridePath, QString *error);
+    static std::optional<UpstreamProfile> fromJson(const QJsonObject &json, QString *error);
+
+    QString endpoint() const;
+    QString path(const QString &name) const; // auths, chatsNew, files, models, landing
+    QString completionsPath() const;
+    QString legacyCompletionsPath() const;
+    QByteArray signingSecret() const;
+    QString feVersionFallback() const;
+    QString feVersionPattern() const;
+    int feVersionCacheSeconds() const;
+    int guestPoolSize() const;
+    int guestLifetimeSeconds() const;
+    int tokenFailureThreshold() const;
+    int tokenRecoverySeconds() const;
+    QList<QPair<QByteArray, QByteArray>> headers() const;
+    QList<QPair<QString, QString>> queryParams() const;
+    QList<QPair<QString, QString>> fingerprint() const;
+    QJsonObject variables() const;
+    QStringList hiddenMcpFeatures() const;
+    const ModelCatalogue &catalogue() const { return m_catalogue; }
+    ModelCatalogue &catalogue() { return m_catalogue; }
+    const QJsonObject &json() const { return m_json; }
+
+private:
+    QJsonObject m_json;
+    ModelCatalogue m_catalogue;
+};

@@ -1,0 +1,466 @@
+// SPDX-License-Identifier: MIT
+#include "ZaiCompletion.h"
+
+#include "FeVersionProvider.h"
+#include "Logging.h"
+#include "NetworkPool.h"
+#include "Redact.h"
+#include "ZaiClient.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRandomGenerator>
+
+using namespace Qt::StringLiterals;
+
+ZaiCompletion::ZaiCompletion(ZaiClient *client, ChatRequest request, ModelEntry model,
+                             QObject *parent)
+    : QObject(parent), m_client(client), m_request(std::move(request)), m_model(std::move(model)),
+      m_retriesLeft(client->config().maxRetries)
+{
+    m_switches = ZaiRequestBuilder::switchesFor(m_request, m_model);
+    m_backoff.setSingleShot(true);
+    connect(&m_backoff, &QTimer::timeout, this, &ZaiCompletion::attempt);
+}
+
+ZaiCompletion::~ZaiCompletion()
+{
+    abort();
+}
+
+void ZaiCompletion::start()
+{
+    attempt();
+}
+
+void ZaiCompletion::abort()
+{
+    m_ended = true;
+    m_backoff.stop();
+    endAttempt();
+}
+
+void ZaiCompletion::endAttempt()
+{
+    if (m_reply) {
+        QNetworkReply *reply = m_reply;
+        m_reply = nullptr;
+        reply->disconnect(this);
+        m_aborting = true;
+        if (reply->isRunning())
+            reply->abort();
+        m_aborting = false;
+        reply->deleteLater();
+    }
+    if (m_lease) {
+        m_client->tokens()->release(*m_lease);
+        m_lease.reset();
+    }
+}
+
+void ZaiCompletion::attempt()
+{
+    if (m_ended)
+        return;
+    ++m_attempts;
+    m_ids = ZaiRequestBuilder::Ids::fresh();
+    m_sse = SseParser();
+    m_translator = StreamTranslator();
+    m_errorBody.clear();
+    m_client->tokens()->acquire(m_excludedTokens, this,
+                                [this](std::optional<TokenLease> lease, ApiError error) {
+                                    onToken(std::move(lease), error);
+                                });
+}
+
+void ZaiCompletion::onToken(std::optional<TokenLease> lease, const ApiError &error)
+{
+    if (m_ended) {
+        if (lease)
+            m_client->tokens()->release(*lease);
+        return;
+    }
+    if (!lease) {
+        handleVerdict({error,
+                       error.kind() == ApiError::Kind::UpstreamUnavailable ? Action::Retry
+                                                                           : Action::Fail});
+        return;
+    }
+    m_lease = lease;
+    m_lastTokenLabel = lease->label;
+    m_client->feVersion()->get(this, [this](const QString &version) {
+        if (m_ended || !m_lease)
+            return;
+        m_feVersion = version;
+        if (m_model.persisted)
+            createChat();
+        else
+            sendCompletion();
+    });
+}
+
+QNetworkReply *ZaiCompletion::post(const QNetworkRequest &request, const QByteArray &body)
+{
+    QNetworkRequest r(request);
+    r.setTransferTimeout(m_client->config().upstreamTimeoutMs);
+    r.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
+    QNetworkAccessManager *manager = m_client->network()->manager();
+    QNetworkReply *reply = manager->post(r, body);
+    m_client->network()->track(manager, reply);
+    m_reply = reply;
+    connect(reply, &QNetworkReply::finished, this, &ZaiCompletion::onReplyFinished);
+    return reply;
+}
+
+void ZaiCompletion::createChat()
+{
+    QByteArray body;
+    const QNetworkRequest request =
+        m_client->builder().chatsNew(m_request, m_model, *m_lease, m_ids, m_switches, &body);
+    m_replyIsChat = true;
+    post(request, body);
+    qCDebug(lcUpstream).noquote() << "POST chats/new for" << m_model.upstreamId << "with"
+                                  << m_lease->label;
+}
+
+void ZaiCompletion::sendCompletion()
+{
+    QByteArray body;
+    const QNetworkRequest request = m_client->builder().completion(
+        m_request, m_model, *m_lease, m_ids, m_switches, m_feVersion, &body);
+    m_replyIsChat = false;
+    QNetworkReply *reply = post(request, body);
+    connect(reply, &QNetworkReply::readyRead, this, &ZaiCompletion::onReadyRead);
+    qCDebug(lcUpstream).noquote() << "POST completion" << m_model.upstreamId << "attempt"
+                                  << m_attempts << "with" << m_lease->label << "thinking"
+                                  << m_switches.thinking << "search" << m_switches.search
+                                  << "body" << body.size() << "bytes";
+    if (lcUpstream().isDebugEnabled()) {
+        qCDebug(lcUpstream).noquote()
+            << "request body:" << Redact::bytes(body.left(4000), {m_lease->token});
+    }
+}
+
+void ZaiCompletion::onReadyRead()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply || m_ended)
+        return;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    if (status != 200) {
+        // Keep a bounded piece of the error page for the message.
+        m_errorBody += reply->read(qMax<qint64>(0, 64 * 1024 - m_errorBody.size()));
+        reply->readAll();
+        return;
+    }
+    const QByteArray bytes = reply->readAll();
+    const QList<QByteArray> events = m_sse.feed(bytes);
+    for (const QByteArray &event : events) {
+        if (lcUpstream().isDebugEnabled())
+            qCDebug(lcUpstream).noquote() << "event:" << Redact::bytes(event.left(2000));
+        handleStep(m_translator.feed(event));
+        if (m_ended || m_reply != reply)
+            return;
+    }
+}
+
+void ZaiCompletion::handleStep(const StreamTranslator::Step &step)
+{
+    if (!step.reasoning.isEmpty() || !step.content.isEmpty()) {
+        m_outputStarted = true;
+        Q_EMIT output(step.reasoning, step.content);
+        if (m_ended)
+            return;
+    }
+    if (step.error) {
+        handleVerdict(verdictForStreamError(*step.error));
+        return;
+    }
+    if (step.done)
+        complete();
+}
+
+void ZaiCompletion::complete()
+{
+    if (m_ended)
+        return;
+    if (!m_outputStarted) {
+        handleVerdict({ApiError(ApiError::Kind::UpstreamError,
+                                u"Z.AI ended the answer without any text."_s, {},
+                                u"empty_upstream_answer"_s),
+                       Action::Retry});
+        return;
+    }
+    const std::optional<TokenUsage> usage = m_translator.usage();
+    if (m_lease)
+        m_client->tokens()->reportSuccess(*m_lease);
+    m_ended = true;
+    endAttempt();
+    m_client->recordOutcome(true);
+    Q_EMIT finished(usage);
+}
+
+void ZaiCompletion::fail(const ApiError &error)
+{
+    if (m_ended)
+        return;
+    m_ended = true;
+    endAttempt();
+    m_client->recordOutcome(false);
+    qCWarning(lcUpstream).noquote() << "upstream call failed after" << m_attempts
+                                    << "attempt(s):" << error.message();
+    Q_EMIT failed(error, m_outputStarted);
+}
+
+void ZaiCompletion::onReplyFinished()
+{
+    QNetworkReply *reply = m_reply;
+    if (!reply || m_ended || m_aborting)
+        return;
+    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+
+    if (m_replyIsChat) {
+        const QByteArray body = reply->readAll();
+        if (reply->error() == QNetworkReply::NoError && status == 200) {
+            const QJsonObject json = QJsonDocument::fromJson(body).object();
+            QString id = json.value(u"id"_s).toString();
+            if (id.isEmpty())
+                id = json.value(u"chat"_s).toObject().value(u"id"_s).toString();
+            if (!id.isEmpty()) {
+                reply->deleteLater();
+                m_reply = nullptr;
+                m_ids.chatId = id;
+                sendCompletion();
+                return;
+            }
+            handleVerdict({ApiError(ApiError::Kind::UpstreamError,
+                                    u"Z.AI did not return a chat id from chats/new."_s),
+                           Action::Retry});
+            return;
+        }
+        handleVerdict(status != 0 ? verdictForHttp(status, body, reply->rawHeader("Retry-After"))
+                                  : verdictForNetwork(reply));
+        return;
+    }
+
+    if (status != 0 && status != 200) {
+        m_errorBody += reply->readAll();
+        handleVerdict(verdictForHttp(status, m_errorBody, reply->rawHeader("Retry-After")));
+        return;
+    }
+    if (reply->error() != QNetworkReply::NoError) {
+        handleVerdict(verdictForNetwork(reply));
+        return;
+    }
+    // Clean end of stream: release held-back text; EOF counts as done (section 6.5).
+    for (const QByteArray &event : m_sse.finish()) {
+        handleStep(m_translator.feed(event));
+        if (m_ended)
+            return;
+    }
+    const StreamTranslator::Step tail = m_translator.finish();
+    handleStep(tail);
+    if (!m_ended)
+        complete();
+}
+
+void ZaiCompletion::handleVerdict(const Verdict &verdict)
+{
+    if (m_ended)
+        return;
+    m_lastError = verdict.error;
+    if (m_outputStarted) {
+        // Too late to retry: the client has part of the answer. End it with an error event.
+        ApiError error(ApiError::Kind::StreamError, verdict.error.message(), {},
+                       verdict.error.code());
+        fail(error);
+        return;
+    }
+    Action action = verdict.action;
+    if (action == Action::RefreshVersion) {
+        if (m_versionRefreshed) {
+            action = Action::Fail;
+        } else {
+            m_versionRefreshed = true;
+            m_client->feVersion()->invalidate();
+        }
+    }
+    if (action == Action::RetryOtherToken && m_lease) {
+        m_excludedTokens.insert(m_lease->token);
+        if (verdict.error.kind() == ApiError::Kind::RateLimited)
+            m_client->tokens()->reportBusy(*m_lease);
+        else
+            m_client->tokens()->reportUnauthorized(*m_lease);
+    }
+    if (action == Action::Fail || m_retriesLeft <= 0) {
+        fail(verdict.error);
+        return;
+    }
+    --m_retriesLeft;
+    endAttempt();
+    int delay = verdict.delayMs;
+    if (delay < 0) {
+        const int exponent = qMin(m_attempts - 1, 4);
+        delay = (250 << exponent) + int(QRandomGenerator::global()->bounded(100));
+    }
+    qCInfo(lcUpstream).noquote() << "retrying upstream call in" << delay << "ms:"
+                                 << verdict.error.message();
+    m_backoff.start(delay);
+}
+
+QString ZaiCompletion::detailOf(const QByteArray &body) const
+{
+    const QByteArray trimmed = body.trimmed();
+    if (trimmed.startsWith('<'))
+        return u"an HTML page"_s;
+    const QJsonObject json = QJsonDocument::fromJson(trimmed).object();
+    QString detail;
+    if (json.value(u"detail"_s).isString())
+        detail = json.value(u"detail"_s).toString();
+    else if (json.value(u"error"_s).isObject())
+        detail = json.value(u"error"_s).toObject().value(u"message"_s).toString();
+    else if (json.value(u"message"_s).isString())
+        detail = json.value(u"message"_s).toString();
+    else
+        detail = QString::fromUtf8(trimmed.left(300));
+    if (detail.size() > 300)
+        detail = detail.left(300) + u"…"_s;
+    return Redact::text(detail, m_lease ? QStringList{m_lease->token} : QStringList{});
+}
+
+ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(int status, const QByteArray &body,
+                                                     const QByteArray &retryAfter) const
+{
+    using K = ApiError::Kind;
+    const QString detail = detailOf(body);
+    const QString what = m_replyIsChat ? u"chat creation"_s : u"the completion request"_s;
+    switch (status) {
+    case 400:
+        if (body.contains("Signature") || body.contains("签名"))
+            return {ApiError(K::UpstreamError,
+                             u"Z.AI rejected the request signature (HTTP 400: %1). Z.AI may have "
+                             u"changed its signing secret: update ZAI_SIGNING_SECRET or the "
+                             u"upstream profile."_s.arg(detail),
+                             {}, u"upstream_signature_rejected"_s),
+                    Action::Fail};
+        return {ApiError(K::UpstreamError,
+                         u"Z.AI rejected %1 (HTTP 400): %2"_s.arg(what, detail), {},
+                         u"upstream_bad_request"_s),
+                Action::Fail};
+    case 401:
+        return {ApiError(K::UpstreamRejected,
+                         u"Z.AI rejected the account token (HTTP 401: %1). Check ZAI_TOKEN: "
+                         u"copy a fresh token from chat.z.ai."_s.arg(detail),
+                         {}, u"upstream_token_rejected"_s),
+                Action::RetryOtherToken, 0};
+    case 403:
+        return {ApiError(K::UpstreamRejected,
+                         u"Z.AI refused %1 (HTTP 403): %2"_s.arg(what, detail), {},
+                         u"upstream_forbidden"_s),
+                Action::Fail};
+    case 405:
+        return {ApiError(K::UpstreamRejected,
+                         u"Z.AI's firewall (Alibaba Cloud WAF) blocked the request (HTTP 405). "
+                         u"This is not retried: wait a while, or change network or upstream "
+                         u"profile headers."_s,
+                         {}, u"waf_blocked"_s),
+                Action::Fail};
+    case 426:
+        return {ApiError(K::UpstreamError,
+                         u"Z.AI says this client version is outdated (HTTP 426: %1). Set "
+                         u"ZAI_FE_VERSION or update the upstream profile."_s.arg(detail),
+                         {}, u"upstream_version_rejected"_s),
+                Action::RefreshVersion, 0};
+    case 429: {
+        ApiError error(K::RateLimited,
+                       u"Z.AI is limiting requests for this account (HTTP 429: %1)."_s.arg(detail),
+                       {}, u"rate_limit_exceeded"_s);
+        bool ok = false;
+        const int seconds = retryAfter.trimmed().toInt(&ok);
+        error.setRetryAfterSeconds(ok && seconds > 0 ? qMin(seconds, 600) : 30);
+        return {error, Action::RetryOtherToken};
+    }
+    default: break;
+    }
+    if (status >= 500)
+        return {ApiError(K::UpstreamError,
+                         u"Z.AI failed with HTTP %1: %2"_s.arg(status).arg(detail), {},
+                         u"upstream_server_error"_s),
+                Action::Retry};
+    return {ApiError(K::UpstreamError, u"Z.AI answered HTTP %1: %2"_s.arg(status).arg(detail), {},
+                     u"upstream_unexpected_status"_s),
+            Action::Fail};
+}
+
+ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(QNetworkReply *reply) const
+{
+    using K = ApiError::Kind;
+    const auto error = reply->error();
+    const QString host = reply->url().host();
+    switch (error) {
+    case QNetworkReply::OperationCanceledError:
+    case QNetworkReply::TimeoutError:
+        return {ApiError(K::UpstreamTimeout,
+                         u"Z.AI (%1) did not answer within %2 seconds."_s.arg(host).arg(
+                             m_client->config().upstreamTimeoutMs / 1000)),
+                Action::Retry};
+    case QNetworkReply::ProxyConnectionRefusedError:
+    case QNetworkReply::ProxyConnectionClosedError:
+    case QNetworkReply::ProxyNotFoundError:
+    case QNetworkReply::ProxyTimeoutError:
+    case QNetworkReply::ProxyAuthenticationRequiredError:
+        return {ApiError(K::UpstreamUnavailable,
+                         u"The configured proxy failed: %1"_s.arg(reply->errorString()), {},
+                         u"proxy_error"_s),
+                Action::Retry};
+    case QNetworkReply::RemoteHostClosedError:
+        return {ApiError(K::UpstreamError,
+                         u"Z.AI closed the connection before the answer was complete."_s, {},
+                         u"upstream_connection_closed"_s),
+                Action::Retry};
+    default: break;
+    }
+    return {ApiError(K::UpstreamUnavailable,
+                     u"Could not reach Z.AI (%1): %2"_s.arg(host, reply->errorString()), {},
+                     u"upstream_unreachable"_s),
+            Action::Retry};
+}
+
+ZaiCompletion::Verdict ZaiCompletion::verdictForStreamError(const UpstreamStreamError &e) const
+{
+    using K = ApiError::Kind;
+    const QString detail =
+        Redact::text(e.detail.left(300), m_lease ? QStringList{m_lease->token} : QStringList{});
+    if (e.code == u"426" || detail.contains(u"outdated"_s) || detail.contains(u"版本"_s))
+        return {ApiError(K::UpstreamError,
+                         u"Z.AI says this client version is outdated: %1"_s.arg(detail), {},
+                         u"upstream_version_rejected"_s),
+                Action::RefreshVersion, 0};
+    if (e.code == u"401")
+        return {ApiError(K::UpstreamRejected, u"Z.AI rejected the account token: %1"_s.arg(detail),
+                         {}, u"upstream_token_rejected"_s),
+                Action::RetryOtherToken, 0};
+    if (e.code == u"429" || detail.contains(u"concurrency"_s, Qt::CaseInsensitive)
+        || detail.contains(u"并发"_s)) {
+        ApiError error(K::RateLimited, u"Z.AI is limiting requests: %1"_s.arg(detail), {},
+                       u"rate_limit_exceeded"_s);
+        error.setRetryAfterSeconds(30);
+        return {error, Action::RetryOtherToken};
+    }
+    if (e.code == u"403" || detail.contains(u"not available"_s, Qt::CaseInsensitive)) {
+        const bool guest = m_lease && m_lease->guest;
+        return {ApiError(K::UpstreamRejected,
+                         guest ? u"Z.AI does not offer %1 to guest accounts (%2). Set ZAI_TOKEN "
+                                 u"to a Z.AI account token."_s.arg(m_model.id, detail)
+                               : u"Z.AI refused %1 for this account: %2"_s.arg(m_model.id, detail),
+                         {}, u"model_not_available"_s),
+                Action::Fail};
+    }
+    return {ApiError(K::UpstreamError,
+                     u"Z.AI reported an error%1: %2"_s.arg(
+                         e.code.isEmpty() ? QString() : u" ("_s + e.code + u')', detail),
+                     {}, u"upstream_stream_error"_s),
+            Action::Retry};
+}

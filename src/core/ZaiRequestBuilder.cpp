@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: MIT
+#include "ZaiRequestBuilder.h"
+
+#include "ChatRequest.h"
+#include "ModelCatalogue.h"
+#include "Signer.h"
+#include "TokenPool.h"
+#include "UpstreamProfile.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLocale>
+#include <QTimeZone>
+#include <QUrlQuery>
+#include <QUuid>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString uuid()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
+QString renderToolResult(const ChatMessage &m, const QString &toolName)
+{
+    return u"<tool_result tool=\"%1\" call_id=\"%2\">%3</tool_result>"_s.arg(toolName, m.toolCallId,
+                                                                            m.text());
+}
+
+} // namespace
+
+ZaiRequestBuilder::Ids ZaiRequestBuilder::Ids::fresh()
+{
+    Ids ids;
+    ids.chatId = uuid();
+    ids.assistantMessageId = uuid();
+    ids.userMessageId = uuid();
+    ids.requestId = uuid();
+    ids.sessionId = uuid();
+    ids.timestampMs = QDateTime::currentMSecsSinceEpoch();
+    return ids;
+}
+
+ZaiRequestBuilder::ZaiRequestBuilder(const UpstreamProfile &profile, QUrl completionsUrl,
+                                     QByteArray secret)
+    : m_profile(profile), m_completionsUrl(std::move(completionsUrl)), m_secret(std::move(secret))
+{
+    m_origin = m_completionsUrl.adjusted(QUrl::RemovePath | QUrl::RemoveQuery
+                                         | QUrl::RemoveFragment);
+}
+
+QUrl ZaiRequestBuilder::url(const QString &profilePathName) const
+{
+    QUrl u = m_origin;
+    u.setPath(m_profile.path(profilePathName));
+    return u;
+}
+
+ZaiRequestBuilder::Switches ZaiRequestBuilder::switchesFor(const ChatRequest &request,
+                                                           const ModelEntry &model)
+{
+    return {request.enableThinking.value_or(model.thinking), request.webSearch.value_or(model.search)};
+}
+
+QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request)
+{
+    QJsonArray out;
+    QHash<QString, QString> toolNames; // tool_call_id -> function name, for tool results
+    QString pendingToolResults;
+    const auto flushToolResults = [&] {
+        if (!pendingToolResults.isEmpty()) {
+            out.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, pendingToolResults}});
+            pendingToolResults.clear();
+        }
+    };
+    for (const ChatMessage &m : request.messages) {
+        if (m.role == ChatMessage::Role::Tool) {
+            if (!pendingToolResults.isEmpty())
+                pendingToolResults += u'\n';
+            pendingToolResults += renderToolResult(m, toolNames.value(m.toolCallId, m.name));
+            continue;
+        }
+        flushToolResults();
+        QString role;
+        switch (m.role) {
+        case ChatMessage::Role::System: role = u"system"_s; break;
+        case ChatMessage::Role::User: role = u"user"_s; break;
+        case ChatMessage::Role::Assistant: role = u"assistant"_s; break;
+        case ChatMessage::Role::Tool: break;
+        }
+        QString text = m.text();
+        for (const ToolCall &call : m.toolCalls) {
+            toolNames.insert(call.id, call.name);
+            text += u"\n<function_calls>\n<function_call>\n<tool>%1</tool>\n<args_json><![CDATA[%2]]></args_json>\n</function_call>\n</function_calls>"_s
+                        .arg(call.name, call.arguments.isEmpty() ? u"{}"_s : call.arguments);
+        }
+        if (!m.hasImages()) {
+            if (text.isEmpty())
+                continue; // the upstream rejects empty turns
+            out.append(QJsonObject{{u"role"_s, role}, {u"content"_s, text}});
+            continue;
+        }
+        QJsonArray parts;
+        if (!text.isEmpty())
+            parts.append(QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, text}});
+        for (const ContentPart &part : m.parts) {
+            if (part.type == ContentPart::Type::ImageUrl)
+                parts.append(QJsonObject{{u"type"_s, u"image_url"_s},
+                                         {u"image_url"_s, QJsonObject{{u"url"_s, part.imageUrl}}}});
+        }
+        out.append(QJsonObject{{u"role"_s, role}, {u"content"_s, parts}});
+    }
+    flushToolResults();
+    return out;
+}
+
+void ZaiRequestBuilder::addBrowserHeaders(QNetworkRequest &request, const TokenLease &lease,
+                                          const QString &chatId) const
+{
+    for (const auto &[name, value] : m_profile.headers())
+        request.setRawHeader(name, value);
+    const QByteArray origin = m_origin.toString().toUtf8();
+    request.setRawHeader("Authorization", "Bearer " + lease.token.toUtf8());
+    request.setRawHeader("Content-Type", "application/json");
+    request.setRawHeader("Origin", origin);
+    request.setRawHeader("Referer", chatId.isEmpty() ? QByteArray(origin + '/')
+                                                    : QByteArray(origin + "/c/" + chatId.toUtf8()));
+}
+
+QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const ModelEntry &model,
+                                              const TokenLease &lease, const Ids &ids,
+                                              const Switches &switches, const QString &feVersion,
+                                              QByteArray *body) const
+{
+    const QString prompt = request.lastUserText();
+    const QString ts = QString::number(ids.timestampMs);
+    const QString chatPath = u"/c/"_s + ids.chatId;
+
+    QUrlQuery query;
+    query.addQueryItem(u"timestamp"_s, ts);
+    query.addQueryItem(u"requestId"_s, ids.requestId);
+    query.addQueryItem(u"user_id"_s, lease.userId);
+    query.addQueryItem(u"token"_s, lease.token);
+    for (const auto &[key, value] : m_profile.queryParams())
+        query.addQueryItem(key, value);
+    query.addQueryItem(u"current_url"_s, m_origin.toString() + chatPath);
+    query.addQueryItem(u"pathname"_s, chatPath);
+    if (model.persisted) {
+        // The browser-fingerprint profile the persisted-chat models expect (section 1.1).
+        const QDateTime nowUtc = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc());
+        for (const auto &[key, value] : m_profile.fingerprint())
+            query.addQueryItem(key, value);
+        query.addQueryItem(u"host"_s, m_origin.host());
+        query.addQueryItem(u"hostname"_s, m_origin.host());
+        query.addQueryItem(u"protocol"_s, m_origin.scheme() + u':');
+        query.addQueryItem(u"local_time"_s, nowUtc.toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s));
+        query.addQueryItem(u"utc_time"_s,
+                           QLocale::c().toString(nowUtc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s));
+    }
+    query.addQueryItem(u"signature_timestamp"_s, ts);
+    // Encode everything the way urlencode does so '+', '&', '=' and spaces survive.
+    QString encoded;
+    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+        if (!encoded.isEmpty())
+            encoded += u'&';
+        encoded += QString::fromLatin1(QUrl::toPercentEncoding(key)) + u'='
+                   + QString::fromLatin1(QUrl::toPercentEncoding(value));
+    }
+    QUrl url = m_completionsUrl;
+    url.setQuery(encoded, QUrl::StrictMode);
+
+    QNetworkRequest net(url);
+    addBrowserHeaders(net, lease, ids.chatId);
+    net.setRawHeader("Accept", model.persisted ? "*/*" : "application/json");
+    net.setRawHeader("X-FE-Version", feVersion.toUtf8());
+    net.setRawHeader("X-Signature",
+                     Signer::sign(m_secret, ids.requestId, ids.timestampMs, lease.userId, prompt));
+
+    int offsetMinutes = 480; // the profile's timezone_offset is JS-style: minutes west of UTC
+    for (const auto &[key, value] : m_profile.fingerprint()) {
+        if (key == u"timezone_offset")
+            offsetMinutes = -value.toInt();
+    }
+    const QDateTime local = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc())
+                                .addSecs(qint64(offsetMinutes) * 60);
+    QJsonObject variables = m_profile.variables();
+    variables.insert(u"{{CURRENT_DATETIME}}"_s, local.toString(u"yyyy-MM-dd HH:mm:ss"_s));
+    variables.insert(u"{{CURRENT_DATE}}"_s, local.toString(u"yyyy-MM-dd"_s));
+    variables.insert(u"{{CURRENT_TIME}}"_s, local.toString(u"HH:mm:ss"_s));
+    variables.insert(u"{{CURRENT_WEEKDAY}}"_s, QLocale::c().dayName(local.date().dayOfWeek()));
+
+    QJsonObject features{{u"image_generation"_s, false},
+                         {u"web_search"_s, switches.search},
+                         {u"auto_web_search"_s, switches.search},
+                         {u"preview_mode"_s, model.previewMode},
+                         {u"flags"_s, QJsonArray()},
+                         {u"enable_thinking"_s, switches.thinking}};
+    QJsonObject params;
+    if (request.temperature)
+        params.insert(u"temperature"_s, *request.temperature);
+    if (request.topP)
+        params.insert(u"top_p"_s, *request.topP);
+    if (request.maxTokens)
+        params.insert(u"max_tokens"_s, double(*request.maxTokens));
+
+    QJsonObject json{{u"stream"_s, true},
+                     {u"model"_s, model.upstreamId},
+                     {u"messages"_s, upstreamMessages(request)},
+                     {u"signature_prompt"_s, prompt},
+                     {u"params"_s, params},
+                     {u"extra"_s, QJsonObject()},
+                     {u"variables"_s, variables},
+                     {u"chat_id"_s, ids.chatId},
+                     {u"id"_s, ids.assistantMessageId},
+                     {u"current_user_message_id"_s, ids.userMessageId},
+                     {u"current_user_message_parent_id"_s, QJsonValue::Null}};
+    if (!model.mcpServers.isEmpty()) {
+        QJsonArray servers;
+        for (const QString &s : model.mcpServers)
+            servers.append(s);
+        json.insert(u"mcp_servers"_s, servers);
+    }
+    if (model.persisted) {
+        json.insert(u"background_tasks"_s,
+                    QJsonObject{{u"title_generation"_s, true}, {u"tags_generation"_s, true}});
+    } else {
+        QJsonArray hidden;
+        for (const QString &server : m_profile.hiddenMcpFeatures()) {
+            hidden.append(QJsonObject{
+                {u"type"_s, server == u"tool_selector" ? u"tool_selector"_s : u"mcp"_s},
+                {u"server"_s, server == u"tool_selector" ? u"tool_selector_h"_s : server},
+                {u"status"_s, u"hidden"_s}});
+        }
+        features.insert(u"features"_s, hidden);
+        json.insert(u"background_tasks"_s,
+                    QJsonObject{{u"title_generation"_s, false}, {u"tags_generation"_s, false}});
+        json.insert(u"model_item"_s, QJsonObject{{u"id"_s, model.upstreamId},
+                                                 {u"name"_s, model.id},
+                                                 {u"owned_by"_s, u"openai"_s}});
+        json.insert(u"session_id"_s, ids.sessionId);
+        json.insert(u"files"_s, QJsonArray());
+        if (!json.contains(u"mcp_servers"_s))
+            json.insert(u"mcp_servers"_s, QJsonArray());
+    }
+    json.insert(u"features"_s, features);
+    *body = QJsonDocument(json).toJson(QJsonDocument::Compact);
+    return net;
+}
+
+QNetworkRequest ZaiRequestBuilder::chatsNew(const ChatRequest &request, const ModelEntry &model,
+                                            const TokenLease &lease, const Ids &ids,
+                                            const Switches &switches, QByteArray *body) const
+{
+    QNetworkRequest net(url(u"chatsNew"_s));
+    addBrowserHeaders(net, lease, QString());
+    net.setRawHeader("Accept", "application/json");
+
+    QString preview = request.lastUserText();
+    if (preview.size() > 500)
+        preview = preview.left(500) + u"..."_s;
+    const qint64 seconds = ids.timestampMs / 1000;
+    const QJsonArray models{model.upstreamId};
+    const QJsonObject message{{u"id"_s, ids.userMessageId},
+                              {u"parentId"_s, QJsonValue::Null},
+                              {u"childrenIds"_s, QJsonArray()},
+                              {u"role"_s, u"user"_s},
+                              {u"content"_s, preview},
+                              {u"timestamp"_s, double(seconds)},
+                              {u"models"_s, models}};
+    QJsonArray mcp;
+    for (const QString &s : model.mcpServers)
+        mcp.append(s);
+    const QJsonObject chat{
+        {u"id"_s, u""_s},
+        {u"title"_s, u"新聊天"_s},
+        {u"models"_s, models},
+        {u"params"_s, QJsonObject()},
+        {u"history"_s, QJsonObject{{u"messages"_s, QJsonObject{{ids.userMessageId, message}}},
+                                   {u"currentId"_s, ids.userMessageId}}},
+        {u"tags"_s, QJsonArray()},
+        {u"flags"_s, QJsonArray()},
+        {u"features"_s, QJsonArray{QJsonObject{{u"type"_s, u"tool_selector"_s},
+                                               {u"server"_s, u"tool_selector_h"_s},
+                                               {u"status"_s, u"hidden"_s}}}},
+        {u"mcp_servers"_s, mcp},
+        {u"enable_thinking"_s, switches.thinking},
+        {u"auto_web_search"_s, switches.search},
+        {u"message_version"_s, 1},
+        {u"extra"_s, QJsonObject()},
+        {u"timestamp"_s, double(ids.timestampMs)}};
+    *body = QJsonDocument(QJsonObject{{u"chat"_s, chat}}).toJson(QJsonDocument::Compact);
+    return net;
+}

@@ -1,0 +1,450 @@
+// SPDX-License-Identifier: MIT
+#include "ApiServer.h"
+
+#include "ApiError.h"
+#include "ChatExchange.h"
+#include "ChatRequest.h"
+#include "ChatSession.h"
+#include "GuardedTcpServer.h"
+#include "HttpCompat.h"
+#include "Logging.h"
+#include "OpenAiFormat.h"
+#include "Redact.h"
+#include "ZaiClient.h"
+
+#include <QCryptographicHash>
+#include <QDateTime>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+using namespace Qt::StringLiterals;
+
+// The QtHttpServer side: every request goes to ApiServer::handle().
+class ApiServer::Frontend : public HttpServerBase
+{
+public:
+    Frontend(ApiServer *owner, GuardedTcpServer *tcp)
+        : HttpServerBase(owner), m_owner(owner), m_tcp(tcp)
+    {
+    }
+
+protected:
+    void dispatch(const QHttpServerRequest &request, std::unique_ptr<HttpExchange> exchange) override
+    {
+        m_owner->handle(request, std::move(exchange));
+    }
+    QTcpSocket *socketFor(const QHttpServerRequest &request) const override
+    {
+#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
+        return m_tcp->socketFor(request.remoteAddress(), request.remotePort());
+#else
+        Q_UNUSED(request);
+        return nullptr;
+#endif
+    }
+
+private:
+    ApiServer *m_owner;
+    GuardedTcpServer *m_tcp;
+};
+
+struct ApiServer::Route
+{
+    QByteArray method;
+    QString path;
+    bool prefix; // path is a prefix: /v1/models/{id}
+    bool needsKey;
+    void (ApiServer::*handler)(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &,
+                               RequestRecord &);
+};
+
+namespace {
+
+QByteArray methodName(const QHttpServerRequest &request)
+{
+    switch (request.method()) {
+    case QHttpServerRequest::Method::Get: return "GET";
+    case QHttpServerRequest::Method::Post: return "POST";
+    case QHttpServerRequest::Method::Put: return "PUT";
+    case QHttpServerRequest::Method::Delete: return "DELETE";
+    case QHttpServerRequest::Method::Head: return "HEAD";
+    case QHttpServerRequest::Method::Options: return "OPTIONS";
+    case QHttpServerRequest::Method::Patch: return "PATCH";
+    case QHttpServerRequest::Method::Connect: return "CONNECT";
+    case QHttpServerRequest::Method::Trace: return "TRACE";
+    default: break;
+    }
+    return "UNKNOWN";
+}
+
+bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+{
+    // Compare digests so that neither the content nor the length of the key leaks through time.
+    const QByteArray da = QCryptographicHash::hash(a, QCryptographicHash::Sha256);
+    const QByteArray db = QCryptographicHash::hash(b, QCryptographicHash::Sha256);
+    unsigned char diff = 0;
+    for (qsizetype i = 0; i < da.size(); ++i)
+        diff |= static_cast<unsigned char>(da.at(i) ^ db.at(i));
+    return diff == 0;
+}
+
+} // namespace
+
+ApiServer::ApiServer(QObject *parent) : QObject(parent)
+{
+    qRegisterMetaType<RequestRecord>();
+}
+
+ApiServer::~ApiServer()
+{
+    stop();
+}
+
+quint16 ApiServer::port() const
+{
+    return m_tcp ? m_tcp->serverPort() : 0;
+}
+
+QString ApiServer::baseUrl() const
+{
+    QString host = m_config.listenHost;
+    if (host == u"0.0.0.0" || host == u"::" || host.compare(u"localhost"_s, Qt::CaseInsensitive) == 0)
+        host = u"127.0.0.1"_s;
+    if (host.contains(u':'))
+        host = u'[' + host + u']';
+    return u"http://%1:%2/v1"_s.arg(host).arg(port());
+}
+
+bool ApiServer::start(const BridgeConfig &config, const UpstreamProfile &profile, QString *error)
+{
+    stop();
+    m_config = config;
+    auto *tcp = new GuardedTcpServer(this);
+    tcp->setMaxBodyBytes(config.maxBodyBytes);
+    tcp->setErrorBody(ApiError(ApiError::Kind::PayloadTooLarge,
+                               u"The request body is larger than the limit of %1 MiB "
+                               u"(MAX_REQUEST_BODY_MB)."_s.arg(config.maxBodyBytes / (1024 * 1024)))
+                          .toJsonBytes());
+    if (config.corsOrigins.contains(u"*"_s))
+        tcp->setExtraHeaders("Access-Control-Allow-Origin: *\r\n");
+    const QHostAddress address = config.listenHost.compare(u"localhost"_s, Qt::CaseInsensitive) == 0
+                                     ? QHostAddress(QHostAddress::LocalHost)
+                                     : QHostAddress(config.listenHost);
+    if (!tcp->listen(address, config.listenPort)) {
+        const bool inUse = tcp->serverError() == QAbstractSocket::AddressInUseError;
+        *error = inUse ? tr("Port %1 on %2 is already in use. Stop the program that uses it, or "
+                            "choose another port (LISTEN_PORT or --port).")
+                             .arg(config.listenPort)
+                             .arg(config.listenHost)
+                       : tr("Cannot listen on %1:%2: %3")
+                             .arg(config.listenHost)
+                             .arg(config.listenPort)
+                             .arg(tcp->errorString());
+        delete tcp;
+        return false;
+    }
+    auto *http = new Frontend(this, tcp);
+    if (!http->bindTcpServer(tcp)) {
+        *error = tr("The HTTP server could not take over the listening socket.");
+        delete http;
+        delete tcp;
+        return false;
+    }
+    tcp->attachAfterHttpServer();
+    m_tcp = tcp;
+    m_http = http;
+    m_client = new ZaiClient(config, profile, this);
+    m_uptime.start();
+    m_startedAt = QDateTime::currentSecsSinceEpoch();
+    qCInfo(lcServer).noquote() << "serving the OpenAI API at" << baseUrl();
+    Q_EMIT runningChanged(true);
+    return true;
+}
+
+void ApiServer::stop()
+{
+    if (!m_tcp)
+        return;
+    // Cancel in-flight answers first (they hold responders), then the server, then the socket.
+    const auto exchanges = findChildren<ChatExchange *>(Qt::FindDirectChildrenOnly);
+    for (ChatExchange *exchange : exchanges)
+        delete exchange;
+    delete m_http;
+    m_http = nullptr;
+    m_tcp->close();
+    delete m_tcp;
+    m_tcp = nullptr;
+    delete m_client;
+    m_client = nullptr;
+    qCInfo(lcServer) << "server stopped";
+    Q_EMIT runningChanged(false);
+}
+
+QList<QPair<QByteArray, QByteArray>> ApiServer::commonHeaders(const QByteArray &origin,
+                                                              const QByteArray &contentType) const
+{
+    QList<QPair<QByteArray, QByteArray>> headers;
+    if (!contentType.isEmpty())
+        headers.emplaceBack("Content-Type", contentType);
+    if (m_config.corsOrigins.contains(u"*"_s)) {
+        headers.emplaceBack("Access-Control-Allow-Origin", "*");
+    } else if (!origin.isEmpty() && m_config.corsOrigins.contains(QString::fromUtf8(origin))) {
+        headers.emplaceBack("Access-Control-Allow-Origin", origin);
+        headers.emplaceBack("Vary", "Origin");
+    }
+    return headers;
+}
+
+bool ApiServer::authorized(const QHttpServerRequest &request) const
+{
+    if (!m_config.authRequired())
+        return true;
+    QByteArray presented = HttpCompat::header(request, "x-api-key").trimmed();
+    const QByteArray authorization = HttpCompat::header(request, "authorization").trimmed();
+    if (authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        presented = authorization.mid(7).trimmed();
+    return !presented.isEmpty() && constantTimeEquals(presented, m_config.apiKey.toUtf8());
+}
+
+bool ApiServer::hostAllowed(const QHttpServerRequest &request) const
+{
+    if (!m_config.isLoopbackHost())
+        return true;
+    QByteArray host = HttpCompat::header(request, "host").trimmed().toLower();
+    if (host.isEmpty())
+        return true; // HTTP/1.0 clients send none; a browser always does
+    if (host.startsWith('[')) {
+        host = host.mid(1, host.indexOf(']') - 1);
+    } else if (host.count(':') == 1) {
+        host = host.left(host.indexOf(':'));
+    }
+    if (host == "localhost" || host.endsWith(".localhost"))
+        return true;
+    const QHostAddress address(QString::fromLatin1(host));
+    return !address.isNull() && address.isLoopback();
+}
+
+void ApiServer::sendJson(std::unique_ptr<HttpExchange> &exchange, const QHttpServerRequest &request,
+                         int status, const QByteArray &json, RequestRecord &record,
+                         QList<QPair<QByteArray, QByteArray>> extra)
+{
+    auto headers = commonHeaders(HttpCompat::header(request, "origin"), "application/json");
+    headers.append(extra);
+    exchange->respond(status, json, headers);
+    record.status = status;
+}
+
+void ApiServer::sendError(std::unique_ptr<HttpExchange> &exchange,
+                          const QHttpServerRequest &request, const ApiError &error,
+                          RequestRecord &record, QList<QPair<QByteArray, QByteArray>> extra)
+{
+    if (error.kind() == ApiError::Kind::InvalidApiKey)
+        extra.emplaceBack("WWW-Authenticate", "Bearer");
+    if (error.retryAfterSeconds() > 0)
+        extra.emplaceBack("Retry-After", QByteArray::number(error.retryAfterSeconds()));
+    record.error = error.message();
+    sendJson(exchange, request, error.status(), error.toJsonBytes(), record, extra);
+}
+
+void ApiServer::log(const RequestRecord &record)
+{
+    qCInfo(lcAccess).noquote() << record.toLogLine();
+    Q_EMIT requestFinished(record);
+}
+
+void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpExchange> exchange)
+{
+    static const QList<Route> routes = {
+        {"GET", u"/"_s, false, false, &ApiServer::handleRoot},
+        {"GET", u"/health"_s, false, false, &ApiServer::handleHealth},
+        {"GET", u"/v1/models"_s, false, true, &ApiServer::handleModels},
+        {"GET", u"/v1/models/"_s, true, true, &ApiServer::handleModel},
+        {"POST", u"/v1/chat/completions"_s, false, true, &ApiServer::handleChat},
+        // Aliases for clients configured with a base URL without /v1.
+        {"GET", u"/models"_s, false, true, &ApiServer::handleModels},
+        {"GET", u"/models/"_s, true, true, &ApiServer::handleModel},
+        {"POST", u"/chat/completions"_s, false, true, &ApiServer::handleChat},
+    };
+
+    RequestRecord record;
+    record.time = QDateTime::currentDateTime();
+    record.method = QString::fromLatin1(methodName(request));
+    QString path = request.url().path();
+    if (path.size() > 1 && path.endsWith(u'/') && !path.startsWith(u"/v1/models/"_s)
+        && !path.startsWith(u"/models/"_s))
+        path.chop(1);
+    record.path = path;
+    QElapsedTimer clock;
+    clock.start();
+    const auto finishPlain = [&] {
+        record.latencyMs = clock.elapsed();
+        log(record);
+    };
+
+    if (!hostAllowed(request)) {
+        sendError(exchange, request,
+                  ApiError(ApiError::Kind::PermissionDenied,
+                           u"Requests for the host \"%1\" are refused while ZaiBridge listens on a "
+                           u"loopback address (DNS-rebinding protection). Use 127.0.0.1 or "
+                           u"localhost."_s.arg(QString::fromUtf8(HttpCompat::header(request, "host"))),
+                           {}, u"host_not_allowed"_s),
+                  record);
+        return finishPlain();
+    }
+
+    const QByteArray method = methodName(request);
+    QList<const Route *> pathMatches;
+    for (const Route &route : routes) {
+        const bool matches = route.prefix ? (path.startsWith(route.path) && path.size() > route.path.size())
+                                          : path == route.path;
+        if (matches)
+            pathMatches.append(&route);
+    }
+    if (pathMatches.isEmpty()) {
+        sendError(exchange, request,
+                  ApiError(ApiError::Kind::NotFound,
+                           u"Unknown path %1 %2. This server serves GET /v1/models and POST "
+                           u"/v1/chat/completions."_s.arg(QString::fromLatin1(method), path)),
+                  record);
+        return finishPlain();
+    }
+    QByteArray allow;
+    const Route *route = nullptr;
+    for (const Route *candidate : std::as_const(pathMatches)) {
+        allow += (allow.isEmpty() ? "" : ", ") + candidate->method;
+        if (candidate->method == method || (method == "HEAD" && candidate->method == "GET"))
+            route = candidate;
+    }
+    allow += ", OPTIONS";
+    if (method == "OPTIONS") {
+        // CORS preflight (or a plain OPTIONS): answer without a key.
+        auto headers = commonHeaders(HttpCompat::header(request, "origin"), {});
+        headers.emplaceBack("Allow", allow);
+        headers.emplaceBack("Access-Control-Allow-Methods", allow);
+        QByteArray requested = HttpCompat::header(request, "access-control-request-headers");
+        if (requested.isEmpty())
+            requested = "Authorization, Content-Type, X-Api-Key";
+        headers.emplaceBack("Access-Control-Allow-Headers", requested);
+        headers.emplaceBack("Access-Control-Max-Age", "86400");
+        exchange->respond(204, {}, headers);
+        record.status = 204;
+        return finishPlain();
+    }
+    if (!route) {
+        sendError(exchange, request,
+                  ApiError(ApiError::Kind::MethodNotAllowed,
+                           u"Method %1 is not allowed for %2; use %3."_s.arg(
+                               QString::fromLatin1(method), path, QString::fromLatin1(allow))),
+                  record, {{"Allow", allow}});
+        return finishPlain();
+    }
+    if (route->needsKey && !authorized(request)) {
+        const bool missing = HttpCompat::header(request, "authorization").isEmpty()
+                             && HttpCompat::header(request, "x-api-key").isEmpty();
+        sendError(exchange, request,
+                  ApiError(ApiError::Kind::InvalidApiKey,
+                           missing ? u"Missing API key: send it as \"Authorization: Bearer <key>\" "
+                                     u"or \"x-api-key\"."_s
+                                   : u"Incorrect API key provided."_s),
+                  record);
+        return finishPlain();
+    }
+    (this->*(route->handler))(request, exchange, record);
+    if (exchange) {
+        // Answered synchronously.
+        record.latencyMs = clock.elapsed();
+        log(record);
+    }
+}
+
+void ApiServer::handleRoot(const QHttpServerRequest &request,
+                           std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+{
+    const QJsonObject body{
+        {u"name"_s, u"ZaiBridge"_s},
+        {u"description"_s, u"OpenAI-compatible gateway to the Z.AI GLM web chat"_s},
+        {u"version"_s, QStringLiteral(ZB_VERSION)},
+        {u"endpoints"_s, QJsonArray{u"GET /health"_s, u"GET /v1/models"_s,
+                                    u"GET /v1/models/{id}"_s, u"POST /v1/chat/completions"_s}}};
+    sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
+}
+
+void ApiServer::handleHealth(const QHttpServerRequest &request,
+                             std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+{
+    QJsonObject upstream;
+    const auto last = m_client->lastCallSucceeded();
+    upstream.insert(u"last_call_ok"_s, last ? QJsonValue(*last) : QJsonValue(QJsonValue::Null));
+    upstream.insert(u"last_call_at"_s, m_client->lastCallAt().isValid()
+                                           ? QJsonValue(m_client->lastCallAt().toString(Qt::ISODate))
+                                           : QJsonValue(QJsonValue::Null));
+    const QJsonObject body{{u"status"_s, u"ok"_s},
+                           {u"version"_s, QStringLiteral(ZB_VERSION)},
+                           {u"uptime_seconds"_s, double(m_uptime.elapsed() / 1000)},
+                           {u"upstream"_s, upstream}};
+    sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
+}
+
+void ApiServer::handleModels(const QHttpServerRequest &request,
+                             std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+{
+    const QJsonObject list = OpenAiFormat::modelList(m_client->catalogue(), m_startedAt);
+    sendJson(exchange, request, 200, QJsonDocument(list).toJson(QJsonDocument::Compact), record);
+}
+
+void ApiServer::handleModel(const QHttpServerRequest &request,
+                            std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+{
+    const qsizetype slash = record.path.indexOf(u"/models/"_s);
+    const QString id = QUrl::fromPercentEncoding(record.path.mid(slash + 8).toUtf8());
+    const ModelEntry *entry = m_client->catalogue().find(id);
+    if (!entry) {
+        sendError(exchange, request,
+                  ApiError(ApiError::Kind::ModelNotFound,
+                           u"The model '%1' does not exist."_s.arg(id), u"model"_s),
+                  record);
+        return;
+    }
+    sendJson(exchange, request, 200,
+             QJsonDocument(OpenAiFormat::model(*entry, m_startedAt)).toJson(QJsonDocument::Compact),
+             record);
+}
+
+void ApiServer::handleChat(const QHttpServerRequest &request,
+                           std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+{
+    const QByteArray body = request.body(); // the request object is reused: copy now
+    if (lcServer().isDebugEnabled())
+        qCDebug(lcServer).noquote() << "chat request:" << Redact::bytes(body.left(4000));
+    ApiError error;
+    auto parsed = ChatRequest::parse(body, &error);
+    if (!parsed)
+        return sendError(exchange, request, error, record);
+    record.clientModel = parsed->model;
+    record.stream = parsed->stream;
+    const ModelEntry *model = m_client->catalogue().find(parsed->model);
+    if (!model) {
+        QStringList names;
+        for (const ModelEntry &e : m_client->catalogue().entries())
+            names.append(e.id);
+        return sendError(exchange, request,
+                         ApiError(ApiError::Kind::ModelNotFound,
+                                  u"The model '%1' does not exist. Available models: %2."_s.arg(
+                                      parsed->model, names.join(u", "_s)),
+                                  u"model"_s),
+                         record);
+    }
+    record.clientModel = model->id;
+    record.upstreamModel = model->upstreamId;
+
+    auto *session = new ChatSession(m_client, std::move(*parsed), *model);
+    const QByteArray origin = HttpCompat::header(request, "origin");
+    auto headers = [this, origin](const QByteArray &contentType) {
+        return commonHeaders(origin, contentType);
+    };
+    auto *chat = new ChatExchange(std::move(exchange), session, headers, m_config.keepAliveMs,
+                                  record, this);
+    connect(chat, &ChatExchange::done, this, &ApiServer::log);
+    chat->start();
+}

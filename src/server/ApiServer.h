@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "BridgeConfig.h"
+#include "RequestRecord.h"
+#include "UpstreamProfile.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class GuardedTcpServer;
+class HttpExchange;
+class QHttpServerRequest;
+class ZaiClient;
+
+// The OpenAI-compatible HTTP server: routes, auth, CORS, the DNS-rebinding guard and the access
+// log, in front of a ZaiClient. Start, stop and restart it from the GUI thread; nothing blocks.
+class ApiServer : public QObject
+{
+    Q_OBJECT
+public:
+    explicit ApiServer(QObject *parent = nullptr);
+    ~ApiServer() override;
+
+    // Listens and serves; on failure returns false with a message that says how to fix it.
+    bool start(const BridgeConfig &config, const UpstreamProfile &profile, QString *error);
+    void stop();
+
+    bool isRunning() const { return m_tcp != nullptr; }
+    quint16 port() const;
+    QString baseUrl() const; // http://127.0.0.1:PORT/v1
+    ZaiClient *client() const { return m_client; }
+    const BridgeConfig &config() const { return m_config; }
+
+    // Dispatch entry for the HTTP front end (HttpCompat); public for it only.
+    void handle(const QHttpServerRequest &request, std::unique_ptr<HttpExchange> exchange);
+
+Q_SIGNALS:
+    void runningChanged(bool running);
+    void requestFinished(const RequestRecord &record);
+
+private:
+    struct Route;
+    class Frontend;
+
+    void handleRoot(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
+    void handleHealth(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
+    void handleModels(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
+    void handleModel(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
+    void handleChat(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
+
+    bool authorized(const QHttpServerRequest &request) const;
+    bool hostAllowed(const QHttpServerRequest &request) const;
+    QList<QPair<QByteArray, QByteArray>> commonHeaders(const QByteArray &origin,
+                                                       const QByteArray &contentType) const;
+    void sendJson(std::unique_ptr<HttpExchange> &exchange, const QHttpServerRequest &request,
+                  int status, const QByteArray &json, RequestRecord &record,
+                  QList<QPair<QByteArray, QByteArray>> extra = {});
+    void sendError(std::unique_ptr<HttpExchange> &exchange, const QHttpServerRequest &request,
+                   const class ApiError &error, RequestRecord &record,
+                   QList<QPair<QByteArray, QByteArray>> extra = {});
+    void log(const RequestRecord &record);
+
+    BridgeConfig m_config;
+    GuardedTcpServer *m_tcp = nullptr;
+    Frontend *m_http = nullptr;
+    ZaiClient *m_client = nullptr;
+    QElapsedTimer m_uptime;
+    qint64 m_startedAt = 0;
+};

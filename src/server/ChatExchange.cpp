@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#include "ChatExchange.h"
+
+#include "ChatSession.h"
+#include "Logging.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+
+using namespace Qt::StringLiterals;
+
+ChatExchange::ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *session,
+                           HeaderSource headers, int keepAliveMs, RequestRecord record,
+                           QObject *parent)
+    : QObject(parent), m_http(std::move(http)), m_session(session), m_headers(std::move(headers)),
+      m_stream(session->request().stream), m_record(std::move(record))
+{
+    m_session->setParent(this);
+    m_ids.id = OpenAiFormat::newCompletionId();
+    m_ids.created = QDateTime::currentSecsSinceEpoch();
+    m_ids.model = session->model().id;
+    m_ids.includeUsage = session->request().includeUsage;
+    m_clock.start();
+
+    connect(m_session, &ChatSession::delta, this, &ChatExchange::onDelta);
+    connect(m_session, &ChatSession::completed, this, &ChatExchange::onCompleted);
+    connect(m_session, &ChatSession::failed, this, &ChatExchange::onFailed);
+    if (QTcpSocket *socket = m_http->socket())
+        connect(socket, &QTcpSocket::disconnected, this, &ChatExchange::onClientGone);
+
+    if (m_stream) {
+        m_keepAlive.setInterval(keepAliveMs);
+        connect(&m_keepAlive, &QTimer::timeout, this, &ChatExchange::sendKeepAlive);
+    }
+}
+
+ChatExchange::~ChatExchange()
+{
+    if (!m_finished)
+        m_session->cancel();
+}
+
+void ChatExchange::start()
+{
+    if (!m_http->isConnected()) {
+        onClientGone();
+        return;
+    }
+    if (m_stream)
+        m_keepAlive.start();
+    m_session->start();
+}
+
+void ChatExchange::beginStreamIfNeeded()
+{
+    if (m_http->isStreaming())
+        return;
+    HttpHeaderList headers = m_headers("text/event-stream; charset=utf-8"_ba);
+    headers.emplaceBack("Cache-Control", "no-cache");
+    headers.emplaceBack("X-Accel-Buffering", "no");
+    m_http->beginStream(200, headers);
+    m_record.firstByteMs = m_clock.elapsed();
+    write(OpenAiFormat::roleChunk(m_ids));
+}
+
+void ChatExchange::write(const QByteArray &data)
+{
+    m_http->writeChunk(data);
+    if (m_keepAlive.isActive())
+        m_keepAlive.start(); // the silence is measured from the last write
+}
+
+void ChatExchange::sendKeepAlive()
+{
+    // A long upstream silence (thinking, retries) must not look like a dead connection; once a
+    // comment is sent the status line is committed, so later failures become error events.
+    beginStreamIfNeeded();
+    write(OpenAiFormat::keepAlive());
+}
+
+void ChatExchange::onDelta(const QString &reasoning, const QString &content)
+{
+    if (!m_stream)
+        return; // the aggregate is read from the session at the end
+    beginStreamIfNeeded();
+    write(OpenAiFormat::deltaChunk(m_ids, reasoning, content));
+}
+
+void ChatExchange::onCompleted(const QString &finishReason, const TokenUsage &usage)
+{
+    m_record.promptTokens = usage.promptTokens;
+    m_record.completionTokens = usage.completionTokens;
+    if (m_stream) {
+        beginStreamIfNeeded();
+        write(OpenAiFormat::finishChunk(m_ids, finishReason));
+        if (m_ids.includeUsage)
+            write(OpenAiFormat::usageChunk(m_ids, usage));
+        m_http->endStream(OpenAiFormat::doneEvent());
+    } else {
+        const QJsonObject body = OpenAiFormat::completion(
+            m_ids, m_session->reasoningText(), m_session->contentText(), finishReason, usage);
+        m_http->respond(200, QJsonDocument(body).toJson(QJsonDocument::Compact),
+                        m_headers("application/json"_ba));
+        m_record.firstByteMs = m_clock.elapsed();
+    }
+    finish(200);
+}
+
+void ChatExchange::onFailed(const ApiError &error, bool afterOutput)
+{
+    Q_UNUSED(afterOutput);
+    if (m_http->isStreaming()) {
+        // Too late for a status code: one error event ends the stream (never a silent stop).
+        m_http->endStream(OpenAiFormat::sseEvent(error.toJson()));
+        finish(200, error.message());
+        return;
+    }
+    HttpHeaderList headers = m_headers("application/json"_ba);
+    if (error.retryAfterSeconds() > 0)
+        headers.emplaceBack("Retry-After", QByteArray::number(error.retryAfterSeconds()));
+    m_http->respond(error.status(), error.toJsonBytes(), headers);
+    finish(error.status(), error.message());
+}
+
+void ChatExchange::onClientGone()
+{
+    if (m_finished)
+        return;
+    qCDebug(lcServer) << "client went away; cancelling the upstream call";
+    m_session->cancel();
+    finish(499, u"client closed the connection"_s);
+}
+
+void ChatExchange::finish(int status, const QString &error)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_keepAlive.stop();
+    m_record.status = status;
+    m_record.error = error;
+    m_record.latencyMs = m_clock.elapsed();
+    m_record.attempts = m_session->attempts();
+    Q_EMIT done(m_record);
+    deleteLater();
+}

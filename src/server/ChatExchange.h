@@ -1,0 +1,59 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "ApiError.h"
+#include "HttpCompat.h"
+#include "OpenAiFormat.h"
+#include "RequestRecord.h"
+#include "StreamTranslator.h"
+
+#include <QElapsedTimer>
+#include <QObject>
+#include <QPointer>
+#include <QTimer>
+
+#include <functional>
+#include <memory>
+
+class ChatSession;
+
+// Carries one chat completion between a ChatSession and the HTTP client: an SSE stream or one
+// JSON answer. It holds the status line back until the first delta, so upstream failures that
+// are not retried can still be reported with their HTTP status; after that, failures become an
+// error event. Keep-alive comments cover upstream silences, and a vanished client cancels the
+// upstream at once.
+class ChatExchange : public QObject
+{
+    Q_OBJECT
+public:
+    using HeaderSource = std::function<HttpHeaderList(const QByteArray &contentType)>;
+
+    ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *session, HeaderSource headers,
+                 int keepAliveMs, RequestRecord record, QObject *parent = nullptr);
+    ~ChatExchange() override;
+
+    void start();
+
+Q_SIGNALS:
+    void done(const RequestRecord &record);
+
+private:
+    void onDelta(const QString &reasoning, const QString &content);
+    void onCompleted(const QString &finishReason, const TokenUsage &usage);
+    void onFailed(const ApiError &error, bool afterOutput);
+    void onClientGone();
+    void beginStreamIfNeeded();
+    void write(const QByteArray &data);
+    void sendKeepAlive();
+    void finish(int status, const QString &error = {});
+
+    std::unique_ptr<HttpExchange> m_http;
+    ChatSession *m_session;
+    HeaderSource m_headers;
+    OpenAiFormat::StreamIds m_ids;
+    bool m_stream;
+    QTimer m_keepAlive;
+    QElapsedTimer m_clock;
+    RequestRecord m_record;
+    bool m_finished = false;
+};

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: MIT
+#include "GuardedTcpServer.h"
+
+#include <QTcpSocket>
+#include <QTimer>
+
+// Per-connection parse state: where the current request is, without consuming any bytes
+// (QtHttpServer reads them after us).
+struct GuardedTcpServer::Watch
+{
+    enum class State { Headers, Body, ChunkSize, ChunkData, ChunkTrailer, Rejected };
+    State state = State::Headers;
+    QByteArray headerBuffer; // the header block so far (bounded)
+    qint64 bodyRemaining = 0;
+    qint64 bodySeen = 0;
+    qint64 chunkRemaining = 0;
+    QByteArray line;
+    qint64 leftover = 0; // inspected bytes QtHttpServer left unread in the socket buffer
+    bool postHooked = false;
+};
+
+GuardedTcpServer::GuardedTcpServer(QObject *parent) : QTcpServer(parent) {}
+
+QTcpSocket *GuardedTcpServer::socketFor(const QHostAddress &peer, quint16 port) const
+{
+    QTcpSocket *socket = m_byPort.value(port);
+    if (socket && (peer.isNull() || socket->peerAddress().isEqual(peer)))
+        return socket;
+    return nullptr;
+}
+
+void GuardedTcpServer::incomingConnection(qintptr descriptor)
+{
+    auto *socket = new QTcpSocket(this);
+    if (!socket->setSocketDescriptor(descriptor)) {
+        delete socket;
+        return;
+    }
+    auto *watch = new Watch;
+    m_watches.insert(socket, watch);
+    m_byPort.insert(socket->peerPort(), socket);
+    // Connected before QtHttpServer's own slot, so we see every byte before it is consumed.
+    connect(socket, &QTcpSocket::readyRead, this, [this, socket] { inspect(socket); });
+    connect(socket, &QObject::destroyed, this, [this, socket] {
+        delete m_watches.take(socket);
+        for (auto it = m_byPort.begin(); it != m_byPort.end();) {
+            if (!it.value() || it.value() == socket)
+                it = m_byPort.erase(it);
+            else
+                ++it;
+        }
+    });
+    addPendingConnection(socket);
+}
+
+void GuardedTcpServer::attachAfterHttpServer()
+{
+    // Runs after QtHttpServer connected its own readyRead slot to the new sockets, so this slot
+    // runs after it and sees how much it left unread.
+    connect(this, &QTcpServer::newConnection, this, [this] {
+        for (auto it = m_watches.begin(); it != m_watches.end(); ++it) {
+            Watch *w = it.value();
+            if (w->postHooked)
+                continue;
+            w->postHooked = true;
+            QTcpSocket *socket = it.key();
+            connect(socket, &QTcpSocket::readyRead, this, [this, socket] {
+                if (Watch *watch = m_watches.value(socket))
+                    watch->leftover = socket->bytesAvailable();
+            });
+        }
+    });
+}
+
+void GuardedTcpServer::inspect(QTcpSocket *socket)
+{
+    Watch *w = m_watches.value(socket);
+    if (!w || w->state == Watch::State::Rejected)
+        return;
+    // The buffer holds what QtHttpServer left unread last time (already inspected), then the
+    // bytes that just arrived.
+    const qint64 available = socket->bytesAvailable();
+    if (available <= w->leftover) {
+        w->leftover = available;
+        return;
+    }
+    const QByteArray data = socket->peek(available).mid(w->leftover);
+    w->leftover = available;
+    qsizetype i = 0;
+    const qsizetype n = data.size();
+    while (i < n) {
+        switch (w->state) {
+        case Watch::State::Headers: {
+            const qsizetype end = data.indexOf("\r\n\r\n", i);
+            const qsizetype take = end < 0 ? n - i : end + 4 - i;
+            w->headerBuffer += data.mid(i, take);
+            i += take;
+            if (end < 0) {
+                if (w->headerBuffer.size() > kMaxHeaderBytes)
+                    return reject(socket, 431, "Request Header Fields Too Large");
+                break;
+            }
+            const QByteArray headers = w->headerBuffer.toLower();
+            w->headerBuffer.clear();
+            qint64 length = 0;
+            bool chunked = false;
+            bool expectContinue = false;
+            for (const QByteArray &rawLine : headers.split('\n')) {
+                const QByteArray line = rawLine.trimmed();
+                if (line.startsWith("content-length:"))
+                    length = line.mid(15).trimmed().toLongLong();
+                else if (line.startsWith("transfer-encoding:") && line.contains("chunked"))
+                    chunked = true;
+                else if (line.startsWith("expect:") && line.contains("100-continue"))
+                    expectContinue = true;
+            }
+            if (length > m_maxBody)
+                return reject(socket, 413, "Payload Too Large");
+#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
+            if (expectContinue)
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n"); // 6.4 never sends it
+#else
+            Q_UNUSED(expectContinue);
+#endif
+            w->bodySeen = 0;
+            if (chunked) {
+                w->state = Watch::State::ChunkSize;
+                w->line.clear();
+            } else if (length > 0) {
+                w->state = Watch::State::Body;
+                w->bodyRemaining = length;
+            }
+            break;
+        }
+        case Watch::State::Body: {
+            const qint64 take = qMin<qint64>(w->bodyRemaining, n - i);
+            i += take;
+            w->bodyRemaining -= take;
+            if (w->bodyRemaining == 0)
+                w->state = Watch::State::Headers;
+            break;
+        }
+        case Watch::State::ChunkSize:
+        case Watch::State::ChunkTrailer: {
+            const qsizetype end = data.indexOf('\n', i);
+            const qsizetype take = end < 0 ? n - i : end + 1 - i;
+            w->line += data.mid(i, take);
+            i += take;
+            if (w->line.size() > 4096)
+                return reject(socket, 400, "Bad Request");
+            if (end < 0)
+                break;
+            const QByteArray line = w->line.trimmed();
+            w->line.clear();
+            if (w->state == Watch::State::ChunkTrailer) {
+                if (line.isEmpty())
+                    w->state = Watch::State::Headers;
+                break;
+            }
+            bool ok = false;
+            const qint64 size = line.split(';').first().trimmed().toLongLong(&ok, 16);
+            if (!ok || size < 0)
+                return reject(socket, 400, "Bad Request");
+            if (size == 0) {
+                w->state = Watch::State::ChunkTrailer;
+                break;
+            }
+            w->bodySeen += size;
+            if (w->bodySeen > m_maxBody)
+                return reject(socket, 413, "Payload Too Large");
+            w->chunkRemaining = size + 2; // data plus CRLF
+            w->state = Watch::State::ChunkData;
+            break;
+        }
+        case Watch::State::ChunkData: {
+            const qint64 take = qMin<qint64>(w->chunkRemaining, n - i);
+            i += take;
+            w->chunkRemaining -= take;
+            if (w->chunkRemaining == 0)
+                w->state = Watch::State::ChunkSize;
+            break;
+        }
+        case Watch::State::Rejected: return;
+        }
+    }
+}
+
+void GuardedTcpServer::reject(QTcpSocket *socket, int status, const QByteArray &reason)
+{
+    Watch *w = m_watches.value(socket);
+    if (w)
+        w->state = Watch::State::Rejected;
+    ++m_rejected;
+    // Take the socket away from QtHttpServer: it must not buffer the rest of the body.
+    QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
+    socket->readAll();
+    connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
+    const QByteArray body = status == 413 && !m_tooLargeBody.isEmpty()
+                                ? m_tooLargeBody
+                                : QByteArray("{\"error\":{\"message\":\"" + reason
+                                             + "\",\"type\":\"invalid_request_error\",\"param\":"
+                                               "null,\"code\":null}}");
+    socket->write("HTTP/1.1 " + QByteArray::number(status) + ' ' + reason
+                  + "\r\nContent-Type: application/json\r\nConnection: close\r\n" + m_extraHeaders
+                  + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body);
+    socket->flush();
+    // Let the client finish sending and read the answer, then close; discard what still comes.
+    QTimer::singleShot(2000, socket, [socket] { socket->disconnectFromHost(); });
+}
