@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+#include "ChatRequest.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestChatRequest : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void minimal();
+    void rejects_data();
+    void rejects();
+    void multipartAndRoles();
+    void options();
+    void thinkingSwitches();
+    void unknownFieldsAccepted();
+};
+
+void TestChatRequest::minimal()
+{
+    ApiError error;
+    auto r = ChatRequest::parse(R"({"model":"GLM-4.7","messages":[{"role":"user","content":"hi"}]})"_ba,
+                                &error);
+    QVERIFY(r);
+    QCOMPARE(r->model, u"GLM-4.7"_s);
+    QCOMPARE(r->messages.size(), 1);
+    QCOMPARE(r->lastUserText(), u"hi"_s);
+    QVERIFY(!r->stream);
+}
+
+void TestChatRequest::rejects_data()
+{
+    QTest::addColumn<QByteArray>("body");
+    QTest::addColumn<QString>("param");
+    QTest::newRow("not json") << "{nope"_ba << QString();
+    QTest::newRow("array") << "[]"_ba << QString();
+    QTest::newRow("no model") << R"({"messages":[{"role":"user","content":"x"}]})"_ba << u"model"_s;
+    QTest::newRow("model number") << R"({"model":3,"messages":[{"role":"user","content":"x"}]})"_ba << u"model"_s;
+    QTest::newRow("no messages") << R"({"model":"m"})"_ba << u"messages"_s;
+    QTest::newRow("messages object") << R"({"model":"m","messages":{}})"_ba << u"messages"_s;
+    QTest::newRow("empty messages") << R"({"model":"m","messages":[]})"_ba << u"messages"_s;
+    QTest::newRow("bad role") << R"({"model":"m","messages":[{"role":"robot","content":"x"}]})"_ba << u"messages[0].role"_s;
+    QTest::newRow("no role") << R"({"model":"m","messages":[{"content":"x"}]})"_ba << u"messages[0].role"_s;
+    QTest::newRow("content number") << R"({"model":"m","messages":[{"role":"user","content":5}]})"_ba << u"messages[0].content"_s;
+    QTest::newRow("part without text") << R"({"model":"m","messages":[{"role":"user","content":[{"type":"text"}]}]})"_ba << u"messages[0].content[0].text"_s;
+    QTest::newRow("n=2") << R"({"model":"m","n":2,"messages":[{"role":"user","content":"x"}]})"_ba << u"n"_s;
+    QTest::newRow("stream string") << R"({"model":"m","stream":"yes","messages":[{"role":"user","content":"x"}]})"_ba << u"stream"_s;
+    QTest::newRow("temperature") << R"({"model":"m","temperature":7,"messages":[{"role":"user","content":"x"}]})"_ba << u"temperature"_s;
+    QTest::newRow("max_tokens") << R"({"model":"m","max_tokens":-1,"messages":[{"role":"user","content":"x"}]})"_ba << u"max_tokens"_s;
+    QTest::newRow("stop five") << R"({"model":"m","stop":["a","b","c","d","e"],"messages":[{"role":"user","content":"x"}]})"_ba << u"stop"_s;
+    QTest::newRow("audio out") << R"({"model":"m","modalities":["text","audio"],"messages":[{"role":"user","content":"x"}]})"_ba << u"modalities"_s;
+}
+
+void TestChatRequest::rejects()
+{
+    QFETCH(QByteArray, body);
+    QFETCH(QString, param);
+    ApiError error;
+    QVERIFY(!ChatRequest::parse(body, &error));
+    QCOMPARE(error.status(), 400);
+    QCOMPARE(error.type(), u"invalid_request_error"_s);
+    QCOMPARE(error.param(), param);
+    QVERIFY(!error.message().isEmpty());
+}
+
+void TestChatRequest::multipartAndRoles()
+{
+    ApiError error;
+    auto r = ChatRequest::parse(R"({"model":"m","messages":[
+        {"role":"developer","content":"Be brief."},
+        {"role":"user","content":[{"type":"text","text":"one"},{"type":"image_url","image_url":{"url":"https://x/y.png"}},{"type":"text","text":"two"}]}]})"_ba,
+                                &error);
+    QVERIFY2(r, qPrintable(error.message()));
+    QCOMPARE(r->messages.at(0).role, ChatMessage::Role::System);
+    QCOMPARE(r->messages.at(1).text(), u"one\ntwo"_s);
+    QVERIFY(r->messages.at(1).hasImages());
+    QCOMPARE(r->messages.at(1).parts.at(1).imageUrl, u"https://x/y.png"_s);
+}
+
+void TestChatRequest::options()
+{
+    ApiError error;
+    auto r = ChatRequest::parse(R"({"model":" GLM-4.7 ","stream":true,"stream_options":{"include_usage":true},
+        "max_completion_tokens":50,"max_tokens":10,"stop":"END","temperature":0.2,"top_p":0.9,
+        "messages":[{"role":"user","content":"x"}]})"_ba,
+                                &error);
+    QVERIFY(r);
+    QCOMPARE(r->model, u"GLM-4.7"_s);
+    QVERIFY(r->stream);
+    QVERIFY(r->includeUsage);
+    QCOMPARE(*r->maxTokens, 50);
+    QCOMPARE(r->stop, QStringList{u"END"_s});
+    QCOMPARE(*r->temperature, 0.2);
+}
+
+void TestChatRequest::thinkingSwitches()
+{
+    ApiError error;
+    const auto parse = [&](const QByteArray &extra) {
+        return ChatRequest::parse(R"({"model":"m","messages":[{"role":"user","content":"x"}])" + extra + "}", &error);
+    };
+    QVERIFY(!parse(""_ba)->enableThinking);
+    QCOMPARE(parse(R"(,"enable_thinking":true)"_ba)->enableThinking, true);
+    QCOMPARE(parse(R"(,"thinking":{"type":"disabled"})"_ba)->enableThinking, false);
+    QCOMPARE(parse(R"(,"thinking":{"type":"enabled"})"_ba)->enableThinking, true);
+    QCOMPARE(parse(R"(,"reasoning_effort":"none")"_ba)->enableThinking, false);
+    QCOMPARE(parse(R"(,"reasoning_effort":"minimal")"_ba)->enableThinking, false);
+    QCOMPARE(parse(R"(,"reasoning_effort":"high")"_ba)->enableThinking, true);
+    QCOMPARE(parse(R"(,"web_search":true)"_ba)->webSearch, true);
+    QCOMPARE(parse(R"(,"web_search_options":{})"_ba)->webSearch, true);
+}
+
+void TestChatRequest::unknownFieldsAccepted()
+{
+    ApiError error;
+    QVERIFY(ChatRequest::parse(R"({"model":"m","messages":[{"role":"user","content":"x","cache_control":{}}],
+        "logprobs":true,"seed":1,"user":"u","metadata":{},"store":false,"service_tier":"auto",
+        "prompt_cache_key":"k","verbosity":"low","frequency_penalty":0,"x_vendor":{"a":1}})"_ba,
+                               &error));
+}
+
+QTEST_GUILESS_MAIN(TestChatRequest)
+#include "testChatRequest.moc"

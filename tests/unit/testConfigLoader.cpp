@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+#include "BridgeConfig.h"
+#include "Signer.h"
+
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestConfigLoader : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void defaults();
+    void originalVariables();
+    void invalidValuesNameTheVariable_data();
+    void invalidValuesNameTheVariable();
+    void junjieIsTreatedAsUnset();
+    void legacyEndpointIsMapped();
+    void envFileAndPrecedence();
+    void nonLoopbackNeedsKey();
+    void authRules();
+
+private:
+    static ConfigLoader::Result load(const QHash<QString, QString> &vars,
+                                     const QHash<QString, QString> &overrides = {})
+    {
+        QProcessEnvironment env;
+        for (auto it = vars.begin(); it != vars.end(); ++it)
+            env.insert(it.key(), it.value());
+        return ConfigLoader::load(env, QString(), false, overrides);
+    }
+};
+
+void TestConfigLoader::defaults()
+{
+    const auto r = load({});
+    QVERIFY(r.config);
+    QCOMPARE(r.config->listenHost, u"127.0.0.1"_s);
+    QCOMPARE(r.config->listenPort, 8080);
+    QCOMPARE(r.config->maxRetries, 3);
+    QCOMPARE(r.config->maxBodyBytes, 32LL * 1024 * 1024);
+    QCOMPARE(r.config->corsOrigins, QStringList{u"*"_s});
+    QVERIFY(r.config->tokens.isEmpty());
+    QVERIFY(!r.config->authRequired());
+}
+
+void TestConfigLoader::originalVariables()
+{
+    const auto r = load({{u"API_ENDPOINT"_s, u"http://127.0.0.1:9999/api/v2/chat/completions"_s},
+                         {u"ZAI_TOKEN"_s, u"tok1, tok2 ,,tok3"_s},
+                         {u"AUTH_TOKEN"_s, u"sk-abc"_s},
+                         {u"LISTEN_PORT"_s, u"9090"_s},
+                         {u"DEBUG_LOGGING"_s, u"true"_s},
+                         {u"MAX_RETRIES"_s, u"5"_s},
+                         {u"HTTP_PROXY"_s, u"http://proxy.local:3128"_s},
+                         {u"HTTPS_PROXY"_s, u"127.0.0.1:7890"_s},
+                         {u"GLM_47_MODEL"_s, u"my-glm-4.7"_s},
+                         {u"ZAI_SIGNING_SECRET"_s, u"6b6579"_s},
+                         {u"UVICORN_WORKERS"_s, u"4"_s}});
+    QVERIFY2(r.config, qPrintable(r.error));
+    const BridgeConfig &c = *r.config;
+    QCOMPARE(c.endpoint, u"http://127.0.0.1:9999/api/v2/chat/completions"_s);
+    QCOMPARE(c.tokens, (QStringList{u"tok1"_s, u"tok2"_s, u"tok3"_s}));
+    QCOMPARE(c.apiKey, u"sk-abc"_s);
+    QCOMPARE(c.listenPort, 9090);
+    QVERIFY(c.debugLogging);
+    QCOMPARE(c.maxRetries, 5);
+    QCOMPARE(c.httpProxy.host(), u"proxy.local"_s);
+    QCOMPARE(c.httpsProxy.port(), 7890);
+    QCOMPARE(c.modelRenames.value(u"GLM_47_MODEL"_s), u"my-glm-4.7"_s);
+    QCOMPARE(c.signingSecret, "key"_ba);
+    QVERIFY(c.authRequired());
+    QVERIFY(r.warnings.join(u' ').contains(u"UVICORN_WORKERS"_s));
+}
+
+void TestConfigLoader::invalidValuesNameTheVariable_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("value");
+    QTest::newRow("port text") << u"LISTEN_PORT"_s << u"eighty"_s;
+    QTest::newRow("port range") << u"LISTEN_PORT"_s << u"70000"_s;
+    QTest::newRow("retries") << u"MAX_RETRIES"_s << u"-1"_s;
+    QTest::newRow("debug") << u"DEBUG_LOGGING"_s << u"maybe"_s;
+    QTest::newRow("skip") << u"SKIP_AUTH_TOKEN"_s << u"sure"_s;
+    QTest::newRow("endpoint") << u"API_ENDPOINT"_s << u"ftp://x/y"_s;
+    QTest::newRow("proxy") << u"HTTPS_PROXY"_s << u"gopher://x:1"_s;
+    QTest::newRow("host") << u"LISTEN_HOST"_s << u"not an address"_s;
+    QTest::newRow("body") << u"MAX_REQUEST_BODY_MB"_s << u"0"_s;
+}
+
+void TestConfigLoader::invalidValuesNameTheVariable()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, value);
+    const auto r = load({{name, value}});
+    QVERIFY(!r.config);
+    QVERIFY2(r.error.contains(name), qPrintable(r.error));
+}
+
+void TestConfigLoader::junjieIsTreatedAsUnset()
+{
+    const auto r = load({{u"ZAI_SIGNING_SECRET"_s, u"junjie"_s}});
+    QVERIFY(r.config);
+    QVERIFY(r.config->signingSecret.isEmpty());
+    QVERIFY(r.warnings.join(u' ').contains(u"junjie"_s));
+}
+
+void TestConfigLoader::legacyEndpointIsMapped()
+{
+    const auto r = load({{u"API_ENDPOINT"_s, u"https://chat.z.ai/api/chat/completions"_s}});
+    QVERIFY(r.config);
+    QCOMPARE(r.config->endpoint, u"https://chat.z.ai/api/v2/chat/completions"_s);
+    QCOMPARE(r.warnings.size(), 1);
+}
+
+void TestConfigLoader::envFileAndPrecedence()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u".env"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("# comment\nexport LISTEN_PORT=7001\nAUTH_TOKEN=\"sk-from-file\"\nZAI_TOKEN='a,b' \n"
+            "MAX_RETRIES=2 # inline comment\n\nDEBUG_LOGGING=false\n");
+    f.close();
+    QProcessEnvironment env;
+    env.insert(u"MAX_RETRIES"_s, u"4"_s); // the process environment beats the file
+    auto r = ConfigLoader::load(env, path, true, {{u"LISTEN_PORT"_s, u"7002"_s}});
+    QVERIFY2(r.config, qPrintable(r.error));
+    QCOMPARE(r.config->listenPort, 7002); // the command line beats both
+    QCOMPARE(r.config->apiKey, u"sk-from-file"_s);
+    QCOMPARE(r.config->tokens, (QStringList{u"a"_s, u"b"_s}));
+    QCOMPARE(r.config->maxRetries, 4);
+
+    r = ConfigLoader::load({}, dir.filePath(u"missing.env"_s), true, {});
+    QVERIFY(!r.config);
+    QVERIFY(r.error.contains(u"missing.env"_s));
+    QVERIFY(ConfigLoader::load({}, dir.filePath(u"missing.env"_s), false, {}).config);
+}
+
+void TestConfigLoader::nonLoopbackNeedsKey()
+{
+    auto r = load({{u"LISTEN_HOST"_s, u"0.0.0.0"_s}});
+    QVERIFY(!r.config);
+    QVERIFY(r.error.contains(u"AUTH_TOKEN"_s));
+    r = load({{u"LISTEN_HOST"_s, u"0.0.0.0"_s}, {u"AUTH_TOKEN"_s, u"k"_s}, {u"SKIP_AUTH_TOKEN"_s, u"true"_s}});
+    QVERIFY(r.config);
+    QVERIFY(r.config->authRequired()); // SKIP_AUTH_TOKEN only applies on loopback
+    QVERIFY(!r.warnings.isEmpty());
+}
+
+void TestConfigLoader::authRules()
+{
+    auto r = load({{u"AUTH_TOKEN"_s, u"k"_s}, {u"SKIP_AUTH_TOKEN"_s, u"true"_s}});
+    QVERIFY(!r.config->authRequired());
+    r = load({{u"AUTH_TOKEN"_s, u"k"_s}});
+    QVERIFY(r.config->authRequired());
+}
+
+QTEST_GUILESS_MAIN(TestConfigLoader)
+#include "testConfigLoader.moc"

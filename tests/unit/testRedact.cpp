@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+#include "Redact.h"
+
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestRedact : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void removesSecrets();
+};
+
+void TestRedact::removesSecrets()
+{
+    const QString jwt = u"eyJhbGciOiJFUzI1NiJ9.eyJpZCI6ImFiYyJ9.c2lnbmF0dXJl"_s;
+    const QString sig = u"ee06c6a4771a932ca752d99e8ea73414b8f7f4c829da0094ada9e9aa3984fd77"_s;
+    const QString text = u"url ?token="_s + jwt + u"&user_id=1 header Authorization: Bearer sk-local-123 "
+                         u"sig "_s + sig + u" my-secret-value {\"token\":\"opaque-abc\"}"_s;
+    const QString out = Redact::text(text, {u"my-secret-value"_s});
+    QVERIFY2(!out.contains(jwt), qPrintable(out));
+    QVERIFY2(!out.contains(sig), qPrintable(out));
+    QVERIFY2(!out.contains(u"sk-local-123"_s), qPrintable(out));
+    QVERIFY2(!out.contains(u"my-secret-value"_s), qPrintable(out));
+    QVERIFY2(!out.contains(u"opaque-abc"_s), qPrintable(out));
+    QVERIFY(out.contains(u"user_id=1"_s));
+    QVERIFY(out.contains(u"[redacted]"_s));
+    QCOMPARE(Redact::text(u"prompt_tokens: 12"_s), u"prompt_tokens: 12"_s);
+}
+
+QTEST_GUILESS_MAIN(TestRedact)
+#include "testRedact.moc"

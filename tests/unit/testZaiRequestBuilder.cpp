@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: MIT
+#include "ChatRequest.h"
+#include "Signer.h"
+#include "TokenPool.h"
+#include "UpstreamProfile.h"
+#include "ZaiRequestBuilder.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QTest>
+#include <QUrlQuery>
+
+using namespace Qt::StringLiterals;
+
+class TestZaiRequestBuilder : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void simpleProfile();
+    void persistedProfile();
+    void chatsNewBody();
+    void messageConversion();
+    void userIdFromJwt();
+
+private:
+    ChatRequest request(const QByteArray &json)
+    {
+        ApiError error;
+        auto r = ChatRequest::parse(json, &error);
+        return r ? *r : ChatRequest();
+    }
+    UpstreamProfile m_profile = UpstreamProfile::builtIn();
+};
+
+void TestZaiRequestBuilder::simpleProfile()
+{
+    ZaiRequestBuilder b(m_profile, QUrl(u"http://127.0.0.1:5000/api/v2/chat/completions"_s),
+                        Signer::defaultSecret());
+    const ChatRequest r = request(R"({"model":"GLM-4.5","temperature":0.5,"messages":[
+        {"role":"system","content":"sys"},{"role":"user","content":"Hello, 世界!"}]})"_ba);
+    const ModelEntry *model = m_profile.catalogue().find(u"GLM-4.5"_s);
+    const TokenLease lease{u"tok&en+1"_s, u"user-1"_s, false, u"token #1"_s};
+    ZaiRequestBuilder::Ids ids = ZaiRequestBuilder::Ids::fresh();
+    ids.timestampMs = 1760000000000;
+    QByteArray body;
+    const QNetworkRequest net = b.completion(r, *model, lease, ids, {false, false},
+                                             u"prod-fe-1.0.231"_s, &body);
+    const QUrlQuery q(net.url());
+    QCOMPARE(net.url().path(), u"/api/v2/chat/completions"_s);
+    QCOMPARE(q.queryItemValue(u"timestamp"_s), u"1760000000000"_s);
+    QCOMPARE(q.queryItemValue(u"signature_timestamp"_s), u"1760000000000"_s);
+    QCOMPARE(q.queryItemValue(u"requestId"_s), ids.requestId);
+    QCOMPARE(q.queryItemValue(u"user_id"_s), u"user-1"_s);
+    QCOMPARE(q.queryItemValue(u"token"_s, QUrl::FullyDecoded), u"tok&en+1"_s); // survives encoding
+    QCOMPARE(q.queryItemValue(u"version"_s), u"0.0.1"_s);
+    QCOMPARE(q.queryItemValue(u"platform"_s), u"web"_s);
+    QCOMPARE(q.queryItemValue(u"pathname"_s, QUrl::FullyDecoded), u"/c/"_s + ids.chatId);
+    QVERIFY(!q.hasQueryItem(u"screen_width"_s));
+    QCOMPARE(net.rawHeader("X-Signature"),
+             Signer::sign(Signer::defaultSecret(), ids.requestId, ids.timestampMs, u"user-1"_s,
+                          u"Hello, 世界!"_s));
+    QCOMPARE(net.rawHeader("X-FE-Version"), "prod-fe-1.0.231"_ba);
+    QCOMPARE(net.rawHeader("Authorization"), "Bearer tok&en+1"_ba);
+    QCOMPARE(net.rawHeader("Origin"), "http://127.0.0.1:5000"_ba);
+    QCOMPARE(net.rawHeader("Accept"), "application/json"_ba);
+    QVERIFY(net.rawHeader("Referer").endsWith(ids.chatId.toUtf8()));
+
+    const QJsonObject json = QJsonDocument::fromJson(body).object();
+    QCOMPARE(json.value(u"stream"_s).toBool(), true);
+    QCOMPARE(json.value(u"model"_s).toString(), u"0727-360B-API"_s);
+    QCOMPARE(json.value(u"signature_prompt"_s).toString(), u"Hello, 世界!"_s);
+    QCOMPARE(json.value(u"params"_s).toObject().value(u"temperature"_s).toDouble(), 0.5);
+    QCOMPARE(json.value(u"chat_id"_s).toString(), ids.chatId);
+    QCOMPARE(json.value(u"current_user_message_id"_s).toString(), ids.userMessageId);
+    QVERIFY(json.value(u"current_user_message_parent_id"_s).isNull());
+    QCOMPARE(json.value(u"model_item"_s).toObject().value(u"id"_s).toString(), u"0727-360B-API"_s);
+    QVERIFY(json.value(u"files"_s).isArray());
+    const QJsonObject features = json.value(u"features"_s).toObject();
+    QCOMPARE(features.value(u"enable_thinking"_s).toBool(), false);
+    QCOMPARE(features.value(u"features"_s).toArray().size(), 6);
+    QCOMPARE(json.value(u"variables"_s).toObject().value(u"{{CURRENT_DATETIME}}"_s).toString(),
+             u"2025-10-09 16:53:20"_s); // UTC+8 of the timestamp
+    QCOMPARE(json.value(u"messages"_s).toArray().size(), 2);
+}
+
+void TestZaiRequestBuilder::persistedProfile()
+{
+    ZaiRequestBuilder b(m_profile, QUrl(u"https://chat.z.ai/api/v2/chat/completions"_s),
+                        Signer::defaultSecret());
+    const ChatRequest r = request(R"({"model":"GLM-4.6V","messages":[{"role":"user","content":"look"}]})"_ba);
+    const ModelEntry *model = m_profile.catalogue().find(u"GLM-4.6V"_s);
+    const TokenLease lease{u"t"_s, u"u"_s, true, u"guest #1"_s};
+    const auto ids = ZaiRequestBuilder::Ids::fresh();
+    QByteArray body;
+    const QNetworkRequest net = b.completion(r, *model, lease, ids,
+                                             ZaiRequestBuilder::switchesFor(r, *model),
+                                             u"prod-fe-1.0.231"_s, &body);
+    const QUrlQuery q(net.url());
+    QCOMPARE(q.queryItemValue(u"screen_resolution"_s), u"1920x1080"_s);
+    QCOMPARE(q.queryItemValue(u"host"_s), u"chat.z.ai"_s);
+    QCOMPARE(q.queryItemValue(u"protocol"_s, QUrl::FullyDecoded), u"https:"_s);
+    QVERIFY(q.hasQueryItem(u"local_time"_s));
+    QVERIFY(q.queryItemValue(u"utc_time"_s, QUrl::FullyDecoded).endsWith(u"GMT"_s));
+    QCOMPARE(q.queryItems().last().first, u"signature_timestamp"_s);
+    QCOMPARE(net.rawHeader("Accept"), "*/*"_ba);
+    const QJsonObject json = QJsonDocument::fromJson(body).object();
+    QVERIFY(!json.contains(u"model_item"_s));
+    QCOMPARE(json.value(u"mcp_servers"_s).toArray().size(), 3);
+    QCOMPARE(json.value(u"features"_s).toObject().value(u"enable_thinking"_s).toBool(), true);
+    QCOMPARE(json.value(u"features"_s).toObject().value(u"preview_mode"_s).toBool(), false);
+    QCOMPARE(json.value(u"background_tasks"_s).toObject().value(u"title_generation"_s).toBool(), true);
+}
+
+void TestZaiRequestBuilder::chatsNewBody()
+{
+    ZaiRequestBuilder b(m_profile, QUrl(u"https://chat.z.ai/api/v2/chat/completions"_s),
+                        Signer::defaultSecret());
+    const ChatRequest r = request(R"({"model":"GLM-4.7","messages":[{"role":"user","content":"hi"}]})"_ba);
+    const ModelEntry *model = m_profile.catalogue().find(u"GLM-4.7"_s);
+    const auto ids = ZaiRequestBuilder::Ids::fresh();
+    QByteArray body;
+    const QNetworkRequest net = b.chatsNew(r, *model, {u"t"_s, u"u"_s, false, {}}, ids,
+                                           {true, false}, &body);
+    QCOMPARE(net.url().toString(), u"https://chat.z.ai/api/v1/chats/new"_s);
+    const QJsonObject chat = QJsonDocument::fromJson(body).object().value(u"chat"_s).toObject();
+    QCOMPARE(chat.value(u"models"_s).toArray().first().toString(), u"glm-4.7"_s);
+    QCOMPARE(chat.value(u"history"_s).toObject().value(u"currentId"_s).toString(), ids.userMessageId);
+    QCOMPARE(chat.value(u"history"_s)
+                 .toObject()
+                 .value(u"messages"_s)
+                 .toObject()
+                 .value(ids.userMessageId)
+                 .toObject()
+                 .value(u"content"_s)
+                 .toString(),
+             u"hi"_s);
+    QCOMPARE(chat.value(u"enable_thinking"_s).toBool(), true);
+}
+
+void TestZaiRequestBuilder::messageConversion()
+{
+    const ChatRequest r = request(R"({"model":"m","messages":[
+        {"role":"developer","content":"rules"},
+        {"role":"user","content":[{"type":"text","text":"a"},{"type":"text","text":"b"},{"type":"image_url","image_url":{"url":"https://img/x.png"}}]},
+        {"role":"assistant","content":"","tool_calls":[{"id":"call_1","type":"function","function":{"name":"read","arguments":"{\"p\":1}"}}]},
+        {"role":"tool","tool_call_id":"call_1","content":"file text"},
+        {"role":"tool","tool_call_id":"call_2","name":"other","content":"more"},
+        {"role":"user","content":""},
+        {"role":"user","content":"next"}]})"_ba);
+    const QJsonArray out = ZaiRequestBuilder::upstreamMessages(r);
+    QCOMPARE(out.size(), 5);
+    QCOMPARE(out.at(0).toObject().value(u"role"_s).toString(), u"system"_s);
+    const QJsonArray parts = out.at(1).toObject().value(u"content"_s).toArray();
+    QCOMPARE(parts.at(0).toObject().value(u"text"_s).toString(), u"a\nb"_s);
+    QCOMPARE(parts.at(1).toObject().value(u"image_url"_s).toObject().value(u"url"_s).toString(),
+             u"https://img/x.png"_s);
+    QVERIFY(out.at(2).toObject().value(u"content"_s).toString().contains(u"<tool>read</tool>"_s));
+    const QString results = out.at(3).toObject().value(u"content"_s).toString();
+    QCOMPARE(out.at(3).toObject().value(u"role"_s).toString(), u"user"_s);
+    QVERIFY(results.contains(u"<tool_result tool=\"read\" call_id=\"call_1\">file text</tool_result>"_s));
+    QVERIFY(results.contains(u"<tool_result tool=\"other\" call_id=\"call_2\">more</tool_result>"_s));
+    QCOMPARE(out.at(4).toObject().value(u"content"_s).toString(), u"next"_s);
+}
+
+void TestZaiRequestBuilder::userIdFromJwt()
+{
+    const QByteArray payload = QByteArray(R"({"id":"3f2a9d10","email":"Guest-1@guest.com"})")
+                                   .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    QCOMPARE(TokenPool::userIdFromJwt(u"eyJhbGciOiJFUzI1NiJ9."_s + QString::fromLatin1(payload) + u".sig"_s),
+             u"3f2a9d10"_s);
+    QCOMPARE(TokenPool::userIdFromJwt(u"opaque"_s), u"guest"_s);
+}
+
+QTEST_GUILESS_MAIN(TestZaiRequestBuilder)
+#include "testZaiRequestBuilder.moc"
