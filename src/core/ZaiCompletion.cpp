@@ -254,16 +254,17 @@ void ZaiCompletion::onReplyFinished()
         handleVerdict(verdictForNetwork(reply));
         return;
     }
-    // Clean end of stream: release held-back text; EOF counts as done (section 6.5).
     for (const QByteArray &event : m_sse.finish()) {
         handleStep(m_translator.feed(event));
         if (m_ended)
             return;
     }
-    const StreamTranslator::Step tail = m_translator.finish();
-    handleStep(tail);
-    if (!m_ended)
-        complete();
+    // Z.AI always ends an answer with a done event. A stream that just stops was cut off (Qt 6.4
+    // reports a truncated chunked body as a clean end), so it must not pass for a finished answer.
+    handleVerdict({ApiError(ApiError::Kind::UpstreamError,
+                            u"Z.AI closed the stream before the answer was complete."_s, {},
+                            u"upstream_connection_closed"_s),
+                   Action::Retry});
 }
 
 void ZaiCompletion::handleVerdict(const Verdict &verdict)

@@ -1,0 +1,1198 @@
+// SPDX-License-Identifier: MIT
+// The fake upstream's own contract, proved with plain QNetworkAccessManager requests (and raw
+// sockets where the HTTP layer itself is under test): every other test trusts these behaviours.
+#include "FakeZaiServer.h"
+#include "Signer.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QSignalSpy>
+#include <QTcpSocket>
+#include <QTest>
+#include <QUrlQuery>
+#include <QUuid>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// One completion request as a well-behaved client builds it; fields switch off single parts.
+struct Call
+{
+    QString token;
+    QString prompt = u"hello"_s;
+    QString signedPrompt; // what goes into the signature; null = prompt
+    QString model = u"0727-360B-API"_s;
+    QString chatId;
+    bool thinking = false;
+    bool webSearch = false;
+    bool stream = true;
+    bool emptyMessages = false;
+    QByteArray feVersion = "prod-fe-1.0.231"_ba;
+    QByteArray secret = Signer::defaultSecret();
+    QByteArray signatureOverride;
+    bool sendSignature = true;
+    bool sendOrigin = true;
+    bool sendReferer = true;
+    QString path = u"/api/v2/chat/completions"_s;
+    QString dropQueryItem;
+    QString queryTokenOverride;
+    bool signatureTimestampMismatch = false;
+};
+
+struct Result
+{
+    int status = 0;
+    QNetworkReply::NetworkError error = QNetworkReply::NoError;
+    QByteArray body;
+    QByteArray contentType;
+    QList<QByteArray> setCookies;
+    QList<QJsonObject> events; // the `data:` JSON objects of an SSE body, in order
+    QList<QByteArray> rawData; // every `data:` payload, JSON or not
+};
+
+QList<QByteArray> sseData(const QByteArray &body)
+{
+    QList<QByteArray> out;
+    const QList<QByteArray> blocks = body.split('\n');
+    for (const QByteArray &line : blocks) {
+        if (line.startsWith("data: "))
+            out.append(line.mid(6));
+    }
+    return out;
+}
+
+// Applies delta_content / edit_index+edit_content to the message buffer (section 6.4).
+QString applyEvents(const QList<QJsonObject> &events)
+{
+    QString buffer;
+    for (const QJsonObject &event : events) {
+        const QJsonObject data = event.value("data"_L1).toObject();
+        if (data.contains("edit_index"_L1)) {
+            buffer.truncate(data.value("edit_index"_L1).toInt());
+            buffer += data.value("edit_content"_L1).toString();
+        }
+        buffer += data.value("delta_content"_L1).toString();
+    }
+    return buffer;
+}
+
+QString phaseText(const QList<QJsonObject> &events, const QString &phase)
+{
+    QString text;
+    for (const QJsonObject &event : events) {
+        const QJsonObject data = event.value("data"_L1).toObject();
+        if (data.value("phase"_L1).toString() == phase)
+            text += data.value("delta_content"_L1).toString();
+    }
+    return text;
+}
+
+int countPhase(const QList<QJsonObject> &events, const QString &phase)
+{
+    int n = 0;
+    for (const QJsonObject &event : events) {
+        if (event.value("data"_L1).toObject().value("phase"_L1).toString() == phase &&
+            event.value("data"_L1).toObject().contains("delta_content"_L1))
+            ++n;
+    }
+    return n;
+}
+
+} // namespace
+
+class TestFakeZaiServer : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void init();
+    void cleanup();
+
+    void landingPageCarriesCurrentVersion();
+    void guestTokenIssued();
+    void guestCookieReturnsSameGuest();
+    void bearerValidationOnAuths();
+    void guestsCanBeDisabled();
+    void signatureAccepted();
+    void signatureRejected_data();
+    void signatureRejected();
+    void configuredSecretIsUsed();
+    void jwtLikeValidTokenAccepted();
+    void invalidTokenGets401();
+    void missingOriginOrRefererHitsWaf_data();
+    void missingOriginOrRefererHitsWaf();
+    void outdatedFeVersionInStream();
+    void outdatedFeVersionAsHttpStatus();
+    void bodyValidation_data();
+    void bodyValidation();
+    void thinkingStreamShape();
+    void thinkingDelayStretchesThinking();
+    void webSearchPrefix();
+    void legacyPathAccepted();
+    void scriptedHttpErrors_data();
+    void scriptedHttpErrors();
+    void scriptedRepliesAreFifo();
+    void scriptedForOtherPath();
+    void scriptedInStreamError();
+    void scriptedDoneMarker();
+    void scriptedCloseWithoutResponse();
+    void dropAfterEvents();
+    void stallThenContinue();
+    void streamAbortedWhenClientLeaves();
+    void persistedModelNeedsChatsNew();
+    void chatsNewNeedsBearer();
+    void concurrencyLimit();
+    void keepAliveReusesConnection();
+    void recordsRequests();
+    void oversizedHeaderRejected();
+    void clientVanishesMidRequest();
+    void pipelinedRequestsAnsweredInOrder();
+    void manyConcurrentZeroDelayStreams();
+
+private:
+    QNetworkReply *sendCompletion(const Call &call);
+    Result finish(QNetworkReply *reply);
+    Result complete(const Call &call) { return finish(sendCompletion(call)); }
+    Result get(const QString &path, const QByteArray &bearerToken = {});
+    Result post(const QString &path, const QByteArray &json, const QByteArray &bearerToken);
+    QByteArray rawCompletion(const QString &prompt) const;
+    Call call() const
+    {
+        Call c;
+        c.token = m_token;
+        return c;
+    }
+
+    std::unique_ptr<FakeZaiServer> m_server;
+    std::unique_ptr<QNetworkAccessManager> m_nam;
+    QString m_token = u"opaque-test-token"_s;
+};
+
+void TestFakeZaiServer::init()
+{
+    m_server = std::make_unique<FakeZaiServer>();
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    m_server->addValidToken(m_token);
+    m_nam = std::make_unique<QNetworkAccessManager>();
+}
+
+void TestFakeZaiServer::cleanup()
+{
+    m_nam.reset();
+    m_server.reset();
+}
+
+QNetworkReply *TestFakeZaiServer::sendCompletion(const Call &c)
+{
+    const qint64 timestamp = QDateTime::currentMSecsSinceEpoch();
+    const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString userId = u"0b5e7c1a-8d2f-4e3b-9a6c-1f2e3d4c5b6a"_s;
+
+    QUrlQuery query;
+    const QList<std::pair<QString, QString>> items{
+        {u"timestamp"_s, QString::number(timestamp)},
+        {u"requestId"_s, requestId},
+        {u"user_id"_s, userId},
+        {u"token"_s, c.queryTokenOverride.isNull() ? c.token : c.queryTokenOverride},
+        {u"version"_s, u"0.0.1"_s},
+        {u"platform"_s, u"web"_s},
+        {u"current_url"_s, u"https://chat.z.ai/c/x"_s},
+        {u"pathname"_s, u"/c/x"_s},
+        {u"signature_timestamp"_s,
+         QString::number(c.signatureTimestampMismatch ? timestamp + 1 : timestamp)}};
+    for (const auto &[key, value] : items) {
+        if (key != c.dropQueryItem)
+            query.addQueryItem(key, value);
+    }
+    QUrl url = m_server->baseUrl();
+    url.setPath(c.path);
+    url.setQuery(query);
+
+    QJsonObject body{{"stream"_L1, c.stream},
+                     {"model"_L1, c.model},
+                     {"signature_prompt"_L1, c.prompt},
+                     {"features"_L1, QJsonObject{{"enable_thinking"_L1, c.thinking},
+                                                 {"web_search"_L1, c.webSearch}}}};
+    QJsonArray messages;
+    if (!c.emptyMessages) {
+        messages.append(QJsonObject{{"role"_L1, u"system"_s}, {"content"_L1, u"Be brief."_s}});
+        messages.append(QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, c.prompt}});
+    }
+    body.insert("messages"_L1, messages);
+    if (!c.chatId.isEmpty())
+        body.insert("chat_id"_L1, c.chatId);
+
+    QNetworkRequest request(url);
+    request.setRawHeader("Authorization", "Bearer " + c.token.toUtf8());
+    request.setRawHeader("Content-Type", "application/json");
+    request.setRawHeader("Accept", "*/*");
+    if (!c.feVersion.isEmpty())
+        request.setRawHeader("X-FE-Version", c.feVersion);
+    if (c.sendSignature) {
+        const QByteArray signature =
+            !c.signatureOverride.isEmpty()
+                ? c.signatureOverride
+                : Signer::sign(c.secret, requestId, timestamp, userId,
+                               c.signedPrompt.isNull() ? c.prompt : c.signedPrompt);
+        request.setRawHeader("X-Signature", signature);
+    }
+    if (c.sendOrigin)
+        request.setRawHeader("Origin", "https://chat.z.ai");
+    if (c.sendReferer)
+        request.setRawHeader("Referer", "https://chat.z.ai/c/x");
+    return m_nam->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+Result TestFakeZaiServer::finish(QNetworkReply *reply)
+{
+    Result result;
+    if (!reply->isFinished()) {
+        QSignalSpy finished(reply, &QNetworkReply::finished);
+        if (!finished.wait(10000))
+            qWarning("reply did not finish in time");
+    }
+    result.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    result.error = reply->error();
+    result.body = reply->readAll();
+    result.contentType = reply->rawHeader("Content-Type");
+    for (const auto &[name, value] : reply->rawHeaderPairs()) {
+        if (name.compare("set-cookie", Qt::CaseInsensitive) == 0)
+            result.setCookies += value.split('\n');
+    }
+    result.rawData = sseData(result.body);
+    for (const QByteArray &data : std::as_const(result.rawData)) {
+        const QJsonObject object = QJsonDocument::fromJson(data).object();
+        if (!object.isEmpty())
+            result.events.append(object);
+    }
+    reply->deleteLater();
+    return result;
+}
+
+Result TestFakeZaiServer::get(const QString &path, const QByteArray &bearerToken)
+{
+    QUrl url = m_server->baseUrl();
+    url.setPath(path);
+    QNetworkRequest request(url);
+    if (!bearerToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + bearerToken);
+    return finish(m_nam->get(request));
+}
+
+Result TestFakeZaiServer::post(const QString &path, const QByteArray &json,
+                               const QByteArray &bearerToken)
+{
+    QUrl url = m_server->baseUrl();
+    url.setPath(path);
+    QNetworkRequest request(url);
+    request.setRawHeader("Content-Type", "application/json");
+    if (!bearerToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + bearerToken);
+    return finish(m_nam->post(request, json));
+}
+
+// A signed completion request as raw bytes, for tests that drive the socket themselves.
+QByteArray TestFakeZaiServer::rawCompletion(const QString &prompt) const
+{
+    const qint64 timestamp = QDateTime::currentMSecsSinceEpoch();
+    const QByteArray body =
+        QJsonDocument(QJsonObject{{"stream"_L1, true},
+                                  {"model"_L1, u"glm-5"_s},
+                                  {"signature_prompt"_L1, prompt},
+                                  {"messages"_L1, QJsonArray{QJsonObject{{"role"_L1, u"user"_s},
+                                                                         {"content"_L1, prompt}}}}})
+            .toJson(QJsonDocument::Compact);
+    return "POST /api/v2/chat/completions?timestamp=" + QByteArray::number(timestamp) +
+           "&requestId=rid&user_id=uid&token=" + m_token.toUtf8() +
+           "&version=0.0.1&platform=web&signature_timestamp=" + QByteArray::number(timestamp) +
+           " HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + m_token.toUtf8() +
+           "\r\nOrigin: https://chat.z.ai\r\nReferer: https://chat.z.ai/\r\nX-FE-Version: "
+           "prod-fe-1.0.231\r\nX-Signature: " +
+           Signer::sign(Signer::defaultSecret(), u"rid"_s, timestamp, u"uid"_s, prompt) +
+           "\r\nContent-Type: application/json\r\nContent-Length: " +
+           QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// --- landing page and tokens ---------------------------------------------------------------
+
+void TestFakeZaiServer::landingPageCarriesCurrentVersion()
+{
+    const auto highest = [](const QByteArray &html) {
+        static const QRegularExpression re(u"prod-fe-(\\d+)\\.(\\d+)\\.(\\d+)"_s);
+        QList<int> best{-1, -1, -1};
+        QString bestText;
+        QStringList all;
+        auto it = re.globalMatch(QString::fromUtf8(html));
+        while (it.hasNext()) {
+            const auto m = it.next();
+            all.append(m.captured(0));
+            const QList<int> v{m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt()};
+            if (v > best) {
+                best = v;
+                bestText = m.captured(0);
+            }
+        }
+        all.removeDuplicates();
+        return std::make_pair(bestText, all);
+    };
+
+    const Result page = get(u"/"_s);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.contentType.startsWith("text/html"));
+    const auto [current, all] = highest(page.body);
+    QCOMPARE(current, u"prod-fe-1.0.231"_s);
+    QVERIFY2(all.size() >= 3, qPrintable(all.join(u' ')));
+    // The page holds a version that wins a text comparison but not a numeric one.
+    QVERIFY(*std::max_element(all.cbegin(), all.cend()) != current);
+
+    m_server->setFeVersion(u"1.1.93"_s);
+    QCOMPARE(m_server->feVersion(), u"prod-fe-1.1.93"_s);
+    QCOMPARE(highest(get(u"/"_s).body).first, u"prod-fe-1.1.93"_s);
+
+    m_server->setLandingPage("<html>no version</html>"_ba);
+    QCOMPARE(get(u"/"_s).body, "<html>no version</html>"_ba);
+}
+
+void TestFakeZaiServer::guestTokenIssued()
+{
+    const Result guest = get(u"/api/v1/auths/"_s);
+    QCOMPARE(guest.status, 200);
+    const QJsonObject user = QJsonDocument::fromJson(guest.body).object();
+    QCOMPARE(user.value("role"_L1).toString(), u"guest"_s);
+    QCOMPARE(user.value("token_type"_L1).toString(), u"Bearer"_s);
+    const QString token = user.value("token"_L1).toString();
+    const QStringList parts = token.split(u'.');
+    QCOMPARE(parts.size(), 3);
+    const QJsonObject header =
+        QJsonDocument::fromJson(
+            QByteArray::fromBase64(parts[0].toLatin1(), QByteArray::Base64UrlEncoding))
+            .object();
+    QCOMPARE(header.value("alg"_L1).toString(), u"ES256"_s);
+    const QJsonObject claims =
+        QJsonDocument::fromJson(
+            QByteArray::fromBase64(parts[1].toLatin1(), QByteArray::Base64UrlEncoding))
+            .object();
+    QCOMPARE(claims.value("id"_L1).toString(), user.value("id"_L1).toString());
+    QVERIFY(!QUuid::fromString(claims.value("id"_L1).toString()).isNull());
+    const QString email = claims.value("email"_L1).toString();
+    QVERIFY2(QRegularExpression(u"^Guest-\\d{13}@guest\\.com$"_s).match(email).hasMatch(),
+             qPrintable(email));
+    QCOMPARE(user.value("email"_L1).toString(), email);
+
+    bool tokenCookie = false;
+    bool acwCookie = false;
+    for (const QByteArray &cookie : guest.setCookies) {
+        tokenCookie |= cookie.startsWith(QByteArray("token=" + token.toLatin1() + ';'));
+        acwCookie |= cookie.startsWith("acw_tc=");
+    }
+    QVERIFY(tokenCookie);
+    QVERIFY(acwCookie);
+    QCOMPARE(m_server->guestTokens(), QStringList{token});
+
+    // The guest token is a valid session for completions.
+    Call c = call();
+    c.token = token;
+    const Result answer = complete(c);
+    QCOMPARE(answer.status, 200);
+    QCOMPARE(phaseText(answer.events, u"answer"_s), u"Echo: hello"_s);
+}
+
+void TestFakeZaiServer::guestCookieReturnsSameGuest()
+{
+    const QJsonObject first = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body).object();
+    const QString token = first.value("token"_L1).toString();
+
+    // Re-sending the token cookie yields the same guest (the cookie is Secure, so a client on
+    // plain http only sends it when told to).
+    QUrl url = m_server->baseUrl();
+    url.setPath(u"/api/v1/auths/"_s);
+    QNetworkRequest request(url);
+    request.setRawHeader("Cookie", "acw_tc=1; token=" + token.toLatin1());
+    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    const QJsonObject again = QJsonDocument::fromJson(finish(m_nam->get(request)).body).object();
+    QCOMPARE(again.value("id"_L1).toString(), first.value("id"_L1).toString());
+    QCOMPARE(again.value("token"_L1).toString(), token);
+    QCOMPARE(m_server->guestTokens().size(), 1);
+
+    // Without the cookie: a new guest.
+    const QJsonObject fresh = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body).object();
+    QVERIFY(fresh.value("id"_L1).toString() != first.value("id"_L1).toString());
+    QCOMPARE(m_server->guestTokens().size(), 2);
+}
+
+void TestFakeZaiServer::bearerValidationOnAuths()
+{
+    const Result known = get(u"/api/v1/auths/"_s, m_token.toUtf8());
+    QCOMPARE(known.status, 200);
+    const QJsonObject user = QJsonDocument::fromJson(known.body).object();
+    QCOMPARE(user.value("token"_L1).toString(), m_token);
+    QCOMPARE(user.value("role"_L1).toString(), u"user"_s);
+
+    const Result unknown = get(u"/api/v1/auths/"_s, "not-a-token"_ba);
+    QCOMPARE(unknown.status, 401);
+    QVERIFY(QJsonDocument::fromJson(unknown.body).object().contains("detail"_L1));
+
+    m_server->revokeToken(m_token);
+    QCOMPARE(get(u"/api/v1/auths/"_s, m_token.toUtf8()).status, 401);
+    QCOMPARE(complete(call()).status, 401);
+}
+
+void TestFakeZaiServer::guestsCanBeDisabled()
+{
+    m_server->setGuestAllowed(false);
+    const Result refused = get(u"/api/v1/auths/"_s);
+    QCOMPARE(refused.status, 401);
+    QVERIFY(m_server->guestTokens().isEmpty());
+}
+
+// --- signature -----------------------------------------------------------------------------
+
+void TestFakeZaiServer::signatureAccepted()
+{
+    const Result r = complete(call());
+    QCOMPARE(r.status, 200);
+    QVERIFY(r.contentType.startsWith("text/event-stream"));
+    QCOMPARE(r.error, QNetworkReply::NoError);
+    QCOMPARE(countPhase(r.events, u"answer"_s), 5);
+    QCOMPARE(phaseText(r.events, u"answer"_s), FakeZaiServer::expectedAnswer(u"hello"_s));
+    QCOMPARE(applyEvents(r.events), u"Echo: hello"_s);
+    QVERIFY(r.events.first().value("type"_L1).toString() == "chat:completion"_L1);
+    // usage, then done as the very last event
+    const QJsonObject usage =
+        r.events.at(r.events.size() - 2).value("data"_L1).toObject().value("usage"_L1).toObject();
+    QVERIFY(usage.value("prompt_tokens"_L1).toInt() > 0);
+    QVERIFY(usage.value("completion_tokens"_L1).toInt() > 0);
+    QCOMPARE(usage.value("total_tokens"_L1).toInt(),
+             usage.value("prompt_tokens"_L1).toInt() + usage.value("completion_tokens"_L1).toInt());
+    const QJsonObject done = r.events.last().value("data"_L1).toObject();
+    QCOMPARE(done.value("phase"_L1).toString(), u"done"_s);
+    QCOMPARE(done.value("done"_L1).toBool(), true);
+    QVERIFY(!r.rawData.contains("[DONE]"_ba));
+    QCOMPARE(m_server->activeStreams(), 0);
+    QTRY_COMPARE(m_server->completedStreams(), 1);
+
+    // Non-ASCII prompts are signed over their UTF-8 bytes.
+    Call unicode = call();
+    unicode.prompt = u"Hello, 世界! 🎉"_s;
+    const Result u8 = complete(unicode);
+    QCOMPARE(u8.status, 200);
+    QCOMPARE(applyEvents(u8.events), u"Echo: Hello, 世界! 🎉"_s);
+}
+
+void TestFakeZaiServer::signatureRejected_data()
+{
+    QTest::addColumn<int>("variant");
+    QTest::newRow("wrong secret") << 0;
+    QTest::newRow("other prompt signed") << 1;
+    QTest::newRow("no X-Signature") << 2;
+    QTest::newRow("garbage signature") << 3;
+    QTest::newRow("query without requestId") << 4;
+    QTest::newRow("query without version") << 5;
+    QTest::newRow("query without platform") << 6;
+    QTest::newRow("query token differs") << 7;
+    QTest::newRow("signature_timestamp differs") << 8;
+    QTest::newRow("query without signature_timestamp") << 9;
+}
+
+void TestFakeZaiServer::signatureRejected()
+{
+    QFETCH(int, variant);
+    Call c = call();
+    switch (variant) {
+    case 0:
+        c.secret = "junjie"_ba;
+        break;
+    case 1:
+        c.signedPrompt = u"hello!"_s;
+        break;
+    case 2:
+        c.sendSignature = false;
+        break;
+    case 3:
+        c.signatureOverride = QByteArray(64, 'a');
+        break;
+    case 4:
+        c.dropQueryItem = u"requestId"_s;
+        break;
+    case 5:
+        c.dropQueryItem = u"version"_s;
+        break;
+    case 6:
+        c.dropQueryItem = u"platform"_s;
+        break;
+    case 7:
+        c.queryTokenOverride = u"other"_s;
+        break;
+    case 8:
+        c.signatureTimestampMismatch = true;
+        break;
+    case 9:
+        c.dropQueryItem = u"signature_timestamp"_s;
+        break;
+    }
+    const Result r = complete(c);
+    QCOMPARE(r.status, 400);
+    QCOMPARE(r.body, R"({"detail":"403: Signature validation failed: 签名验证失败"})"_ba);
+    QVERIFY(!m_server->lastRejection().isEmpty());
+    QCOMPARE(m_server->activeStreams(), 0);
+}
+
+void TestFakeZaiServer::configuredSecretIsUsed()
+{
+    m_server->setSigningSecret("junjie"_ba);
+    QCOMPARE(complete(call()).status, 400);
+    Call c = call();
+    c.secret = "junjie"_ba;
+    QCOMPARE(complete(c).status, 200);
+}
+
+void TestFakeZaiServer::jwtLikeValidTokenAccepted()
+{
+    const QByteArray payload = R"({"id":"u-42","email":"someone@example.com"})"_ba;
+    const QString jwt = u"eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCJ9."_s +
+                        QString::fromLatin1(payload.toBase64(QByteArray::Base64UrlEncoding |
+                                                             QByteArray::OmitTrailingEquals)) +
+                        u".c2ln"_s;
+    m_server->addValidToken(jwt);
+    const QJsonObject user =
+        QJsonDocument::fromJson(get(u"/api/v1/auths/"_s, jwt.toUtf8()).body).object();
+    QCOMPARE(user.value("id"_L1).toString(), u"u-42"_s);
+    QCOMPARE(user.value("email"_L1).toString(), u"someone@example.com"_s);
+    Call c = call();
+    c.token = jwt;
+    QCOMPARE(complete(c).status, 200);
+}
+
+void TestFakeZaiServer::invalidTokenGets401()
+{
+    Call c = call();
+    c.token = u"unknown-token"_s;
+    const Result r = complete(c);
+    QCOMPARE(r.status, 401);
+    QVERIFY(QJsonDocument::fromJson(r.body).object().value("detail"_L1).isString());
+}
+
+void TestFakeZaiServer::missingOriginOrRefererHitsWaf_data()
+{
+    QTest::addColumn<bool>("origin");
+    QTest::addColumn<bool>("referer");
+    QTest::newRow("no Origin") << false << true;
+    QTest::newRow("no Referer") << true << false;
+    QTest::newRow("neither") << false << false;
+}
+
+void TestFakeZaiServer::missingOriginOrRefererHitsWaf()
+{
+    QFETCH(bool, origin);
+    QFETCH(bool, referer);
+    Call c = call();
+    c.sendOrigin = origin;
+    c.sendReferer = referer;
+    const Result r = complete(c);
+    QCOMPARE(r.status, 405);
+    QVERIFY(r.contentType.startsWith("text/html"));
+    QVERIFY(r.body.contains("errors.aliyun.com"));
+}
+
+// --- FE version ----------------------------------------------------------------------------
+
+void TestFakeZaiServer::outdatedFeVersionInStream()
+{
+    Call c = call();
+    c.feVersion = "prod-fe-1.0.100"_ba;
+    const Result r = complete(c);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.events.size(), 1);
+    const QJsonObject data = r.events.first().value("data"_L1).toObject();
+    QCOMPARE(data.value("done"_L1).toBool(), true);
+    const QJsonObject flat = data.value("error"_L1).toObject();
+    const QJsonObject nested = data.value("data"_L1).toObject().value("error"_L1).toObject();
+    QCOMPARE(flat.value("code"_L1).toInt(), 426);
+    QCOMPARE(nested, flat);
+    QCOMPARE(data.value("data"_L1).toObject().value("done"_L1).toBool(), true);
+    QVERIFY(flat.value("detail"_L1).toString().contains("outdated"_L1));
+
+    c.feVersion.clear(); // no header at all: "(unknown)"
+    const Result missing = complete(c);
+    QVERIFY(missing.events.first()
+                .value("data"_L1)
+                .toObject()
+                .value("error"_L1)
+                .toObject()
+                .value("detail"_L1)
+                .toString()
+                .contains("(unknown)"_L1));
+
+    m_server->setFeVersion(u"prod-fe-1.0.100"_s); // now that one is current
+    QCOMPARE(countPhase(complete(call()).events, u"answer"_s), 0);
+    c.feVersion = "prod-fe-1.0.100"_ba;
+    QCOMPARE(countPhase(complete(c).events, u"answer"_s), 5);
+}
+
+void TestFakeZaiServer::outdatedFeVersionAsHttpStatus()
+{
+    m_server->setRequireFeVersionHttpStatus(true);
+    Call c = call();
+    c.feVersion = "prod-fe-1.0.100"_ba;
+    const Result r = complete(c);
+    QCOMPARE(r.status, 426);
+    QCOMPARE(r.body, R"({"detail":"您的客户端版本过旧"})"_ba);
+    QCOMPARE(complete(call()).status, 200);
+}
+
+// --- body and stream shapes ----------------------------------------------------------------
+
+void TestFakeZaiServer::bodyValidation_data()
+{
+    QTest::addColumn<int>("variant");
+    QTest::addColumn<int>("status");
+    QTest::newRow("unknown model") << 0 << 404;
+    QTest::newRow("stream false") << 1 << 400;
+    QTest::newRow("no messages") << 2 << 400;
+    QTest::newRow("added model") << 3 << 200;
+    QTest::newRow("every default model") << 4 << 200;
+}
+
+void TestFakeZaiServer::bodyValidation()
+{
+    QFETCH(int, variant);
+    QFETCH(int, status);
+    Call c = call();
+    switch (variant) {
+    case 0:
+        c.model = u"gpt-4"_s;
+        break;
+    case 1:
+        c.stream = false;
+        break;
+    case 2:
+        c.emptyMessages = true;
+        break;
+    case 3:
+        m_server->addModel(u"GLM-5-Turbo"_s);
+        c.model = u"GLM-5-Turbo"_s;
+        break;
+    case 4: {
+        m_server->setPersistedModels({});
+        const QStringList models{u"glm-4.7"_s,       u"GLM-4-6-API-V1"_s, u"0727-360B-API"_s,
+                                 u"0727-106B-API"_s, u"glm-4.5v"_s,       u"glm-4.6v"_s,
+                                 u"glm-5"_s};
+        for (const QString &model : models) {
+            c.model = model;
+            QCOMPARE(complete(c).status, 200);
+        }
+        return;
+    }
+    }
+    QCOMPARE(complete(c).status, status);
+}
+
+void TestFakeZaiServer::thinkingStreamShape()
+{
+    Call c = call();
+    c.thinking = true;
+    c.prompt = u"two\nlines"_s;
+    const Result r = complete(c);
+    QCOMPARE(r.status, 200);
+
+    const QJsonObject first = r.events.first().value("data"_L1).toObject();
+    QCOMPARE(first.value("phase"_L1).toString(), u"thinking"_s);
+    const QString opening = first.value("delta_content"_L1).toString();
+    QVERIFY(opening.startsWith(
+        u"<details type=\"reasoning\" done=\"false\" view=\"\" last_tool_call_name=\"\">\n"
+        "<summary>Thinking…</summary>\n> "_s));
+    QCOMPARE(opening.left(32), u"<details type=\"reasoning\" done=\""_s);
+
+    // The closing edit in phase answer at index 32, then answer deltas starting with "\n".
+    qsizetype editAt = -1;
+    for (qsizetype i = 0; i < r.events.size(); ++i) {
+        if (r.events.at(i).value("data"_L1).toObject().contains("edit_index"_L1)) {
+            editAt = i;
+            break;
+        }
+    }
+    QVERIFY(editAt > 0);
+    const QJsonObject edit = r.events.at(editAt).value("data"_L1).toObject();
+    QCOMPARE(edit.value("edit_index"_L1).toInt(), 32);
+    QCOMPARE(edit.value("phase"_L1).toString(), u"answer"_s);
+    QVERIFY(edit.value("edit_content"_L1).toString().startsWith(u"true\" duration=\"1\""_s));
+    QVERIFY(edit.value("edit_content"_L1).toString().endsWith(u"</details>"_s));
+    const QJsonObject firstAnswer = r.events.at(editAt + 1).value("data"_L1).toObject();
+    QVERIFY(firstAnswer.value("delta_content"_L1).toString().startsWith(u'\n'));
+
+    const QString quoted = u"The user said: two\n> lines\n> I will echo it back."_s;
+    QCOMPARE(FakeZaiServer::quoteThought(FakeZaiServer::expectedThought(c.prompt)), quoted);
+    QCOMPARE(phaseText(r.events, u"thinking"_s), FakeZaiServer::thinkingOpening() + quoted);
+    QCOMPARE(applyEvents(r.events),
+             u"<details type=\"reasoning\" done=\"true\" duration=\"1\" view=\"\" "
+             "last_tool_call_name=\"\">\n<summary>Thought for 1 seconds</summary>\n> "_s +
+                 quoted + u"\n</details>\nEcho: two\nlines"_s);
+    QCOMPARE(phaseText(r.events, u"answer"_s), u"\nEcho: two\nlines"_s);
+}
+
+void TestFakeZaiServer::thinkingDelayStretchesThinking()
+{
+    m_server->setThinkingDelayMs(400);
+    Call c = call();
+    c.thinking = true;
+    QNetworkReply *pending = sendCompletion(c);
+    QElapsedTimer sinceFirst;
+    qint64 untilEdit = -1;
+    QByteArray received;
+    connect(pending, &QNetworkReply::readyRead, this, [&] {
+        received += pending->readAll();
+        if (!sinceFirst.isValid())
+            sinceFirst.start();
+        if (untilEdit < 0 && received.contains("edit_index"))
+            untilEdit = sinceFirst.elapsed();
+    });
+    QSignalSpy finished(pending, &QNetworkReply::finished);
+    QVERIFY(finished.wait(5000));
+    QVERIFY2(untilEdit >= 350, qPrintable(QString::number(untilEdit)));
+    pending->deleteLater();
+
+    // Without thinking there is nothing to stretch.
+    QElapsedTimer plain;
+    plain.start();
+    QCOMPARE(complete(call()).status, 200);
+    QVERIFY(plain.elapsed() < 350);
+}
+
+void TestFakeZaiServer::webSearchPrefix()
+{
+    Call c = call();
+    c.webSearch = true;
+    QCOMPARE(applyEvents(complete(c).events), u"[search] Echo: hello"_s);
+}
+
+void TestFakeZaiServer::legacyPathAccepted()
+{
+    Call c = call();
+    c.path = u"/api/chat/completions"_s;
+    QCOMPARE(applyEvents(complete(c).events), u"Echo: hello"_s);
+    QCOMPARE(m_server->count(u"/api/chat/completions"_s), 1);
+}
+
+// --- scripting -----------------------------------------------------------------------------
+
+void TestFakeZaiServer::scriptedHttpErrors_data()
+{
+    QTest::addColumn<int>("status");
+    QTest::addColumn<QByteArray>("contentType");
+    QTest::addColumn<QByteArray>("body");
+    QTest::newRow("401") << 401 << QByteArray() << R"({"detail":"token expired"})"_ba;
+    QTest::newRow("405 WAF") << 405 << "text/html"_ba
+                             << "<!doctypehtml><html>errors.aliyun.com</html>"_ba;
+    QTest::newRow("426") << 426 << QByteArray() << R"({"detail":"您的客户端版本过旧"})"_ba;
+    QTest::newRow("429") << 429 << QByteArray()
+                         << R"({"detail":"Too Many Requests: concurrency"})"_ba;
+    QTest::newRow("500") << 500 << "text/plain"_ba
+                         << "Internal Server Error"_ba;
+}
+
+void TestFakeZaiServer::scriptedHttpErrors()
+{
+    QFETCH(int, status);
+    QFETCH(QByteArray, contentType);
+    QFETCH(QByteArray, body);
+    FakeReply reply;
+    reply.httpStatus = status;
+    reply.contentType = contentType;
+    reply.body = body;
+    m_server->enqueue(reply);
+    QCOMPARE(m_server->pendingReplies(), 1);
+
+    const Result r = complete(call());
+    QCOMPARE(r.status, status);
+    QCOMPARE(r.body, body);
+    QCOMPARE(r.contentType, contentType.isEmpty() ? "application/json"_ba : contentType);
+    QCOMPARE(m_server->pendingReplies(), 0);
+    // Consumed: the next request gets the default answer.
+    QCOMPARE(applyEvents(complete(call()).events), u"Echo: hello"_s);
+}
+
+void TestFakeZaiServer::scriptedRepliesAreFifo()
+{
+    FakeReply first;
+    first.httpStatus = 429;
+    first.body = R"({"detail":"concurrency"})"_ba;
+    FakeReply second;
+    second.httpStatus = 500;
+    second.body = R"({"detail":"boom"})"_ba;
+    m_server->enqueue(first);
+    m_server->enqueue(second);
+
+    // A request that fails validation consumes nothing.
+    Call bad = call();
+    bad.sendSignature = false;
+    QCOMPARE(complete(bad).status, 400);
+    QCOMPARE(m_server->pendingReplies(), 2);
+
+    QCOMPARE(complete(call()).status, 429);
+    QCOMPARE(complete(call()).status, 500);
+    QCOMPARE(complete(call()).status, 200);
+}
+
+void TestFakeZaiServer::scriptedForOtherPath()
+{
+    FakeReply waf;
+    waf.httpStatus = 405;
+    waf.contentType = "text/html"_ba;
+    waf.body = "<html>errors.aliyun.com</html>"_ba;
+    waf.pathPrefix = u"/api/v1/auths"_s;
+    m_server->enqueue(waf);
+
+    // A completion does not take a reply meant for another path.
+    QCOMPARE(complete(call()).status, 200);
+    QCOMPARE(m_server->pendingReplies(), 1);
+    QCOMPARE(get(u"/api/v1/auths/"_s).status, 405);
+    QCOMPARE(get(u"/api/v1/auths/"_s).status, 200);
+}
+
+void TestFakeZaiServer::scriptedInStreamError()
+{
+    FakeReply reply;
+    reply.events = {
+        FakeZaiServer::answerEvent(u"partial"_s),
+        FakeZaiServer::errorEvent(403, u"Model not available for current user level"_s)};
+    m_server->enqueue(reply);
+    const Result r = complete(call());
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.events.size(), 2);
+    QCOMPARE(applyEvents(r.events), u"partial"_s);
+    const QJsonObject error =
+        r.events.last().value("data"_L1).toObject().value("error"_L1).toObject();
+    QCOMPARE(error.value("code"_L1).toInt(), 403);
+    QCOMPARE(error.value("detail"_L1).toString(), u"Model not available for current user level"_s);
+}
+
+void TestFakeZaiServer::scriptedDoneMarker()
+{
+    FakeReply reply;
+    reply.sendDoneMarker = true;
+    reply.events = {FakeZaiServer::answerEvent(u"x"_s), FakeZaiServer::doneEvent(),
+                    ": comment line"_ba};
+    m_server->enqueue(reply);
+    const Result r = complete(call());
+    QCOMPARE(r.rawData.size(), 3);
+    QCOMPARE(r.rawData.last(), "[DONE]"_ba);
+    QVERIFY(r.body.contains("\n: comment line\n\n"));
+    QVERIFY(r.body.endsWith("data: [DONE]\n\n"));
+}
+
+void TestFakeZaiServer::scriptedCloseWithoutResponse()
+{
+    // A raw socket: QNetworkAccessManager would silently resend the request on a new connection.
+    FakeReply reply;
+    reply.httpStatus = 0;
+    m_server->enqueue(reply);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(rawCompletion(u"hi"_s));
+    QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
+    QVERIFY(disconnected.wait(5000));
+    QCOMPARE(socket.readAll(), QByteArray());
+    QCOMPARE(m_server->count(u"/api/v2/chat/completions"_s), 1);
+    QCOMPARE(complete(call()).status, 200);
+}
+
+void TestFakeZaiServer::dropAfterEvents()
+{
+    // On the wire: two events, then the connection ends without the terminating chunk.
+    FakeReply reply;
+    reply.dropAfterEvents = 2;
+    m_server->enqueue(reply);
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write(rawCompletion(u"hello"_s));
+    QByteArray wire;
+    connect(&socket, &QTcpSocket::readyRead, this, [&] { wire += socket.readAll(); });
+    QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
+    QVERIFY(disconnected.wait(5000));
+    wire += socket.readAll();
+    QVERIFY(wire.startsWith("HTTP/1.1 200 "));
+    QVERIFY(wire.contains("Transfer-Encoding: chunked"));
+    QCOMPARE(wire.count("data: "), 2);
+    QVERIFY(!wire.endsWith("0\r\n\r\n"));
+    QCOMPARE(m_server->abortedStreams(), 0); // the server hung up, not the client
+    QTRY_COMPARE(m_server->activeStreams(), 0);
+
+    // Through QNetworkAccessManager, with scripted events and a pace. Qt 6.4 may report such a
+    // truncated chunked body as RemoteHostClosedError or as a normal finish, depending on
+    // timing: a client can only rely on the missing done event.
+    FakeReply paced;
+    paced.events = {FakeZaiServer::answerEvent(u"a"_s), FakeZaiServer::answerEvent(u"b"_s),
+                    FakeZaiServer::doneEvent()};
+    paced.delayMs = 20;
+    paced.dropAfterEvents = 1;
+    m_server->enqueue(paced);
+    const Result p = complete(call());
+    QCOMPARE(p.status, 200);
+    QCOMPARE(p.events.size(), 1);
+    QCOMPARE(applyEvents(p.events), u"a"_s);
+}
+
+void TestFakeZaiServer::stallThenContinue()
+{
+    FakeReply reply;
+    reply.stallAfterEvents = 1;
+    reply.stallMs = 400;
+    m_server->enqueue(reply);
+
+    QNetworkReply *pending = sendCompletion(call());
+    QElapsedTimer firstEvent;
+    QByteArray received;
+    connect(pending, &QNetworkReply::readyRead, this, [&] {
+        received += pending->readAll();
+        if (!firstEvent.isValid() && received.contains("\n\n"))
+            firstEvent.start();
+    });
+    QSignalSpy finished(pending, &QNetworkReply::finished);
+    QVERIFY(finished.wait(5000));
+    QVERIFY(firstEvent.isValid());
+    QVERIFY2(firstEvent.elapsed() >= 350, qPrintable(QString::number(firstEvent.elapsed())));
+    received += pending->readAll();
+    QCOMPARE(pending->error(), QNetworkReply::NoError);
+    QCOMPARE(sseData(received).size(), 5 + 2); // five deltas, usage, done
+    pending->deleteLater();
+}
+
+void TestFakeZaiServer::streamAbortedWhenClientLeaves()
+{
+    m_server->setDefaultDelayMs(50);
+    m_server->setDefaultChunks(20);
+    QSignalSpy aborted(m_server.get(), &FakeZaiServer::streamAborted);
+
+    Call c = call();
+    c.prompt = u"a prompt long enough for twenty deltas"_s;
+    QNetworkReply *pending = sendCompletion(c);
+    QSignalSpy readyRead(pending, &QNetworkReply::readyRead);
+    QVERIFY(readyRead.wait(5000));
+    QTRY_COMPARE(m_server->activeStreams(), 1);
+    pending->abort();
+    pending->deleteLater();
+
+    QTRY_COMPARE(aborted.size(), 1);
+    QCOMPARE(m_server->abortedStreams(), 1);
+    QCOMPARE(m_server->activeStreams(), 0);
+    QTRY_COMPARE(m_server->openConnections(), 0);
+}
+
+// --- persisted chats -----------------------------------------------------------------------
+
+void TestFakeZaiServer::persistedModelNeedsChatsNew()
+{
+    const auto lastError = [](const Result &r) {
+        return r.events.last()
+            .value("data"_L1)
+            .toObject()
+            .value("error"_L1)
+            .toObject()
+            .value("code"_L1)
+            .toString();
+    };
+
+    // Without chats/new: the whole answer, then INTERNAL_ERROR at done.
+    Call c = call();
+    c.model = u"glm-4.7"_s;
+    c.chatId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const Result orphan = complete(c);
+    QCOMPARE(orphan.status, 200);
+    QCOMPARE(applyEvents(orphan.events), u"Echo: hello"_s);
+    QCOMPARE(lastError(orphan), u"INTERNAL_ERROR"_s);
+    QCOMPARE(orphan.events.last().value("data"_L1).toObject().value("done"_L1).toBool(), true);
+
+    const QByteArray newChat = R"({"chat":{"id":"","title":"新聊天","models":["glm-4.7"],
+        "history":{"messages":{},"currentId":null},"enable_thinking":false}})"_ba;
+    const Result created = post(u"/api/v1/chats/new"_s, newChat, m_token.toUtf8());
+    QCOMPARE(created.status, 200);
+    const QJsonObject chat = QJsonDocument::fromJson(created.body).object();
+    const QString chatId = chat.value("id"_L1).toString();
+    QVERIFY(!chatId.isEmpty());
+    QCOMPARE(chat.value("chat"_L1).toObject().value("id"_L1).toString(), chatId);
+    QCOMPARE(m_server->chatIds(), QStringList{chatId});
+
+    c.chatId = chatId;
+    const Result ok = complete(c);
+    QCOMPARE(applyEvents(ok.events), u"Echo: hello"_s);
+    QCOMPARE(ok.events.last().value("data"_L1).toObject().value("phase"_L1).toString(), u"done"_s);
+    QVERIFY(!ok.events.last().value("data"_L1).toObject().contains("error"_L1));
+
+    // Somebody else's chat does not count.
+    m_server->addValidToken(u"second-token"_s);
+    Call other = c;
+    other.token = u"second-token"_s;
+    QCOMPARE(lastError(complete(other)), u"INTERNAL_ERROR"_s);
+
+    // Non-persisted models need no chat; persisted ones are configurable.
+    Call simple = call();
+    simple.model = u"glm-5"_s;
+    QVERIFY(lastError(complete(simple)).isEmpty());
+    m_server->setPersistedModels({u"glm-5"_s});
+    QCOMPARE(lastError(complete(simple)), u"INTERNAL_ERROR"_s);
+}
+
+void TestFakeZaiServer::chatsNewNeedsBearer()
+{
+    const QByteArray body = R"({"chat":{"models":["glm-4.7"]}})"_ba;
+    QCOMPARE(post(u"/api/v1/chats/new"_s, body, {}).status, 401);
+    QCOMPARE(post(u"/api/v1/chats/new"_s, body, "bad"_ba).status, 401);
+    QCOMPARE(post(u"/api/v1/chats/new"_s, "{}"_ba, m_token.toUtf8()).status, 422);
+    QVERIFY(m_server->chatIds().isEmpty());
+}
+
+void TestFakeZaiServer::concurrencyLimit()
+{
+    m_server->setConcurrencyLimit(1);
+    m_server->setDefaultDelayMs(100);
+    QNetworkReply *first = sendCompletion(call());
+    QTRY_COMPARE(m_server->activeStreams(), 1);
+    const Result second = complete(call());
+    QCOMPARE(second.status, 429);
+    QVERIFY(second.body.contains("concurrency"));
+    QCOMPARE(finish(first).status, 200);
+    QCOMPARE(complete(call()).status, 200);
+}
+
+// --- HTTP layer ----------------------------------------------------------------------------
+
+void TestFakeZaiServer::keepAliveReusesConnection()
+{
+    for (int i = 0; i < 3; ++i)
+        QCOMPARE(complete(call()).status, 200);
+    QCOMPARE(get(u"/"_s).status, 200);
+    QCOMPARE(m_server->totalConnections(), 1);
+    QCOMPARE(m_server->openConnections(), 1);
+}
+
+void TestFakeZaiServer::recordsRequests()
+{
+    QSignalSpy received(m_server.get(), &FakeZaiServer::requestReceived);
+    complete(call());
+    get(u"/"_s);
+    QCOMPARE(received.size(), 2);
+    QCOMPARE(received.first().first().toString(), u"/api/v2/chat/completions"_s);
+
+    const QList<RecordedRequest> completions = m_server->requests(u"/api/v2/chat"_s);
+    QCOMPARE(completions.size(), 1);
+    const RecordedRequest &r = completions.first();
+    QCOMPARE(r.method, "POST"_ba);
+    QCOMPARE(r.header("x-fe-version"_ba), "prod-fe-1.0.231"_ba);
+    QCOMPARE(r.header("authorization"_ba), "Bearer " + m_token.toUtf8());
+    QCOMPARE(r.queryValue(u"token"_s), m_token);
+    QCOMPARE(r.json.value("signature_prompt"_L1).toString(), u"hello"_s);
+    QCOMPARE(m_server->count(u"/"_s), 2);
+    QCOMPARE(m_server->requests().size(), 2);
+
+    m_server->clearRecords();
+    QCOMPARE(m_server->requests().size(), 0);
+    QCOMPARE(m_server->count(u"/"_s), 0);
+
+    m_server->setRecording(false);
+    complete(call());
+    QCOMPARE(m_server->requests().size(), 0);
+    QCOMPARE(m_server->count(u"/api/v2/chat/completions"_s), 1);
+}
+
+void TestFakeZaiServer::oversizedHeaderRejected()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + QByteArray(70 * 1024, 'a'));
+    QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
+    QVERIFY(disconnected.wait(5000));
+    QVERIFY(socket.readAll().startsWith("HTTP/1.1 431 "));
+    QCOMPARE(m_server->count(u"/"_s), 0);
+}
+
+void TestFakeZaiServer::clientVanishesMidRequest()
+{
+    for (const QByteArray &partial :
+         {"GET / HTTP/1.1\r\nHo"_ba,
+          "POST /api/v1/chats/new HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"chat\""_ba}) {
+        auto socket = std::make_unique<QTcpSocket>();
+        socket->connectToHost(QHostAddress::LocalHost, m_server->port());
+        QVERIFY(socket->waitForConnected(5000));
+        socket->write(partial);
+        QVERIFY(socket->waitForBytesWritten(5000));
+        socket.reset(); // gone before the request is complete
+    }
+    QTRY_COMPARE(m_server->openConnections(), 0);
+    QCOMPARE(m_server->count(u"/"_s), 0);
+    QCOMPARE(get(u"/"_s).status, 200); // still serving
+}
+
+void TestFakeZaiServer::pipelinedRequestsAnsweredInOrder()
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, m_server->port());
+    QVERIFY(socket.waitForConnected(5000));
+    socket.write("GET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n"
+                 "GET /api/v1/auths/ HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " +
+                 m_token.toUtf8() +
+                 "\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    QSignalSpy disconnected(&socket, &QTcpSocket::disconnected);
+    QVERIFY(disconnected.wait(5000));
+    const QByteArray all = socket.readAll();
+    const qsizetype notFound = all.indexOf("HTTP/1.1 404 ");
+    const qsizetype user = all.indexOf("HTTP/1.1 200 ");
+    const qsizetype landing = all.indexOf("HTTP/1.1 200 ", user + 1);
+    QVERIFY2(notFound == 0 && user > notFound && landing > user, all.constData());
+    QVERIFY(all.contains("prod-fe-1.0.231"));
+}
+
+void TestFakeZaiServer::manyConcurrentZeroDelayStreams()
+{
+    // The benchmark's shape: many connections at once, a long stream each, zero delay.
+    constexpr int Streams = 200;
+    constexpr int Chunks = 200;
+    m_server->setDefaultChunks(Chunks);
+    m_server->setRecording(false);
+    const QString prompt = QString(300, u'x');
+
+    const QByteArray request = rawCompletion(prompt);
+
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<std::unique_ptr<QTcpSocket>> sockets;
+    QList<QByteArray> received(Streams);
+    int complete = 0;
+    for (int i = 0; i < Streams; ++i) {
+        sockets.push_back(std::make_unique<QTcpSocket>());
+        QTcpSocket *socket = sockets.back().get();
+        connect(socket, &QTcpSocket::connected, this,
+                [socket, &request] { socket->write(request); });
+        connect(socket, &QTcpSocket::readyRead, this, [socket, &received, &complete, i] {
+            received[i] += socket->readAll();
+            if (received[i].endsWith("\r\n0\r\n\r\n"))
+                ++complete;
+        });
+        socket->connectToHost(QHostAddress::LocalHost, m_server->port());
+    }
+    QTRY_COMPARE_WITH_TIMEOUT(complete, Streams, 60000);
+    qInfo("%d streams x %d chunks in %lld ms", Streams, Chunks, clock.elapsed());
+    for (const QByteArray &r : std::as_const(received)) {
+        QVERIFY(r.startsWith("HTTP/1.1 200 "));
+        QCOMPARE(r.count("\"phase\":\"answer\""), Chunks);
+    }
+    QTRY_COMPARE(m_server->activeStreams(), 0);
+    QCOMPARE(m_server->completedStreams(), Streams);
+    sockets.clear();
+    QTRY_COMPARE(m_server->openConnections(), 0);
+    QCOMPARE(m_server->abortedStreams(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestFakeZaiServer)
+#include "testFakeZaiServer.moc"
