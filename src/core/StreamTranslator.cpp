@@ -235,8 +235,14 @@ StreamTranslator::Derived StreamTranslator::derive(bool final)
             const QStringView tag = QStringView(buf).mid(lt, tagEnd - lt + 1);
             const qsizetype close = buf.indexOf(kDetailsClose, tagEnd);
             const bool closed = close >= 0;
-            const QStringView inner = QStringView(buf).mid(
-                tagEnd + 1, (closed ? close : len) - tagEnd - 1);
+            QStringView inner = QStringView(buf).mid(tagEnd + 1,
+                                                     (closed ? close : len) - tagEnd - 1);
+            if (!closed) {
+                // "</det" at the end is the closing tag arriving, not thought text.
+                const qsizetype lastLt = inner.lastIndexOf(u'<');
+                if (lastLt >= 0 && kDetailsClose.startsWith(inner.mid(lastLt)))
+                    inner = inner.left(lastLt);
+            }
             if (isReasoningTag(tag))
                 addReasoning(cleanReasoning(inner, closed || final));
             ++blocks;

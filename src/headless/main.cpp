@@ -60,6 +60,9 @@ void printLine(FILE *stream, const QString &text)
 
 int main(int argc, char *argv[])
 {
+    if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
+        qSetMessagePattern(QStringLiteral(
+            "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}%{if-critical}error %{endif}%{category}: %{message}"));
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"zaibridge-server"_s);
     QCoreApplication::setOrganizationName(u"ZaiBridge"_s);
