@@ -4,6 +4,7 @@
 #include "ApiServer.h"
 #include "BridgeConfig.h"
 #include "Logging.h"
+#include "Translations.h"
 #include "UpstreamProfile.h"
 
 #include <QCommandLineParser>
@@ -67,6 +68,7 @@ int main(int argc, char *argv[])
     QCoreApplication::setApplicationName(u"zaibridge-server"_s);
     QCoreApplication::setOrganizationName(u"ZaiBridge"_s);
     QCoreApplication::setApplicationVersion(QStringLiteral(ZB_VERSION));
+    Translations::install(QLocale::system());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QCoreApplication::translate(
