@@ -350,7 +350,8 @@ void parseTools(const QJsonObject &root, ChatRequest &request, Validator &v)
         }
     }
     const QJsonValue functions = root.value(u"functions"_s); // deprecated form
-    if (functions.isArray()) {
+    if (functions.isArray() && request.tools.isEmpty()) {
+        request.legacyFunctions = true;
         for (const QJsonValue &f : functions.toArray()) {
             if (!f.toObject().value(u"name"_s).toString().isEmpty())
                 request.tools.append(f.toObject());

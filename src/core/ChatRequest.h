@@ -57,7 +57,11 @@ struct ChatRequest
     QJsonArray tools;                   // function tools (also from deprecated `functions`)
     QJsonValue toolChoice;              // "none" | "auto" | "required" | {function:{name}}
     bool parallelToolCalls = true;
+    bool legacyFunctions = false; // the client used the deprecated functions/function_call
     QJsonObject responseFormat;
+
+    // Not from the client: the per-request tool trigger (zai-protocol.md 7.4), set by the session.
+    QString toolTrigger;
 
     // Parses a request body; on failure returns std::nullopt and fills *error (400, naming the
     // field). Unknown fields are accepted and ignored.

@@ -1,17 +1,36 @@
 // SPDX-License-Identifier: MIT
 #include "ChatSession.h"
 
+#include "Logging.h"
 #include "TokenEstimator.h"
+#include "ToolPrompt.h"
 #include "ZaiCompletion.h"
 
 using namespace Qt::StringLiterals;
 
 ChatSession::ChatSession(ZaiClient *client, ChatRequest request, ModelEntry model,
                          QObject *parent)
-    : QObject(parent), m_request(std::move(request)), m_model(std::move(model)),
-      m_completion(new ZaiCompletion(client, m_request, m_model, this)),
+    : QObject(parent), m_request(std::move(request)), m_model(std::move(model)), m_client(client),
       m_shaper(m_request.stop, m_request.maxTokens)
 {
+    const bool toolHistory = std::any_of(m_request.messages.cbegin(), m_request.messages.cend(),
+                                         [](const ChatMessage &m) { return !m.toolCalls.isEmpty(); });
+    if (ToolPrompt::active(m_request) || toolHistory)
+        m_request.toolTrigger = ToolPrompt::newTrigger();
+    if (ToolPrompt::active(m_request)) {
+        m_tools.emplace(m_request.toolTrigger, ToolPrompt::toolNames(m_request));
+        m_holdText = ToolPrompt::required(m_request);
+    }
+    startCompletion(m_request);
+}
+
+void ChatSession::startCompletion(const ChatRequest &request)
+{
+    if (m_completion) {
+        m_completion->abort();
+        m_completion->deleteLater();
+    }
+    m_completion = new ZaiCompletion(m_client, request, m_model, this);
     connect(m_completion, &ZaiCompletion::output, this, &ChatSession::onOutput);
     connect(m_completion, &ZaiCompletion::finished, this, &ChatSession::onFinished);
     connect(m_completion, &ZaiCompletion::failed, this,
@@ -19,7 +38,7 @@ ChatSession::ChatSession(ZaiClient *client, ChatRequest request, ModelEntry mode
                 if (m_done)
                     return;
                 m_done = true;
-                Q_EMIT failed(error, afterOutput);
+                Q_EMIT failed(error, afterOutput || !m_reasoning.isEmpty() || !m_content.isEmpty());
             });
 }
 
@@ -28,6 +47,14 @@ ChatSession::~ChatSession() = default;
 void ChatSession::start()
 {
     m_completion->start();
+}
+
+QString ChatSession::takeText(const ToolCallParser::Output &parsed)
+{
+    if (!m_holdText)
+        return parsed.text;
+    m_heldText += parsed.text;
+    return {};
 }
 
 void ChatSession::cancel()
@@ -58,8 +85,15 @@ void ChatSession::onOutput(const QString &reasoning, const QString &content)
 {
     if (m_done)
         return;
-    const OutputShaper::Result shaped = m_shaper.push(reasoning, content);
+    ToolCallParser::Output parsed{content, {}};
+    if (m_tools)
+        parsed = m_tools->push(content);
+    const OutputShaper::Result shaped = m_shaper.push(reasoning, takeText(parsed));
     forward(shaped);
+    if (!parsed.calls.isEmpty()) {
+        finishWithCalls(parsed.calls, std::nullopt);
+        return;
+    }
     if (shaped.cut != OutputShaper::Cut::None && !m_done) {
         m_completion->abort(); // the client has all it asked for
         finish(shaped.cut == OutputShaper::Cut::Length ? u"length"_s : u"stop"_s, std::nullopt);
@@ -70,9 +104,76 @@ void ChatSession::onFinished(const std::optional<TokenUsage> &upstreamUsage)
 {
     if (m_done)
         return;
+    ToolCallParser::Output parsed;
+    if (m_tools)
+        parsed = m_tools->finish();
+    forward(m_shaper.push({}, takeText(parsed)));
+    if (!parsed.calls.isEmpty()) {
+        finishWithCalls(parsed.calls, upstreamUsage);
+        return;
+    }
+    if (m_holdText) {
+        if (!m_reasked) {
+            reaskForTool();
+            return;
+        }
+        m_done = true;
+        Q_EMIT failed(ApiError(ApiError::Kind::UpstreamError,
+                               u"The model answered without calling a tool although tool_choice "
+                               u"requires one (asked twice)."_s,
+                               u"tool_choice"_s, u"tool_call_missing"_s),
+                      !m_reasoning.isEmpty());
+        return;
+    }
     const OutputShaper::Result shaped = m_shaper.flush();
     forward(shaped);
     finish(shaped.cut == OutputShaper::Cut::Length ? u"length"_s : u"stop"_s, upstreamUsage);
+}
+
+void ChatSession::reaskForTool()
+{
+    // tool_choice demands a call and the model only wrote text: ask once more, with its own
+    // answer in the history and a plain reminder of the format.
+    m_reasked = true;
+    qCInfo(lcUpstream) << "the model did not call a required tool; asking once more";
+    ChatRequest again = m_request;
+    ChatMessage answer;
+    answer.role = ChatMessage::Role::Assistant;
+    answer.parts.append({ContentPart::Type::Text, m_heldText, {}});
+    ChatMessage reminder;
+    reminder.role = ChatMessage::Role::User;
+    const QString forced = ToolPrompt::forcedTool(m_request);
+    reminder.parts.append(
+        {ContentPart::Type::Text,
+         u"You must call %1 now. Reply with the line %2 followed by one <function_calls> block, "
+         u"exactly as the tool instructions say, and nothing else."_s.arg(
+             forced.isEmpty() ? u"a tool"_s : u"the tool \"%1\""_s.arg(forced), m_request.toolTrigger),
+         {}});
+    if (!m_heldText.trimmed().isEmpty())
+        again.messages.append(answer);
+    again.messages.append(reminder);
+    m_heldText.clear();
+    m_tools.emplace(m_request.toolTrigger, ToolPrompt::toolNames(m_request));
+    startCompletion(again);
+    m_completion->start();
+}
+
+void ChatSession::finishWithCalls(QList<ToolCall> calls, const std::optional<TokenUsage> &usage)
+{
+    m_completion->abort(); // nothing after the block is wanted
+    if (!m_request.parallelToolCalls && calls.size() > 1)
+        calls = calls.mid(0, 1);
+    if (m_holdText) {
+        // The text written before a required call is part of the answer after all.
+        m_holdText = false;
+        forward(m_shaper.push({}, std::exchange(m_heldText, {})));
+    }
+    forward(m_shaper.flush());
+    m_calls = calls;
+    for (const ToolCall &call : std::as_const(m_calls))
+        m_callTokens += TokenEstimator::tokens(call.name) + TokenEstimator::tokens(call.arguments) + 3;
+    Q_EMIT toolCallsReady(m_calls);
+    finish(m_request.legacyFunctions ? u"function_call"_s : u"tool_calls"_s, usage);
 }
 
 void ChatSession::finish(const QString &reason, const std::optional<TokenUsage> &upstreamUsage)
@@ -82,7 +183,7 @@ void ChatSession::finish(const QString &reason, const std::optional<TokenUsage> 
         m_usage = *upstreamUsage;
     } else {
         m_usage.promptTokens = TokenEstimator::promptTokens(m_request);
-        m_usage.completionTokens = (m_shaper.completionUnits() + 3) / 4;
+        m_usage.completionTokens = (m_shaper.completionUnits() + 3) / 4 + m_callTokens;
         m_usage.estimated = true;
     }
     if (m_usage.reasoningTokens < 0 && !m_reasoning.isEmpty())

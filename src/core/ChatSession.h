@@ -6,6 +6,7 @@
 #include "ModelCatalogue.h"
 #include "OutputShaper.h"
 #include "StreamTranslator.h"
+#include "ToolCallParser.h"
 
 #include <QObject>
 #include <QPointer>
@@ -34,9 +35,11 @@ public:
     const TokenUsage &usage() const { return m_usage; }
     const QString &reasoningText() const { return m_reasoning; }
     const QString &contentText() const { return m_content; }
+    const QList<ToolCall> &toolCalls() const { return m_calls; }
 
 Q_SIGNALS:
     void delta(const QString &reasoning, const QString &content);
+    void toolCallsReady(const QList<ToolCall> &calls); // just before completed("tool_calls")
     void completed(const QString &finishReason, const TokenUsage &usage);
     void failed(const ApiError &error, bool afterOutput);
 
@@ -45,11 +48,22 @@ private:
     void onFinished(const std::optional<TokenUsage> &upstreamUsage);
     void finish(const QString &reason, const std::optional<TokenUsage> &upstreamUsage);
     void forward(const OutputShaper::Result &shaped);
+    void startCompletion(const ChatRequest &request);
+    void finishWithCalls(QList<ToolCall> calls, const std::optional<TokenUsage> &usage);
+    void reaskForTool();
+    QString takeText(const ToolCallParser::Output &parsed);
 
     ChatRequest m_request;
     ModelEntry m_model;
-    ZaiCompletion *m_completion;
+    ZaiClient *m_client;
+    ZaiCompletion *m_completion = nullptr;
     OutputShaper m_shaper;
+    std::optional<ToolCallParser> m_tools;
+    QList<ToolCall> m_calls;
+    bool m_holdText = false; // tool_choice requires a call: text waits until we know
+    QString m_heldText;
+    bool m_reasked = false;
+    qint64 m_callTokens = 0;
     QString m_reasoning;
     QString m_content;
     TokenUsage m_usage;

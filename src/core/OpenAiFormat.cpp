@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "OpenAiFormat.h"
 
+#include "ChatRequest.h"
 #include "ModelCatalogue.h"
 #include "StreamTranslator.h"
 
@@ -71,6 +72,39 @@ QByteArray OpenAiFormat::deltaChunk(const StreamIds &ids, const QString &reasoni
     return sseEvent(chunk(ids, delta, QJsonValue::Null));
 }
 
+QJsonArray OpenAiFormat::toolCallArray(const QList<ToolCall> &calls, bool withIndex)
+{
+    QJsonArray array;
+    for (qsizetype i = 0; i < calls.size(); ++i) {
+        const ToolCall &call = calls.at(i);
+        QJsonObject entry{{u"id"_s, call.id},
+                          {u"type"_s, u"function"_s},
+                          {u"function"_s,
+                           QJsonObject{{u"name"_s, call.name},
+                                       {u"arguments"_s,
+                                        call.arguments.isEmpty() ? u"{}"_s : call.arguments}}}};
+        if (withIndex)
+            entry.insert(u"index"_s, int(i));
+        array.append(entry);
+    }
+    return array;
+}
+
+QByteArray OpenAiFormat::toolCallsChunk(const StreamIds &ids, const QList<ToolCall> &calls,
+                                        bool legacy)
+{
+    if (legacy && !calls.isEmpty()) {
+        const QJsonObject function = toolCallArray(calls.mid(0, 1), false)
+                                         .first()
+                                         .toObject()
+                                         .value(u"function"_s)
+                                         .toObject();
+        return sseEvent(chunk(ids, QJsonObject{{u"function_call"_s, function}}, QJsonValue::Null));
+    }
+    return sseEvent(chunk(ids, QJsonObject{{u"tool_calls"_s, toolCallArray(calls, true)}},
+                          QJsonValue::Null));
+}
+
 QByteArray OpenAiFormat::finishChunk(const StreamIds &ids, const QString &finishReason)
 {
     return sseEvent(chunk(ids, QJsonObject(), finishReason));
@@ -89,11 +123,20 @@ QByteArray OpenAiFormat::usageChunk(const StreamIds &ids, const TokenUsage &u)
 
 QJsonObject OpenAiFormat::completion(const StreamIds &ids, const QString &reasoning,
                                      const QString &content, const QString &finishReason,
-                                     const TokenUsage &u)
+                                     const TokenUsage &u, const QList<ToolCall> &calls,
+                                     bool legacy)
 {
     QJsonObject message{{u"role"_s, u"assistant"_s},
-                        {u"content"_s, content},
+                        {u"content"_s, content.isEmpty() && !calls.isEmpty() ? QJsonValue()
+                                                                              : QJsonValue(content)},
                         {u"refusal"_s, QJsonValue::Null}};
+    if (!calls.isEmpty()) {
+        if (legacy)
+            message.insert(u"function_call"_s,
+                           toolCallArray(calls.mid(0, 1), false).first().toObject().value(u"function"_s));
+        else
+            message.insert(u"tool_calls"_s, toolCallArray(calls, false));
+    }
     if (!reasoning.isEmpty())
         message.insert(u"reasoning_content"_s, reasoning);
     return QJsonObject{{u"id"_s, ids.id},

@@ -2,10 +2,13 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonArray>
 #include <QJsonObject>
+#include <QList>
 #include <QString>
 
 struct TokenUsage;
+struct ToolCall;
 class ModelCatalogue;
 struct ModelEntry;
 
@@ -31,6 +34,10 @@ public:
     static QByteArray roleChunk(const StreamIds &ids);
     static QByteArray deltaChunk(const StreamIds &ids, const QString &reasoning,
                                  const QString &content);
+    // One delta per call with id, type, name and the whole arguments string (openai-compat.md 2);
+    // the deprecated function_call form when the client used `functions`.
+    static QByteArray toolCallsChunk(const StreamIds &ids, const QList<ToolCall> &calls,
+                                     bool legacy);
     static QByteArray finishChunk(const StreamIds &ids, const QString &finishReason);
     static QByteArray usageChunk(const StreamIds &ids, const TokenUsage &usage);
     static QByteArray doneEvent() { return QByteArrayLiteral("data: [DONE]\n\n"); }
@@ -38,12 +45,14 @@ public:
 
     static QJsonObject completion(const StreamIds &ids, const QString &reasoning,
                                   const QString &content, const QString &finishReason,
-                                  const TokenUsage &usage);
+                                  const TokenUsage &usage, const QList<ToolCall> &calls = {},
+                                  bool legacy = false);
 
     static QJsonObject model(const ModelEntry &entry, qint64 created);
     static QJsonObject modelList(const ModelCatalogue &catalogue, qint64 created);
 
 private:
+    static QJsonArray toolCallArray(const QList<ToolCall> &calls, bool withIndex);
     static QJsonObject chunk(const StreamIds &ids, const QJsonObject &delta,
                              const QJsonValue &finishReason);
 };

@@ -5,6 +5,7 @@
 #include "ModelCatalogue.h"
 #include "Signer.h"
 #include "TokenPool.h"
+#include "ToolPrompt.h"
 #include "UpstreamProfile.h"
 
 #include <QDateTime>
@@ -22,12 +23,6 @@ namespace {
 QString uuid()
 {
     return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-QString renderToolResult(const ChatMessage &m, const QString &toolName)
-{
-    return u"<tool_result tool=\"%1\" call_id=\"%2\">%3</tool_result>"_s.arg(toolName, m.toolCallId,
-                                                                            m.text());
 }
 
 } // namespace
@@ -76,11 +71,19 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request)
             pendingToolResults.clear();
         }
     };
+    // Tool and output-format instructions go at the end of the first system message.
+    QStringList extra{ToolPrompt::instructions(request, request.toolTrigger),
+                      ToolPrompt::responseFormatInstructions(request)};
+    extra.removeAll(QString());
+    const QString systemExtra = extra.join(u"\n\n"_s);
+    bool systemExtended = systemExtra.isEmpty();
+
     for (const ChatMessage &m : request.messages) {
         if (m.role == ChatMessage::Role::Tool) {
             if (!pendingToolResults.isEmpty())
                 pendingToolResults += u'\n';
-            pendingToolResults += renderToolResult(m, toolNames.value(m.toolCallId, m.name));
+            pendingToolResults += ToolPrompt::renderResult(toolNames.value(m.toolCallId, m.name),
+                                                           m.toolCallId, m.text());
             continue;
         }
         flushToolResults();
@@ -92,10 +95,15 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request)
         case ChatMessage::Role::Tool: break;
         }
         QString text = m.text();
-        for (const ToolCall &call : m.toolCalls) {
-            toolNames.insert(call.id, call.name);
-            text += u"\n<function_calls>\n<function_call>\n<tool>%1</tool>\n<args_json><![CDATA[%2]]></args_json>\n</function_call>\n</function_calls>"_s
-                        .arg(call.name, call.arguments.isEmpty() ? u"{}"_s : call.arguments);
+        if (m.role == ChatMessage::Role::System && !systemExtended) {
+            text += (text.isEmpty() ? QString() : u"\n\n"_s) + systemExtra;
+            systemExtended = true;
+        }
+        if (!m.toolCalls.isEmpty()) {
+            for (const ToolCall &call : m.toolCalls)
+                toolNames.insert(call.id, call.name);
+            text += (text.isEmpty() ? QString() : u"\n"_s)
+                    + ToolPrompt::renderCalls(m.toolCalls, request.toolTrigger);
         }
         if (!m.hasImages()) {
             if (text.isEmpty())
@@ -114,6 +122,8 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request)
         out.append(QJsonObject{{u"role"_s, role}, {u"content"_s, parts}});
     }
     flushToolResults();
+    if (!systemExtended)
+        out.prepend(QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, systemExtra}});
     return out;
 }
 

@@ -23,6 +23,12 @@ ChatExchange::ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *sess
     m_clock.start();
 
     connect(m_session, &ChatSession::delta, this, &ChatExchange::onDelta);
+    connect(m_session, &ChatSession::toolCallsReady, this, [this](const QList<ToolCall> &calls) {
+        if (!m_stream)
+            return;
+        beginStreamIfNeeded();
+        write(OpenAiFormat::toolCallsChunk(m_ids, calls, m_session->request().legacyFunctions));
+    });
     connect(m_session, &ChatSession::completed, this, &ChatExchange::onCompleted);
     connect(m_session, &ChatSession::failed, this, &ChatExchange::onFailed);
     if (QTcpSocket *socket = m_http->socket())
@@ -98,7 +104,8 @@ void ChatExchange::onCompleted(const QString &finishReason, const TokenUsage &us
         m_http->endStream(OpenAiFormat::doneEvent());
     } else {
         const QJsonObject body = OpenAiFormat::completion(
-            m_ids, m_session->reasoningText(), m_session->contentText(), finishReason, usage);
+            m_ids, m_session->reasoningText(), m_session->contentText(), finishReason, usage,
+            m_session->toolCalls(), m_session->request().legacyFunctions);
         m_http->respond(200, QJsonDocument(body).toJson(QJsonDocument::Compact),
                         m_headers("application/json"_ba));
         m_record.firstByteMs = m_clock.elapsed();

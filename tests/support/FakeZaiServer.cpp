@@ -17,6 +17,7 @@
 #include <QUuid>
 
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -103,6 +104,69 @@ QList<int> versionNumbers(const QString &feVersion)
     if (!m.hasMatch())
         return {};
     return {m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt()};
+}
+
+// The model's side of the tool protocol (zai-protocol.md 7.4), deterministic: with tools offered
+// and no result yet, call the forced tool (or the first) with arguments made from its schema; with
+// a <tool_result> in the last user turn, answer by quoting it. "[no-tool]" in the last user turn
+// makes it ignore the tools.
+std::optional<QString> toolProtocolAnswer(const QJsonArray &messages)
+{
+    QString system;
+    for (const QJsonValue &m : messages) {
+        if (m.toObject().value("role"_L1).toString() == "system"_L1)
+            system += messageText(m.toObject().value("content"_L1));
+    }
+    static const QRegularExpression triggerRe(u"<Function_[A-Za-z0-9]{4}_Start/>"_s);
+    const QString trigger = triggerRe.match(system).captured(0);
+    if (trigger.isEmpty() || !system.contains("<tools>"_L1) || messages.isEmpty())
+        return std::nullopt;
+    const QJsonObject last = messages.last().toObject();
+    const QString lastText = messageText(last.value("content"_L1));
+    if (last.value("role"_L1).toString() != "user"_L1 || lastText.contains("[no-tool]"_L1))
+        return std::nullopt;
+    static const QRegularExpression resultRe(
+        u"<tool_result tool=\"([^\"]*)\" call_id=\"([^\"]*)\">(.*?)</tool_result>"_s,
+        QRegularExpression::DotMatchesEverythingOption);
+    const auto result = resultRe.match(lastText);
+    if (result.hasMatch())
+        return u"The tool %1 said: %2"_s.arg(result.captured(1), result.captured(3));
+
+    static const QRegularExpression toolRe(
+        u"<tool name=\"([^\"]+)\"><description>.*?</description><parameters>(.*?)</parameters></tool>"_s,
+        QRegularExpression::DotMatchesEverythingOption);
+    static const QRegularExpression forcedRe(u"must call the tool \"([^\"]+)\""_s);
+    const QString forced = forcedRe.match(system).captured(1);
+    QString name;
+    QJsonObject schema;
+    auto it = toolRe.globalMatch(system);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        if (name.isEmpty() || m.captured(1) == forced) {
+            name = m.captured(1);
+            schema = QJsonDocument::fromJson(m.captured(2).toUtf8()).object();
+        }
+    }
+    if (name.isEmpty())
+        return std::nullopt;
+    QJsonObject args;
+    const QJsonObject properties = schema.value("properties"_L1).toObject();
+    for (auto p = properties.begin(); p != properties.end(); ++p) {
+        const QString type = p.value().toObject().value("type"_L1).toString();
+        if (type == "integer"_L1 || type == "number"_L1)
+            args.insert(p.key(), 1);
+        else if (type == "boolean"_L1)
+            args.insert(p.key(), true);
+        else if (type == "array"_L1)
+            args.insert(p.key(), QJsonArray());
+        else if (type == "object"_L1)
+            args.insert(p.key(), QJsonObject());
+        else
+            args.insert(p.key(), p.key().contains("path"_L1) ? u"README.md"_s : u"example"_s);
+    }
+    return u"I will use %1.\n%2\n<function_calls>\n<function_call>\n<tool>%1</tool>\n"
+           "<args_json><![CDATA[%3]]></args_json>\n</function_call>\n</function_calls>"_s
+        .arg(name, trigger, QString::fromUtf8(QJsonDocument(args).toJson(QJsonDocument::Compact)));
 }
 
 } // namespace
@@ -917,6 +981,13 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
     const bool webSearch = features.value("web_search"_L1).toBool();
     QList<QByteArray> events =
         defaultEvents(prompt, thinking, webSearch, m_defaultChunks, estimateTokens(promptChars));
+    if (const auto toolAnswer = toolProtocolAnswer(messages)) {
+        events.clear();
+        for (const QString &piece : splitEvenly(*toolAnswer, m_defaultChunks))
+            events.append(answerEvent(piece));
+        events.append(usageEvent(estimateTokens(promptChars), estimateTokens(toolAnswer->size())));
+        events.append(doneEvent());
+    }
 
     // Persisted-chat models without a chats/new chat of this user still stream the answer, then
     // fail at done (section 8).
