@@ -53,6 +53,61 @@ QString stripCdata(QString text)
     return text;
 }
 
+// CDATA may hold anything, markup included: structure is parsed with each section replaced by
+// a private-use marker, and the sections are put back into argument values only.
+QString maskCdata(const QString &text, QStringList *sections)
+{
+    QString out;
+    qsizetype pos = 0;
+    for (;;) {
+        const qsizetype start = text.indexOf(u"<![CDATA["_s, pos);
+        if (start < 0) {
+            out += QStringView(text).mid(pos);
+            break;
+        }
+        out += QStringView(text).mid(pos, start - pos);
+        const qsizetype end = text.indexOf(u"]]>"_s, start + 9);
+        sections->append(end < 0 ? text.mid(start + 9) : text.mid(start + 9, end - start - 9));
+        out += QChar(0xE000) + QString::number(sections->size() - 1) + QChar(0xE001);
+        if (end < 0)
+            break;
+        pos = end + 3;
+    }
+    return out;
+}
+
+QString unmaskCdata(const QString &text, const QStringList &sections)
+{
+    static const QRegularExpression marker(uR"(\x{E000}(\d+)\x{E001})"_s);
+    QString out;
+    qsizetype pos = 0;
+    auto it = marker.globalMatch(text);
+    while (it.hasNext()) {
+        const auto m = it.next();
+        out += QStringView(text).mid(pos, m.capturedStart() - pos);
+        out += sections.value(m.captured(1).toInt());
+        pos = m.capturedEnd();
+    }
+    out += QStringView(text).mid(pos);
+    return out;
+}
+
+// Index of `marker` in `text` from `from`, skipping CDATA sections; -1 when absent.
+qsizetype indexOutsideCdata(const QString &text, QStringView marker, qsizetype from = 0)
+{
+    qsizetype pos = from;
+    for (;;) {
+        const qsizetype hit = text.indexOf(marker, pos);
+        const qsizetype cdata = text.indexOf(u"<![CDATA["_s, pos);
+        if (hit < 0 || cdata < 0 || hit < cdata)
+            return hit;
+        const qsizetype end = text.indexOf(u"]]>"_s, cdata + 9);
+        if (end < 0)
+            return -1;
+        pos = end + 3;
+    }
+}
+
 QString between(const QString &text, const QString &open, const QString &close, bool allowUnclosed)
 {
     const qsizetype start = text.indexOf(open);
@@ -123,7 +178,8 @@ std::optional<QString> ToolCallParser::repairArguments(QString text)
 std::optional<QList<ToolCall>> ToolCallParser::parseBlock(const QString &rawBlock,
                                                           const QStringList &knownTools)
 {
-    QString block = rawBlock;
+    QStringList sections;
+    QString block = maskCdata(rawBlock, &sections);
     const qsizetype open = block.indexOf(kBlockOpen);
     if (open >= 0)
         block = block.mid(open + kBlockOpen.size());
@@ -150,7 +206,8 @@ std::optional<QList<ToolCall>> ToolCallParser::parseBlock(const QString &rawBloc
         }
         std::optional<QString> arguments;
         if (segment.contains(u"<args_json>"_s)) {
-            arguments = repairArguments(between(segment, u"<args_json>"_s, u"</args_json>"_s, true));
+            arguments = repairArguments(
+                unmaskCdata(between(segment, u"<args_json>"_s, u"</args_json>"_s, true), sections));
         } else if (segment.contains(u"<args_kv>"_s) || segment.contains(u"<arg "_s)) {
             static const QRegularExpression arg(
                 uR"re(<arg\s+name="([^"]+)"\s*>(.*?)(?:</arg>|$))re"_s,
@@ -159,7 +216,7 @@ std::optional<QList<ToolCall>> ToolCallParser::parseBlock(const QString &rawBloc
             auto it = arg.globalMatch(segment);
             while (it.hasNext()) {
                 const auto m = it.next();
-                const QString value = stripCdata(m.captured(2));
+                const QString value = unmaskCdata(m.captured(2), sections);
                 const QJsonDocument asJson = QJsonDocument::fromJson(
                     (u"{\"v\":"_s + value + u'}').toUtf8());
                 object.insert(m.captured(1),
@@ -231,7 +288,7 @@ ToolCallParser::Output ToolCallParser::push(const QString &content)
     } else {
         m_block += content;
     }
-    const qsizetype close = m_block.indexOf(kBlockClose);
+    const qsizetype close = indexOutsideCdata(m_block, kBlockClose);
     if (close >= 0) {
         const QString block = m_block.left(close + kBlockClose.size());
         const QString after = m_block.mid(close + kBlockClose.size());
