@@ -17,8 +17,16 @@ if(CMAKE_CXX_COMPILER_ID MATCHES "GNU|Clang")
     target_compile_options(zb_compile_policy INTERFACE
         -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wcast-align -Woverloaded-virtual
         -Wimplicit-fallthrough)
+    if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        # Qt 6.4's qCDebug() family expands to an empty variadic argument list.
+        target_compile_options(zb_compile_policy INTERFACE -Wno-gnu-zero-variadic-macro-arguments)
+    endif()
     if(ZB_WERROR)
         target_compile_options(zb_compile_policy INTERFACE -Werror)
+    endif()
+    if(ZB_FUZZ)
+        # Coverage feedback for libFuzzer in everything the fuzz targets link.
+        target_compile_options(zb_compile_policy INTERFACE -fsanitize=fuzzer-no-link)
     endif()
     if(ZB_SANITIZERS)
         target_compile_options(zb_compile_policy INTERFACE
