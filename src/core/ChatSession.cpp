@@ -21,6 +21,9 @@ ChatSession::ChatSession(ZaiClient *client, ChatRequest request, ModelEntry mode
         m_tools.emplace(m_request.toolTrigger, ToolPrompt::toolNames(m_request));
         m_holdText = ToolPrompt::required(m_request);
     }
+    const QString format = m_request.responseFormat.value(u"type"_s).toString();
+    if (format == u"json_object" || format == u"json_schema")
+        m_json.emplace();
     startCompletion(m_request);
 }
 
@@ -51,9 +54,10 @@ void ChatSession::start()
 
 QString ChatSession::takeText(const ToolCallParser::Output &parsed)
 {
+    const QString text = m_json ? m_json->push(parsed.text) : parsed.text;
     if (!m_holdText)
-        return parsed.text;
-    m_heldText += parsed.text;
+        return text;
+    m_heldText += text;
     return {};
 }
 
@@ -125,9 +129,55 @@ void ChatSession::onFinished(const std::optional<TokenUsage> &upstreamUsage)
                       !m_reasoning.isEmpty());
         return;
     }
+    if (m_json)
+        forward(m_shaper.push({}, m_json->finish()));
     const OutputShaper::Result shaped = m_shaper.flush();
     forward(shaped);
+    if (shaped.cut == OutputShaper::Cut::None && m_json && !checkJson())
+        return;
     finish(shaped.cut == OutputShaper::Cut::Length ? u"length"_s : u"stop"_s, upstreamUsage);
+}
+
+bool ChatSession::checkJson()
+{
+    const bool object = m_request.responseFormat.value(u"type"_s).toString() == u"json_object";
+    const QString why = JsonOutput::validate(m_content, object);
+    if (why.isEmpty())
+        return true;
+    if (!m_request.stream && !m_reasked) {
+        reaskForJson(why);
+        return false;
+    }
+    m_done = true;
+    Q_EMIT failed(ApiError(ApiError::Kind::UpstreamError,
+                           u"The model's answer is not valid JSON (%1), although response_format "
+                           u"asked for it."_s.arg(why),
+                           u"response_format"_s, u"json_validation_failed"_s),
+                  m_request.stream);
+    return false;
+}
+
+void ChatSession::reaskForJson(const QString &why)
+{
+    m_reasked = true;
+    qCInfo(lcUpstream).noquote() << "the answer is not valid JSON (" << why << "); asking once more";
+    ChatRequest again = m_request;
+    ChatMessage answer;
+    answer.role = ChatMessage::Role::Assistant;
+    answer.parts.append({ContentPart::Type::Text, m_content, {}});
+    ChatMessage reminder;
+    reminder.role = ChatMessage::Role::User;
+    reminder.parts.append({ContentPart::Type::Text,
+                           u"That answer is not valid JSON (%1). Reply again with only the JSON: "
+                           u"no code fences and no other text."_s.arg(why),
+                           {}});
+    again.messages.append(answer);
+    again.messages.append(reminder);
+    m_content.clear();
+    m_shaper = OutputShaper(m_request.stop, m_request.maxTokens);
+    m_json.emplace();
+    startCompletion(again);
+    m_completion->start();
 }
 
 void ChatSession::reaskForTool()

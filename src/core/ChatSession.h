@@ -2,6 +2,7 @@
 #pragma once
 
 #include "ApiError.h"
+#include "JsonOutput.h"
 #include "ChatRequest.h"
 #include "ModelCatalogue.h"
 #include "OutputShaper.h"
@@ -51,6 +52,8 @@ private:
     void startCompletion(const ChatRequest &request);
     void finishWithCalls(QList<ToolCall> calls, const std::optional<TokenUsage> &usage);
     void reaskForTool();
+    void reaskForJson(const QString &why);
+    bool checkJson(); // false: the session re-asked or failed
     QString takeText(const ToolCallParser::Output &parsed);
 
     ChatRequest m_request;
@@ -63,6 +66,7 @@ private:
     bool m_holdText = false; // tool_choice requires a call: text waits until we know
     QString m_heldText;
     bool m_reasked = false;
+    std::optional<JsonOutput> m_json; // response_format json_object / json_schema
     qint64 m_callTokens = 0;
     QString m_reasoning;
     QString m_content;

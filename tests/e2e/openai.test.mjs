@@ -95,3 +95,33 @@ test('errors are OpenAI errors the SDK understands', async () => {
   const wrongKey = new OpenAI({ apiKey: 'sk-wrong', baseURL: bridge.baseURL, maxRetries: 0 });
   await assert.rejects(wrongKey.models.list(), (err) => err instanceof OpenAI.AuthenticationError);
 });
+
+test('response_format json_object: fences stripped, JSON returned', async () => {
+  const completion = await client.chat.completions.create({
+    model: 'GLM-4.5', response_format: { type: 'json_object' },
+    messages: [{ role: 'user', content: 'give me json' }],
+  });
+  assert.deepEqual(JSON.parse(completion.choices[0].message.content), { echo: 'give me json' });
+  const stream = await client.chat.completions.create({
+    model: 'GLM-4.5', stream: true,
+    response_format: { type: 'json_schema', json_schema: { name: 'echo', schema: { type: 'object', properties: { echo: { type: 'string' } } } } },
+    messages: [{ role: 'user', content: 'stream json' }],
+  });
+  let text = '';
+  for await (const chunk of stream) text += chunk.choices[0]?.delta?.content ?? '';
+  assert.deepEqual(JSON.parse(text), { echo: 'stream json' });
+});
+
+test('response_format: invalid JSON is asked again once, then an error, never a success', async () => {
+  const fixed = await client.chat.completions.create({
+    model: 'GLM-4.5', response_format: { type: 'json_object' },
+    messages: [{ role: 'user', content: '[bad-json] please' }],
+  });
+  assert.equal(typeof JSON.parse(fixed.choices[0].message.content), 'object');
+  await assert.rejects(
+    client.chat.completions.create({
+      model: 'GLM-4.5', response_format: { type: 'json_object' },
+      messages: [{ role: 'user', content: '[bad-json-always] please' }],
+    }),
+    (err) => err.status === 502 && err.code === 'json_validation_failed');
+});

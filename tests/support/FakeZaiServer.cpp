@@ -981,6 +981,29 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
     const bool webSearch = features.value("web_search"_L1).toBool();
     QList<QByteArray> events =
         defaultEvents(prompt, thinking, webSearch, m_defaultChunks, estimateTokens(promptChars));
+    // response_format: a JSON answer in a Markdown fence, as models like to write it, unless the
+    // last prompt says "[bad-json]" (broken once) or the conversation "[bad-json-always]".
+    QString systemText;
+    for (const QJsonValue &m : messages) {
+        if (m.toObject().value("role"_L1).toString() == "system"_L1)
+            systemText += messageText(m.toObject().value("content"_L1));
+    }
+    if (systemText.contains("# Output format"_L1) && systemText.contains("valid JSON"_L1)) {
+        bool alwaysBad = false; // "[bad-json-always]" anywhere: every answer is broken
+        for (const QJsonValue &m : messages)
+            alwaysBad = alwaysBad || messageText(m.toObject().value("content"_L1)).contains("[bad-json-always]"_L1);
+        const QString answer = prompt.contains("[bad-json]"_L1) || alwaysBad
+                                   ? u"Sure! Here it is: {echo: nope"_s
+                                   : u"```json\n"_s
+                                         + QString::fromUtf8(QJsonDocument(QJsonObject{{"echo"_L1, prompt}})
+                                                                 .toJson(QJsonDocument::Compact))
+                                         + u"\n```"_s;
+        events.clear();
+        for (const QString &piece : splitEvenly(answer, m_defaultChunks))
+            events.append(answerEvent(piece));
+        events.append(usageEvent(estimateTokens(promptChars), estimateTokens(answer.size())));
+        events.append(doneEvent());
+    }
     if (const auto toolAnswer = toolProtocolAnswer(messages)) {
         events.clear();
         for (const QString &piece : splitEvenly(*toolAnswer, m_defaultChunks))
