@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "ChatRequest.h" // ToolCall: complete for the default argument (clang insists)
+
 #include <QByteArray>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -8,7 +10,6 @@
 #include <QString>
 
 struct TokenUsage;
-struct ToolCall;
 class ModelCatalogue;
 struct ModelEntry;
 

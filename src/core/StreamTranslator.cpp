@@ -169,7 +169,10 @@ StreamTranslator::Step StreamTranslator::feed(const QJsonObject &event)
         delta = data.value(u"content"_s).toString(); // fallback field some streams use
     if (!delta.isEmpty()) {
         const bool openBlock = m_buffer.lastIndexOf(kDetailsOpen) > m_buffer.lastIndexOf(kDetailsClose);
-        if (phase == u"thinking" && !delta.startsWith(kDetailsOpen) && !openBlock) {
+        // A block after a tool call opens with blank lines ("\n\n\n<details ..."): that is
+        // buffer text too, or later edit offsets no longer line up.
+        if (phase == u"thinking" && !QStringView(delta).trimmed().startsWith(kDetailsOpen)
+            && !openBlock) {
             m_plainReasoning += delta; // thinking without the Open WebUI wrapper
         } else {
             m_bufferHasSurrogates = m_bufferHasSurrogates || hasSurrogates(delta);

@@ -147,7 +147,15 @@ void TokenPool::acquire(const QSet<QString> &exclude, QObject *context, Callback
         return;
     }
     m_waiters.append({exclude, context, std::move(callback)});
-    if (m_creating < int(m_waiters.size()))
+    createGuestsForWaiters();
+}
+
+void TokenPool::createGuestsForWaiters()
+{
+    // One sign-in per waiting request, but never more at once than the pool holds: a burst of
+    // first requests shares the guests that arrive (a burst of sign-ins is what the WAF blocks).
+    const int wanted = qMin(int(m_waiters.size()), qMax(1, m_guestPoolSize));
+    while (m_creating < wanted)
         createGuest();
 }
 
@@ -213,8 +221,8 @@ void TokenPool::serveWaiters(const ApiError &creationError)
             m_waiters.append(std::move(w)); // another guest is on its way
         }
     }
-    if (!creationError.isError() && m_creating < int(m_waiters.size()))
-        createGuest();
+    if (!creationError.isError())
+        createGuestsForWaiters();
 }
 
 void TokenPool::release(const TokenLease &lease)

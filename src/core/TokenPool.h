@@ -74,6 +74,7 @@ private:
     Entry *find(const QString &token);
     Entry *pick(QList<Entry> &entries, const QSet<QString> &exclude, bool guests);
     void createGuest();
+    void createGuestsForWaiters();
     void serveWaiters(const ApiError &creationError);
     void deliver(QObject *context, Callback callback, std::optional<TokenLease> lease,
                  ApiError error);

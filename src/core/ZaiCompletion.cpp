@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QRandomGenerator>
 
@@ -80,6 +81,18 @@ void ZaiCompletion::onToken(std::optional<TokenLease> lease, const ApiError &err
     if (m_ended) {
         if (lease)
             m_client->tokens()->release(*lease);
+        return;
+    }
+    if (!lease && !m_busyTokens.isEmpty()) {
+        // Every token is excluded, some only for a rate limit (P.4: try another token, then back
+        // off): the backoff has passed, so those may be used again.
+        for (const QString &token : std::as_const(m_busyTokens))
+            m_excludedTokens.remove(token);
+        m_busyTokens.clear();
+        m_client->tokens()->acquire(m_excludedTokens, this,
+                                    [this](std::optional<TokenLease> again, ApiError e) {
+                                        onToken(std::move(again), e);
+                                    });
         return;
     }
     if (!lease) {
@@ -159,7 +172,10 @@ void ZaiCompletion::onReadyRead()
     const QList<QByteArray> events = m_sse.feed(bytes);
     for (const QByteArray &event : events) {
         if (lcUpstream().isDebugEnabled())
-            qCDebug(lcUpstream).noquote() << "event:" << Redact::bytes(event.left(2000));
+            qCDebug(lcUpstream).noquote()
+                << "event:"
+                << Redact::bytes(event.left(2000),
+                                 m_lease ? QStringList{m_lease->token} : QStringList{});
         handleStep(m_translator.feed(event));
         if (m_ended || m_reply != reply)
             return;
@@ -290,10 +306,13 @@ void ZaiCompletion::handleVerdict(const Verdict &verdict)
     }
     if (action == Action::RetryOtherToken && m_lease) {
         m_excludedTokens.insert(m_lease->token);
-        if (verdict.error.kind() == ApiError::Kind::RateLimited)
+        if (verdict.error.kind() == ApiError::Kind::RateLimited) {
+            m_busyTokens.insert(m_lease->token);
             m_client->tokens()->reportBusy(*m_lease);
-        else
+        } else {
+            m_busyTokens.remove(m_lease->token);
             m_client->tokens()->reportUnauthorized(*m_lease);
+        }
     }
     if (action == Action::Fail || m_retriesLeft <= 0) {
         fail(verdict.error);
@@ -422,6 +441,21 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(QNetworkReply *reply) co
                          u"upstream_connection_closed"_s),
                 Action::Retry};
     default: break;
+    }
+    // Qt 6.4 reports a refusing proxy as a plain ConnectionRefusedError: name the proxy when the
+    // call went through one, or the message blames Z.AI for the proxy's failure.
+    const QList<QNetworkProxy> route =
+        ProxyFactory(m_client->config().httpProxy, m_client->config().httpsProxy,
+                     m_client->config().noProxy)
+            .queryProxy(QNetworkProxyQuery(reply->url()));
+    if (!route.isEmpty() && route.first().type() != QNetworkProxy::NoProxy
+        && route.first().type() != QNetworkProxy::DefaultProxy) {
+        return {ApiError(K::UpstreamUnavailable,
+                         u"Could not reach Z.AI (%1) through the proxy %2:%3: %4"_s.arg(
+                             host, route.first().hostName(), QString::number(route.first().port()),
+                             reply->errorString()),
+                         {}, u"proxy_error"_s),
+                Action::Retry};
     }
     return {ApiError(K::UpstreamUnavailable,
                      u"Could not reach Z.AI (%1): %2"_s.arg(host, reply->errorString()), {},

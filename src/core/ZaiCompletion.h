@@ -77,6 +77,7 @@ private:
     ZaiRequestBuilder::Ids m_ids;
     std::optional<TokenLease> m_lease;
     QSet<QString> m_excludedTokens;
+    QSet<QString> m_busyTokens; // excluded for a rate limit only: usable again after a backoff
     QString m_lastTokenLabel;
     QString m_feVersion;
     QPointer<QNetworkReply> m_reply;

@@ -40,6 +40,7 @@ protected:
         return m_tcp->socketFor(request.remoteAddress(), request.remotePort());
 #else
         Q_UNUSED(request);
+        Q_UNUSED(m_tcp); // Qt 6.4 hands the socket to us
         return nullptr;
 #endif
     }
@@ -147,8 +148,9 @@ bool ApiServer::start(const BridgeConfig &config, const UpstreamProfile &profile
     auto *http = new Frontend(this, tcp);
     if (!http->bindTcpServer(tcp)) {
         *error = tr("The HTTP server could not take over the listening socket.");
-        delete http;
-        delete tcp;
+        const QPointer<GuardedTcpServer> guard = tcp;
+        delete http; // may own the socket already
+        delete guard.data();
         return false;
     }
     tcp->attachAfterHttpServer();
@@ -170,11 +172,14 @@ void ApiServer::stop()
     const auto exchanges = findChildren<ChatExchange *>(Qt::FindDirectChildrenOnly);
     for (ChatExchange *exchange : exchanges)
         delete exchange;
+    // QtHttpServer makes the listening socket its child when it is bound to it, so deleting the
+    // HTTP server may delete the socket too: close it first and track it.
+    const QPointer<GuardedTcpServer> tcp = m_tcp;
+    m_tcp = nullptr;
+    tcp->close();
     delete m_http;
     m_http = nullptr;
-    m_tcp->close();
-    delete m_tcp;
-    m_tcp = nullptr;
+    delete tcp.data();
     delete m_client;
     m_client = nullptr;
     qCInfo(lcServer) << "server stopped";

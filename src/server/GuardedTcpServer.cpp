@@ -21,6 +21,14 @@ struct GuardedTcpServer::Watch
 
 GuardedTcpServer::GuardedTcpServer(QObject *parent) : QTcpServer(parent) {}
 
+GuardedTcpServer::~GuardedTcpServer()
+{
+    // Sockets still open are our children and die after this destructor, when their destroyed()
+    // no longer reaches us: free their parse state here.
+    qDeleteAll(m_watches);
+    m_watches.clear();
+}
+
 QTcpSocket *GuardedTcpServer::socketFor(const QHostAddress &peer, quint16 port) const
 {
     QTcpSocket *socket = m_byPort.value(port);
@@ -36,6 +44,8 @@ void GuardedTcpServer::incomingConnection(qintptr descriptor)
         delete socket;
         return;
     }
+    // SSE events are small writes that must leave at once: no Nagle delay behind the last ACK.
+    socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     auto *watch = new Watch;
     m_watches.insert(socket, watch);
     m_byPort.insert(socket->peerPort(), socket);

@@ -17,6 +17,7 @@ class GuardedTcpServer : public QTcpServer
     Q_OBJECT
 public:
     explicit GuardedTcpServer(QObject *parent = nullptr);
+    ~GuardedTcpServer() override;
 
     void setMaxBodyBytes(qint64 bytes) { m_maxBody = bytes; }
     void setErrorBody(const QByteArray &json) { m_tooLargeBody = json; }

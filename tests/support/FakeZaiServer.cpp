@@ -961,7 +961,24 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
             return;
         }
         if (!scripted.events.isEmpty()) {
-            stream(connection, token, scripted.events, scripted);
+            // "{{TRIGGER}}" in scripted events stands for this request's tool trigger.
+            static const QRegularExpression triggerRe(u"<Function_[A-Za-z0-9]{4}_Start/>"_s);
+            QString trigger;
+            for (const QJsonValue &m : messages) {
+                const auto match = triggerRe.match(messageText(m.toObject().value("content"_L1)));
+                if (match.hasMatch()) {
+                    trigger = match.captured(0);
+                    break;
+                }
+            }
+            QList<QByteArray> events = scripted.events;
+            for (QByteArray &e : events) {
+                e.replace("{{TRIGGER}}", trigger.toUtf8());
+                // A trigger split across two deltas, as models emit it.
+                e.replace("{{TRIGGER_HEAD}}", trigger.left(6).toUtf8());
+                e.replace("{{TRIGGER_TAIL}}", trigger.mid(6).toUtf8());
+            }
+            stream(connection, token, events, scripted);
             return;
         }
     }

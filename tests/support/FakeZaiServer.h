@@ -30,7 +30,9 @@ struct FakeReply
     QByteArray body;          // 200 with a body and no events: a plain (non-SSE) response
     QList<QByteArray> events; // JSON objects, each sent as `data: <json>\n\n`; an entry that
                               // already starts with "data:" or ":" is sent as is + "\n\n";
-                              // empty = default answer (with the pacing fields below)
+                              // empty = default answer (with the pacing fields below);
+                              // "{{TRIGGER}}" becomes the request's tool-protocol trigger
+                              // ({{TRIGGER_HEAD}}/{{TRIGGER_TAIL}}: its first 6 chars/the rest)
     int delayMs = -1;         // per-event delay (-1 = server default)
     int dropAfterEvents = -1; // close the TCP connection after N events (no terminating chunk)
     int stallAfterEvents = -1; // send N events, then stay silent (connection open) for stallMs

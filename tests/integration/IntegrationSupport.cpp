@@ -1,0 +1,422 @@
+// SPDX-License-Identifier: MIT
+#include "IntegrationSupport.h"
+
+#include <QJsonDocument>
+#include <QNetworkAccessManager>
+#include <QNetworkProxy>
+#include <QNetworkReply>
+#include <QSignalSpy>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+// --- HttpResponse --------------------------------------------------------------------------
+
+QByteArray HttpResponse::header(const QByteArray &name) const
+{
+    for (const auto &[key, value] : headers) {
+        if (key.compare(name, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+bool HttpResponse::hasHeader(const QByteArray &name) const
+{
+    for (const auto &pair : headers) {
+        if (pair.first.compare(name, Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+QJsonObject HttpResponse::json() const
+{
+    return QJsonDocument::fromJson(body).object();
+}
+
+// --- SSE -----------------------------------------------------------------------------------
+
+QList<SseEvent> Sse::parse(const QByteArray &body)
+{
+    QList<SseEvent> events;
+    qsizetype start = 0;
+    while (start < body.size()) {
+        qsizetype end = body.indexOf("\n\n", start);
+        if (end < 0)
+            end = body.size();
+        const QByteArray raw = body.mid(start, end - start);
+        start = end + 2;
+        if (raw.isEmpty())
+            continue;
+        SseEvent event;
+        event.raw = raw;
+        if (raw.startsWith(':')) {
+            event.comment = true;
+        } else if (raw.startsWith("data: ")) {
+            event.data = raw.mid(6);
+            const QJsonDocument doc = QJsonDocument::fromJson(event.data);
+            if (doc.isObject())
+                event.json = doc.object();
+        } else if (raw.startsWith("data:")) {
+            event.data = raw.mid(5);
+        }
+        events.append(event);
+    }
+    return events;
+}
+
+QList<QJsonObject> Sse::chunks(const QList<SseEvent> &events)
+{
+    QList<QJsonObject> out;
+    for (const SseEvent &e : events) {
+        if (!e.json.isEmpty())
+            out.append(e.json);
+    }
+    return out;
+}
+
+namespace {
+QString deltaField(const QList<QJsonObject> &chunks, QLatin1StringView field)
+{
+    QString text;
+    for (const QJsonObject &c : chunks) {
+        const QJsonArray choices = c.value("choices"_L1).toArray();
+        for (const QJsonValue &choice : choices)
+            text += choice.toObject().value("delta"_L1).toObject().value(field).toString();
+    }
+    return text;
+}
+} // namespace
+
+QString Sse::content(const QList<QJsonObject> &chunks)
+{
+    return deltaField(chunks, "content"_L1);
+}
+
+QString Sse::reasoning(const QList<QJsonObject> &chunks)
+{
+    return deltaField(chunks, "reasoning_content"_L1);
+}
+
+// --- TestBed -------------------------------------------------------------------------------
+
+TestBed::TestBed() : fake(std::make_unique<FakeZaiServer>())
+{
+    config.listenHost = u"127.0.0.1"_s;
+    config.listenPort = 0;
+    config.upstreamTimeoutMs = 15000;
+}
+
+TestBed::~TestBed()
+{
+    stop();
+    server.reset();
+    fake.reset();
+}
+
+bool TestBed::start(QString *error)
+{
+    if (fake->port() == 0 && !fake->start()) {
+        if (error)
+            *error = u"fake upstream: "_s + fake->errorString();
+        return false;
+    }
+    if (config.endpoint.isEmpty())
+        config.endpoint = fake->baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    if (!server)
+        server = std::make_unique<ApiServer>();
+    QString message;
+    if (!server->start(config, profile ? *profile : UpstreamProfile::builtIn(), &message)) {
+        if (error)
+            *error = message;
+        return false;
+    }
+    return true;
+}
+
+void TestBed::stop()
+{
+    if (server)
+        server->stop();
+}
+
+QUrl TestBed::url(const QString &path) const
+{
+    QUrl u;
+    u.setScheme(u"http"_s);
+    u.setHost(u"127.0.0.1"_s);
+    u.setPort(port());
+    const qsizetype query = path.indexOf(u'?');
+    u.setPath(query < 0 ? path : path.left(query));
+    if (query >= 0)
+        u.setQuery(path.mid(query + 1));
+    return u;
+}
+
+QString TestBed::makeToken(const QString &userId)
+{
+    const auto b64 = [](const QByteArray &data) {
+        return data.toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
+    };
+    const QByteArray header = b64(R"({"alg":"HS256","typ":"JWT"})"_ba);
+    const QByteArray payload = b64(QJsonDocument(QJsonObject{{"id"_L1, userId},
+                                                             {"email"_L1, QString(userId + u"@example.com"_s)}})
+                                       .toJson(QJsonDocument::Compact));
+    const QByteArray signature = b64("signature-of-" + userId.toUtf8());
+    return QString::fromLatin1(header + '.' + payload + '.' + signature);
+}
+
+// --- Http ----------------------------------------------------------------------------------
+
+HttpResponse Http::request(const QByteArray &method, const QUrl &url, const QByteArray &body,
+                           const HeaderPairs &headers, int timeoutMs)
+{
+    QNetworkAccessManager manager;
+    manager.setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+    QNetworkRequest request(url);
+    bool haveType = false;
+    for (const auto &[name, value] : headers) {
+        request.setRawHeader(name, value);
+        haveType |= name.compare("content-type", Qt::CaseInsensitive) == 0;
+    }
+    if (!body.isEmpty() && !haveType)
+        request.setHeader(QNetworkRequest::ContentTypeHeader, "application/json"_ba);
+    std::unique_ptr<QNetworkReply> reply(manager.sendCustomRequest(request, method, body));
+    QSignalSpy finished(reply.get(), &QNetworkReply::finished);
+    if (!reply->isFinished())
+        finished.wait(timeoutMs);
+
+    HttpResponse response;
+    if (!reply->isFinished()) {
+        reply->abort();
+        response.networkError = u"timeout"_s;
+        return response;
+    }
+    response.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    for (const auto &pair : reply->rawHeaderPairs())
+        response.headers.append(pair);
+    response.body = reply->readAll();
+    response.rawBody = response.body;
+    response.complete = true;
+    if (reply->error() != QNetworkReply::NoError)
+        response.networkError = reply->errorString();
+    return response;
+}
+
+QByteArray chatBody(const QString &model, const QString &prompt, bool stream,
+                    const QJsonObject &extra)
+{
+    QJsonObject body{{"model"_L1, model},
+                     {"messages"_L1, QJsonArray{QJsonObject{{"role"_L1, u"user"_s},
+                                                            {"content"_L1, prompt}}}},
+                     {"stream"_L1, stream}};
+    for (auto it = extra.begin(); it != extra.end(); ++it)
+        body.insert(it.key(), it.value());
+    return chatBody(body);
+}
+
+QByteArray chatBody(const QJsonObject &object)
+{
+    return QJsonDocument(object).toJson(QJsonDocument::Compact);
+}
+
+// --- RawClient -----------------------------------------------------------------------------
+
+RawClient::RawClient(QObject *parent) : QObject(parent), m_socket(new QTcpSocket(this))
+{
+    m_socket->setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+    connect(m_socket, &QTcpSocket::readyRead, this, &RawClient::onReadyRead);
+    connect(m_socket, &QTcpSocket::disconnected, this, [this] {
+        onReadyRead();
+        m_closed = true;
+        parse();
+    });
+}
+
+RawClient::~RawClient()
+{
+    m_socket->disconnect(this);
+    m_socket->abort();
+}
+
+bool RawClient::connectTo(quint16 port, int timeoutMs)
+{
+    m_port = port;
+    m_socket->connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+    return QTest::qWaitFor(
+        [this] { return m_socket->state() == QAbstractSocket::ConnectedState; }, timeoutMs);
+}
+
+void RawClient::send(const QByteArray &bytes)
+{
+    m_socket->write(bytes);
+    m_socket->flush();
+}
+
+void RawClient::sendRequest(const QByteArray &method, const QByteArray &path,
+                            const QByteArray &body, const HeaderPairs &headers,
+                            const QByteArray &host)
+{
+    QByteArray out = method + ' ' + path + " HTTP/1.1\r\n";
+    out += "Host: " + (host.isEmpty() ? "127.0.0.1:" + QByteArray::number(m_port) : host) + "\r\n";
+    bool haveType = false;
+    for (const auto &[name, value] : headers) {
+        out += name + ": " + value + "\r\n";
+        haveType |= name.compare("content-type", Qt::CaseInsensitive) == 0;
+    }
+    if (!body.isEmpty() || method == "POST") {
+        if (!haveType)
+            out += "Content-Type: application/json\r\n";
+        out += "Content-Length: " + QByteArray::number(body.size()) + "\r\n";
+    }
+    out += "\r\n" + body;
+    send(out);
+}
+
+void RawClient::onReadyRead()
+{
+    if (!m_socket->isReadable())
+        return;
+    const QByteArray bytes = m_socket->readAll();
+    if (bytes.isEmpty())
+        return;
+    m_buffer += bytes;
+    m_allBytes += bytes;
+    parse();
+}
+
+void RawClient::parse()
+{
+    for (;;) {
+        if (!m_haveHead) {
+            const qsizetype end = m_buffer.indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            const QList<QByteArray> lines = m_buffer.left(end).split('\n');
+            m_buffer.remove(0, end + 4);
+            HttpResponse head;
+            head.statusLine = lines.value(0).trimmed();
+            head.status = head.statusLine.split(' ').value(1).toInt();
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const QByteArray line = lines.at(i).trimmed();
+                const qsizetype colon = line.indexOf(':');
+                if (colon > 0)
+                    head.headers.append({line.left(colon).trimmed(), line.mid(colon + 1).trimmed()});
+            }
+            if (head.status >= 100 && head.status < 200)
+                continue; // interim (100 Continue): the real response follows
+            m_current = head;
+            m_haveHead = true;
+            m_current.chunked = m_current.header("transfer-encoding").toLower().contains("chunked");
+            m_chunkRemaining = -1;
+            if (m_current.chunked)
+                m_contentLength = -1;
+            else if (m_current.hasHeader("content-length"))
+                m_contentLength = m_current.header("content-length").toLongLong();
+            else if (m_current.status == 204 || m_current.status == 304)
+                m_contentLength = 0;
+            else
+                m_contentLength = -2; // until the server closes
+        }
+
+        bool complete = false;
+        if (m_current.chunked) {
+            for (;;) {
+                if (m_chunkRemaining < 0) {
+                    const qsizetype eol = m_buffer.indexOf("\r\n");
+                    if (eol < 0)
+                        break;
+                    bool ok = false;
+                    const qint64 size = m_buffer.left(eol).split(';').first().trimmed().toLongLong(&ok, 16);
+                    if (!ok) { // garbage: keep it visible and stop parsing
+                        m_current.rawBody += m_buffer;
+                        m_buffer.clear();
+                        break;
+                    }
+                    if (size == 0) {
+                        // Terminating chunk; no trailers are expected.
+                        const qsizetype trailerEnd = m_buffer.indexOf("\r\n\r\n");
+                        if (trailerEnd < 0)
+                            break;
+                        m_current.rawBody += m_buffer.left(trailerEnd + 4);
+                        m_buffer.remove(0, trailerEnd + 4);
+                        complete = true;
+                        break;
+                    }
+                    m_current.rawBody += m_buffer.left(eol + 2);
+                    m_buffer.remove(0, eol + 2);
+                    m_chunkRemaining = size;
+                }
+                if (m_buffer.size() < m_chunkRemaining + 2)
+                    break;
+                m_current.body += m_buffer.left(m_chunkRemaining);
+                m_current.rawBody += m_buffer.left(m_chunkRemaining + 2);
+                m_buffer.remove(0, m_chunkRemaining + 2);
+                m_chunkRemaining = -1;
+            }
+        } else if (m_contentLength >= 0) {
+            const qint64 need = m_contentLength - m_current.body.size();
+            const QByteArray take = m_buffer.left(need);
+            m_current.body += take;
+            m_current.rawBody += take;
+            m_buffer.remove(0, take.size());
+            complete = m_current.body.size() == m_contentLength;
+        } else {
+            m_current.body += m_buffer;
+            m_current.rawBody += m_buffer;
+            m_buffer.clear();
+            complete = m_closed;
+        }
+        if (!complete)
+            return;
+        m_current.complete = true;
+        m_finished.append(m_current);
+        m_current = HttpResponse();
+        m_haveHead = false;
+    }
+}
+
+HttpResponse RawClient::readResponse(int timeoutMs)
+{
+    (void)QTest::qWaitFor([this] { return !m_finished.isEmpty() || m_closed; }, timeoutMs);
+    if (!m_finished.isEmpty())
+        return m_finished.takeFirst();
+    HttpResponse partial = m_current;
+    m_current = HttpResponse();
+    m_haveHead = false;
+    return partial;
+}
+
+bool RawClient::waitFor(const std::function<bool(const HttpResponse &)> &done, int timeoutMs)
+{
+    return QTest::qWaitFor(
+        [&] {
+            if (!m_finished.isEmpty() && done(m_finished.first()))
+                return true;
+            return done(m_current);
+        },
+        timeoutMs);
+}
+
+bool RawClient::waitForBody(const QByteArray &needle, int timeoutMs)
+{
+    return waitFor([&](const HttpResponse &r) { return r.body.contains(needle); }, timeoutMs);
+}
+
+bool RawClient::isConnected() const
+{
+    return m_socket->state() == QAbstractSocket::ConnectedState && !m_closed;
+}
+
+bool RawClient::waitForDisconnected(int timeoutMs)
+{
+    return QTest::qWaitFor([this] { return m_closed; }, timeoutMs);
+}
+
+void RawClient::abort()
+{
+    m_socket->disconnect(this);
+    m_socket->abort();
+    m_closed = true;
+}

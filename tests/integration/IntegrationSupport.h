@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+// Shared pieces of the integration tests: the real ApiServer on port 0 in front of an in-process
+// FakeZaiServer, an HTTP client on QNetworkAccessManager for ordinary requests, a raw socket
+// client for exact bytes (chunked SSE, Host headers, disconnects), and an SSE parser. Nothing
+// here blocks the event loop: every wait spins it with a deadline.
+
+#include "ApiServer.h"
+#include "BridgeConfig.h"
+#include "FakeZaiServer.h"
+#include "UpstreamProfile.h"
+
+#include <QByteArray>
+#include <QJsonArray>
+#include <QJsonObject>
+#include <QList>
+#include <QObject>
+#include <QPair>
+#include <QString>
+#include <QStringList>
+#include <QTcpSocket>
+#include <QUrl>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+using HeaderPairs = QList<QPair<QByteArray, QByteArray>>;
+
+// One HTTP response as a client saw it.
+struct HttpResponse
+{
+    int status = 0;           // 0: no response (timeout or connection failure)
+    QByteArray statusLine;
+    HeaderPairs headers;      // in arrival order, names as sent
+    QByteArray body;          // de-chunked
+    QByteArray rawBody;       // as it came over the wire (chunk framing included)
+    bool chunked = false;
+    bool complete = false;    // the whole body arrived (terminating chunk, length or close)
+    QString networkError;     // QNetworkAccessManager's error text, if any
+
+    QByteArray header(const QByteArray &name) const; // case-insensitive; "" when absent
+    bool hasHeader(const QByteArray &name) const;
+    QJsonObject json() const;
+    // The OpenAI error object of an error body, or an empty object.
+    QJsonObject error() const { return json().value(QLatin1StringView("error")).toObject(); }
+};
+
+// One server-sent event of a response body.
+struct SseEvent
+{
+    QByteArray raw;       // the event text without the blank line
+    bool comment = false; // ": ping" and friends
+    QByteArray data;      // the data: payload ("[DONE]" or JSON)
+    QJsonObject json;     // parsed data, when it is a JSON object
+    bool isDone() const { return data == "[DONE]"; }
+};
+
+namespace Sse {
+QList<SseEvent> parse(const QByteArray &body);
+// The JSON chunks (data events that are objects), in order.
+QList<QJsonObject> chunks(const QList<SseEvent> &events);
+// Concatenated delta.content / delta.reasoning_content of the chunks.
+QString content(const QList<QJsonObject> &chunks);
+QString reasoning(const QList<QJsonObject> &chunks);
+} // namespace Sse
+
+// The server under test and its fake upstream. Adjust `config` before start().
+class TestBed
+{
+public:
+    TestBed();
+    ~TestBed();
+    TestBed(const TestBed &) = delete;
+    TestBed &operator=(const TestBed &) = delete;
+
+    // Starts the fake (if not running) and the server; false with a message on failure.
+    bool start(QString *error = nullptr);
+    void stop();
+
+    quint16 port() const { return server->port(); }
+    QUrl url(const QString &path) const;
+
+    // A Z.AI account token the fake accepts: JWT-shaped with the given user id.
+    static QString makeToken(const QString &userId);
+
+    std::unique_ptr<FakeZaiServer> fake;
+    BridgeConfig config;
+    std::optional<UpstreamProfile> profile; // empty: the built-in profile
+    std::unique_ptr<ApiServer> server;
+};
+
+// Ordinary requests through QNetworkAccessManager (no proxy).
+namespace Http {
+HttpResponse request(const QByteArray &method, const QUrl &url, const QByteArray &body = {},
+                     const HeaderPairs &headers = {}, int timeoutMs = 15000);
+inline HttpResponse get(const QUrl &url, const HeaderPairs &headers = {}, int timeoutMs = 15000)
+{
+    return request("GET", url, {}, headers, timeoutMs);
+}
+inline HttpResponse post(const QUrl &url, const QByteArray &body, const HeaderPairs &headers = {},
+                         int timeoutMs = 15000)
+{
+    return request("POST", url, body, headers, timeoutMs);
+}
+} // namespace Http
+
+// A chat completion body: one user message with `prompt`, plus any extra fields.
+QByteArray chatBody(const QString &model, const QString &prompt, bool stream,
+                    const QJsonObject &extra = {});
+QByteArray chatBody(const QJsonObject &object);
+
+// A raw HTTP/1.1 client on one QTcpSocket: writes exact bytes and parses responses
+// incrementally (Content-Length, chunked, or until the server closes).
+class RawClient : public QObject
+{
+    Q_OBJECT
+public:
+    explicit RawClient(QObject *parent = nullptr);
+    ~RawClient() override;
+
+    bool connectTo(quint16 port, int timeoutMs = 5000);
+    void send(const QByteArray &bytes);
+    // A complete request with Content-Length; `host` empty = 127.0.0.1:port.
+    void sendRequest(const QByteArray &method, const QByteArray &path, const QByteArray &body = {},
+                     const HeaderPairs &headers = {}, const QByteArray &host = {});
+
+    // Waits for the current response to complete, returns it and starts a new one.
+    HttpResponse readResponse(int timeoutMs = 15000);
+    // Waits until the current (possibly partial) response satisfies `done`.
+    bool waitFor(const std::function<bool(const HttpResponse &)> &done, int timeoutMs = 15000);
+    bool waitForBody(const QByteArray &needle, int timeoutMs = 15000);
+    const HttpResponse &current() const { return m_current; }
+    QByteArray rawReceived() const { return m_allBytes; } // every byte so far
+
+    bool isConnected() const;
+    bool waitForDisconnected(int timeoutMs = 5000);
+    void abort(); // RST-free immediate close from the client side
+    QTcpSocket *socket() const { return m_socket; }
+
+private:
+    void onReadyRead();
+    void parse();
+
+    QTcpSocket *m_socket;
+    quint16 m_port = 0;
+    QByteArray m_buffer;   // unparsed bytes
+    QByteArray m_allBytes;
+    HttpResponse m_current;
+    bool m_haveHead = false;
+    qint64 m_contentLength = -1;
+    qint64 m_chunkRemaining = -1; // -1: expecting a size line
+    bool m_closed = false;
+    QList<HttpResponse> m_finished;
+};

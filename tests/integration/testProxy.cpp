@@ -1,0 +1,270 @@
+// SPDX-License-Identifier: MIT
+// HTTP_PROXY / HTTPS_PROXY / NO_PROXY for upstream calls (issue 2, point 8): the routing
+// decision of ProxyFactory, and a live request through a tiny in-test proxy. Qt never proxies a
+// loopback target, so the upstream is named by a TEST-NET address (192.0.2.10, RFC 5737) that is
+// never contacted: the proxy receives the request and forwards it to the fake on 127.0.0.1.
+
+#include "IntegrationSupport.h"
+
+#include "NetworkPool.h"
+
+#include <QJsonArray>
+#include <QNetworkProxy>
+#include <QRegularExpression>
+#include <QTcpServer>
+#include <QTcpSocket>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A forwarding HTTP proxy: every client connection is piped to one target, and what clients
+// sent is kept so tests can read the request lines.
+class TinyProxy : public QObject
+{
+public:
+    explicit TinyProxy(quint16 targetPort) : m_targetPort(targetPort)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, &TinyProxy::onNewConnection);
+    }
+
+    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server.serverPort(); }
+    int connections() const { return m_connections; }
+
+    // "METHOD absolute-URL" of every request sent through the proxy (on a kept-alive connection
+    // a request line follows the previous body directly).
+    QStringList requestLines() const
+    {
+        static const QRegularExpression re(
+            u"((?:GET|POST|PUT|DELETE|HEAD|OPTIONS) http://\\S+) HTTP/1\\.[01]\r\n"_s);
+        QStringList lines;
+        for (const QByteArray &stream : m_streams) {
+            auto it = re.globalMatch(QString::fromLatin1(stream));
+            while (it.hasNext())
+                lines.append(it.next().captured(1));
+        }
+        return lines;
+    }
+    QByteArray allClientBytes() const
+    {
+        QByteArray all;
+        for (const QByteArray &s : m_streams)
+            all += s;
+        return all;
+    }
+
+private:
+    void onNewConnection()
+    {
+        while (QTcpSocket *client = m_server.nextPendingConnection()) {
+            ++m_connections;
+            const qsizetype index = m_streams.size();
+            m_streams.append(QByteArray());
+            auto *upstream = new QTcpSocket(client);
+            upstream->setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+            auto pending = std::make_shared<QByteArray>();
+            connect(client, &QTcpSocket::readyRead, client, [this, client, upstream, pending, index] {
+                const QByteArray data = client->readAll();
+                m_streams[index] += data;
+                if (upstream->state() == QAbstractSocket::ConnectedState)
+                    upstream->write(data);
+                else
+                    *pending += data;
+            });
+            connect(upstream, &QTcpSocket::connected, client, [upstream, pending] {
+                upstream->write(*pending);
+                pending->clear();
+            });
+            connect(upstream, &QTcpSocket::readyRead, client,
+                    [client, upstream] { client->write(upstream->readAll()); });
+            connect(upstream, &QTcpSocket::disconnected, client,
+                    [client] { client->disconnectFromHost(); });
+            connect(client, &QTcpSocket::disconnected, client, [client, upstream] {
+                upstream->disconnectFromHost();
+                client->deleteLater();
+            });
+            upstream->connectToHost(QHostAddress(QHostAddress::LocalHost), m_targetPort);
+        }
+    }
+
+    QTcpServer m_server;
+    quint16 m_targetPort;
+    int m_connections = 0;
+    QList<QByteArray> m_streams;
+};
+
+QNetworkProxy routeFor(ProxyFactory &factory, const QString &url)
+{
+    const QList<QNetworkProxy> list = factory.queryProxy(QNetworkProxyQuery(QUrl(url)));
+    return list.isEmpty() ? QNetworkProxy() : list.first();
+}
+
+} // namespace
+
+class TestProxy : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void routingDecision();
+    void liveRequestThroughHttpProxy();
+    void proxyFromEnvironmentVariables();
+    void loopbackUpstreamBypassesProxy();
+    void deadProxyIsReported();
+};
+
+void TestProxy::routingDecision()
+{
+    ProxyFactory onlyHttp(QUrl(u"http://127.0.0.1:3128"_s), QUrl(), {});
+    QNetworkProxy p = routeFor(onlyHttp, u"http://192.0.2.10/api/v2/chat/completions"_s);
+    QCOMPARE(p.type(), QNetworkProxy::HttpProxy);
+    QCOMPARE(p.hostName(), u"127.0.0.1"_s);
+    QCOMPARE(p.port(), 3128);
+    // HTTPS falls back to the HTTP proxy when no HTTPS_PROXY is set (as curl does).
+    p = routeFor(onlyHttp, u"https://chat.z.ai/api/v2/chat/completions"_s);
+    QCOMPARE(p.type(), QNetworkProxy::HttpProxy);
+    QCOMPARE(p.port(), 3128);
+    // Loopback targets go direct.
+    for (const QString &url : {u"http://127.0.0.1:8080/"_s, u"http://localhost:9/"_s,
+                               u"http://[::1]:9/"_s, u"http://127.5.5.5/"_s})
+        QCOMPARE(routeFor(onlyHttp, url).type(), QNetworkProxy::NoProxy);
+
+    ProxyFactory both(QUrl(u"http://proxy.lan:8080"_s), QUrl(u"http://secure-proxy.lan:8443"_s),
+                      {u".internal.example"_s, u"direct.example"_s});
+    p = routeFor(both, u"https://chat.z.ai/"_s);
+    QCOMPARE(p.hostName(), u"secure-proxy.lan"_s);
+    QCOMPARE(p.port(), 8443);
+    p = routeFor(both, u"http://chat.z.ai/"_s);
+    QCOMPARE(p.hostName(), u"proxy.lan"_s);
+    // NO_PROXY: suffixes with and without the leading dot, and exact names.
+    QCOMPARE(routeFor(both, u"https://api.internal.example/"_s).type(), QNetworkProxy::NoProxy);
+    QCOMPARE(routeFor(both, u"https://direct.example/"_s).type(), QNetworkProxy::NoProxy);
+    QCOMPARE(routeFor(both, u"https://www.direct.example/"_s).type(), QNetworkProxy::NoProxy);
+    QCOMPARE(routeFor(both, u"https://notdirect.example/"_s).type(), QNetworkProxy::HttpProxy);
+    QCOMPARE(routeFor(both, u"https://internal.example.evil/"_s).type(), QNetworkProxy::HttpProxy);
+
+    ProxyFactory everything(QUrl(u"http://proxy.lan:8080"_s), QUrl(), {u"*"_s});
+    QCOMPARE(routeFor(everything, u"https://chat.z.ai/"_s).type(), QNetworkProxy::NoProxy);
+
+    ProxyFactory socks(QUrl(u"socks5://127.0.0.1"_s), QUrl(), {});
+    p = routeFor(socks, u"https://chat.z.ai/"_s);
+    QCOMPARE(p.type(), QNetworkProxy::Socks5Proxy);
+    QCOMPARE(p.port(), 1080);
+
+    ProxyFactory withUser(QUrl(u"http://alice:s3cret@127.0.0.1:3128"_s), QUrl(), {});
+    p = routeFor(withUser, u"http://192.0.2.10/"_s);
+    QCOMPARE(p.user(), u"alice"_s);
+    QCOMPARE(p.password(), u"s3cret"_s);
+}
+
+void TestProxy::liveRequestThroughHttpProxy()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TinyProxy proxy(bed.fake->port());
+    QVERIFY(proxy.start());
+    bed.config.endpoint = u"http://192.0.2.10/api/v2/chat/completions"_s;
+    bed.config.httpProxy = QUrl(u"http://127.0.0.1:%1"_s.arg(proxy.port()));
+    QVERIFY(bed.start());
+
+    for (bool stream : {false, true}) {
+        RawClient client;
+        QVERIFY(client.connectTo(bed.port()));
+        client.sendRequest("POST", "/v1/chat/completions",
+                           chatBody(u"GLM-4.7"_s, u"via proxy"_s, stream));
+        const HttpResponse r = client.readResponse();
+        QCOMPARE(r.status, 200);
+        const QString content =
+            stream ? Sse::content(Sse::chunks(Sse::parse(r.body)))
+                   : r.json()
+                         .value("choices"_L1)
+                         .toArray()
+                         .first()
+                         .toObject()
+                         .value("message"_L1)
+                         .toObject()
+                         .value("content"_L1)
+                         .toString();
+        QCOMPARE(content, FakeZaiServer::expectedAnswer(u"via proxy"_s));
+    }
+
+    // Every upstream call went through the proxy in absolute form: the landing page, the guest
+    // sign-in, chats/new and the completions.
+    const QStringList lines = proxy.requestLines();
+    QVERIFY2(lines.contains(u"GET http://192.0.2.10/"_s), qPrintable(lines.join(u'\n')));
+    QVERIFY(lines.contains(u"GET http://192.0.2.10/api/v1/auths/"_s));
+    QCOMPARE(lines.count(u"POST http://192.0.2.10/api/v1/chats/new"_s), 2);
+    int completions = 0;
+    for (const QString &line : lines)
+        completions += line.startsWith(u"POST http://192.0.2.10/api/v2/chat/completions?"_s);
+    QCOMPARE(completions, 2);
+    QVERIFY(proxy.allClientBytes().contains("\r\nHost: 192.0.2.10\r\n"));
+    // And the fake saw them all.
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 2);
+    for (const RecordedRequest &r : bed.fake->requests(u"/api/v2/chat/completions"_s))
+        QCOMPARE(r.header("origin"), "http://192.0.2.10"_ba);
+}
+
+void TestProxy::proxyFromEnvironmentVariables()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TinyProxy proxy(bed.fake->port());
+    QVERIFY(proxy.start());
+    QProcessEnvironment env;
+    env.insert(u"API_ENDPOINT"_s, u"http://192.0.2.10/api/v2/chat/completions"_s);
+    env.insert(u"HTTP_PROXY"_s, u"127.0.0.1:%1"_s.arg(proxy.port())); // scheme-less, as people write it
+    env.insert(u"LISTEN_PORT"_s, u"0"_s);
+    const auto loaded = ConfigLoader::load(env, {}, false, {});
+    QVERIFY2(loaded.config, qPrintable(loaded.error));
+    bed.config = *loaded.config;
+    QVERIFY(bed.start());
+    const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                      chatBody(u"GLM-4.5"_s, u"env proxy"_s, false));
+    QCOMPARE(r.status, 200);
+    bool sawCompletion = false;
+    for (const QString &line : proxy.requestLines())
+        sawCompletion |= line.startsWith(u"POST http://192.0.2.10/api/v2/chat/completions?"_s);
+    QVERIFY(sawCompletion);
+}
+
+void TestProxy::loopbackUpstreamBypassesProxy()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TinyProxy proxy(bed.fake->port());
+    QVERIFY(proxy.start());
+    bed.config.httpProxy = QUrl(u"http://127.0.0.1:%1"_s.arg(proxy.port()));
+    QVERIFY(bed.start()); // endpoint: the fake on 127.0.0.1
+    QCOMPARE(Http::post(bed.url(u"/v1/chat/completions"_s), chatBody(u"GLM-4.5"_s, u"direct"_s, false))
+                 .status,
+             200);
+    QCOMPARE(proxy.connections(), 0);
+}
+
+void TestProxy::deadProxyIsReported()
+{
+    quint16 deadPort = 0;
+    {
+        QTcpServer probe;
+        QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+        deadPort = probe.serverPort();
+    }
+    TestBed bed;
+    bed.config.endpoint = u"http://192.0.2.10/api/v2/chat/completions"_s;
+    bed.config.httpProxy = QUrl(u"http://127.0.0.1:%1"_s.arg(deadPort));
+    bed.config.tokens = {TestBed::makeToken(u"user-p"_s)};
+    bed.config.maxRetries = 0;
+    QVERIFY(bed.start());
+    const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                      chatBody(u"GLM-4.5"_s, u"no proxy"_s, false));
+    QCOMPARE(r.status, 503);
+    QCOMPARE(r.error().value("code"_L1).toString(), u"proxy_error"_s);
+    const QString message = r.error().value("message"_L1).toString();
+    QVERIFY2(message.contains(u"proxy 127.0.0.1:%1"_s.arg(deadPort)), qPrintable(message));
+    QVERIFY(message.contains(u"192.0.2.10"_s));
+}
+
+QTEST_GUILESS_MAIN(TestProxy)
+#include "testProxy.moc"
