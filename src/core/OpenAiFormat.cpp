@@ -61,15 +61,61 @@ QByteArray OpenAiFormat::roleChunk(const StreamIds &ids)
                           QJsonValue::Null));
 }
 
+void OpenAiFormat::appendJsonString(QByteArray &out, QStringView text)
+{
+    static const char hex[] = "0123456789abcdef";
+    const QByteArray utf8 = text.toUtf8();
+    out.reserve(out.size() + utf8.size() + 2);
+    out += '"';
+    for (const char c : utf8) {
+        const auto u = static_cast<unsigned char>(c);
+        switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\r': out += "\\r"; break;
+        case '\t': out += "\\t"; break;
+        case '\b': out += "\\b"; break;
+        case '\f': out += "\\f"; break;
+        default:
+            if (u < 0x20) {
+                out += "\\u00";
+                out += hex[u >> 4];
+                out += hex[u & 0xF];
+            } else {
+                out += c;
+            }
+        }
+    }
+    out += '"';
+}
+
 QByteArray OpenAiFormat::deltaChunk(const StreamIds &ids, const QString &reasoning,
                                     const QString &content)
 {
-    QJsonObject delta;
-    if (!reasoning.isEmpty())
-        delta.insert(u"reasoning_content"_s, reasoning);
-    if (!content.isEmpty())
-        delta.insert(u"content"_s, content);
-    return sseEvent(chunk(ids, delta, QJsonValue::Null));
+    QByteArray out;
+    out.reserve(160 + 2 * (reasoning.size() + content.size()));
+    out += "data: {\"id\":";
+    appendJsonString(out, ids.id);
+    out += ",\"object\":\"chat.completion.chunk\",\"created\":" + QByteArray::number(ids.created)
+           + ",\"model\":";
+    appendJsonString(out, ids.model);
+    out += ",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{";
+    if (!reasoning.isEmpty()) {
+        out += "\"reasoning_content\":";
+        appendJsonString(out, reasoning);
+    }
+    if (!content.isEmpty()) {
+        if (!reasoning.isEmpty())
+            out += ',';
+        out += "\"content\":";
+        appendJsonString(out, content);
+    }
+    out += "},\"logprobs\":null,\"finish_reason\":null}]";
+    if (ids.includeUsage)
+        out += ",\"usage\":null";
+    out += "}\n\n";
+    return out;
 }
 
 QJsonArray OpenAiFormat::toolCallArray(const QList<ToolCall> &calls, bool withIndex)

@@ -33,6 +33,9 @@ public:
     // One `data: {...}\n\n` event.
     static QByteArray sseEvent(const QJsonObject &object);
     static QByteArray roleChunk(const StreamIds &ids);
+    // Appends `text` as a JSON string literal (quotes included).
+    static void appendJsonString(QByteArray &out, QStringView text);
+    // The hot path of a stream: written directly, not through QJsonDocument.
     static QByteArray deltaChunk(const StreamIds &ids, const QString &reasoning,
                                  const QString &content);
     // One delta per call with id, type, name and the whole arguments string (openai-compat.md 2);

@@ -10,7 +10,7 @@ void SseParser::appendEvent(const QByteArray &block, QList<QByteArray> &out)
         qsizetype end = block.indexOf('\n', start);
         if (end < 0)
             end = block.size();
-        QByteArray line = block.mid(start, end - start);
+        QByteArrayView line(block.constData() + start, end - start);
         if (line.endsWith('\r'))
             line.chop(1);
         if (line.startsWith("data:")) {
@@ -19,7 +19,7 @@ void SseParser::appendEvent(const QByteArray &block, QList<QByteArray> &out)
                 ++offset;
             if (hasData)
                 data += '\n';
-            data += line.mid(offset);
+            data += line.sliced(offset);
             hasData = true;
         }
         start = end + 1;
@@ -33,26 +33,38 @@ QList<QByteArray> SseParser::feed(const QByteArray &bytes)
     m_buffer += bytes;
     QList<QByteArray> events;
     qsizetype consumed = 0;
+    // One pass over the new bytes: an event ends at a blank line, "\n\n" or "\n\r\n". The scan
+    // resumes where the last call stopped, so a large buffer is never searched twice.
+    qsizetype pos = qMax(m_scanFrom, consumed);
     for (;;) {
-        // An event ends at the first blank line: "\n\n" or "\r\n\r\n" (or a mix).
-        qsizetype lf = m_buffer.indexOf("\n\n", consumed);
-        qsizetype crlf = m_buffer.indexOf("\n\r\n", consumed);
-        qsizetype end = -1;
-        qsizetype sepLen = 0;
-        if (lf >= 0 && (crlf < 0 || lf <= crlf)) {
-            end = lf;
-            sepLen = 2;
-        } else if (crlf >= 0) {
-            end = crlf;
-            sepLen = 3;
-        }
-        if (end < 0)
+        const qsizetype newline = m_buffer.indexOf('\n', pos);
+        if (newline < 0 || newline + 1 >= m_buffer.size()) {
+            m_scanFrom = newline < 0 ? m_buffer.size() : newline;
             break;
-        appendEvent(m_buffer.mid(consumed, end - consumed), events);
-        consumed = end + sepLen;
+        }
+        qsizetype sepEnd = -1;
+        if (m_buffer.at(newline + 1) == '\n') {
+            sepEnd = newline + 2;
+        } else if (m_buffer.at(newline + 1) == '\r') {
+            if (newline + 2 >= m_buffer.size()) {
+                m_scanFrom = newline; // "\n\r" at the end: wait for the next byte
+                break;
+            }
+            if (m_buffer.at(newline + 2) == '\n')
+                sepEnd = newline + 3;
+        }
+        if (sepEnd < 0) {
+            pos = newline + 1;
+            continue;
+        }
+        appendEvent(m_buffer.mid(consumed, newline - consumed), events);
+        consumed = sepEnd;
+        pos = sepEnd;
     }
-    if (consumed > 0)
+    if (consumed > 0) {
         m_buffer.remove(0, consumed);
+        m_scanFrom = qMax<qsizetype>(0, m_scanFrom - consumed);
+    }
     return events;
 }
 
@@ -62,5 +74,6 @@ QList<QByteArray> SseParser::finish()
     if (!m_buffer.trimmed().isEmpty())
         appendEvent(m_buffer, events);
     m_buffer.clear();
+    m_scanFrom = 0;
     return events;
 }

@@ -17,4 +17,5 @@ public:
 private:
     static void appendEvent(const QByteArray &block, QList<QByteArray> &out);
     QByteArray m_buffer;
+    qsizetype m_scanFrom = 0; // where the search for the next blank line resumes
 };

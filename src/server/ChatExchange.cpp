@@ -72,6 +72,10 @@ void ChatExchange::beginStreamIfNeeded()
 void ChatExchange::write(const QByteArray &data)
 {
     m_http->writeChunk(data);
+    // Hand each event to the kernel now: a burst of upstream events is translated in one go, and
+    // the client should not wait for the whole burst before it sees the first of them.
+    if (QTcpSocket *socket = m_http->socket(); socket && m_http->isConnected())
+        socket->flush();
     if (m_keepAlive.isActive())
         m_keepAlive.start(); // the silence is measured from the last write
 }
