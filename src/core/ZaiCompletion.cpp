@@ -419,6 +419,16 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(QNetworkReply *reply) co
     using K = ApiError::Kind;
     const auto error = reply->error();
     const QString host = reply->url().host();
+    // The proxy the call went through, if any, so that a proxy failure names the proxy rather
+    // than blaming Z.AI (Qt 6.4 even reports a refusing proxy as a plain ConnectionRefusedError).
+    QString proxy;
+    const QList<QNetworkProxy> route =
+        ProxyFactory(m_client->config().httpProxy, m_client->config().httpsProxy,
+                     m_client->config().noProxy)
+            .queryProxy(QNetworkProxyQuery(reply->url()));
+    if (!route.isEmpty() && route.first().type() != QNetworkProxy::NoProxy
+        && route.first().type() != QNetworkProxy::DefaultProxy)
+        proxy = route.first().hostName() + u':' + QString::number(route.first().port());
     switch (error) {
     case QNetworkReply::OperationCanceledError:
     case QNetworkReply::TimeoutError:
@@ -432,8 +442,10 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(QNetworkReply *reply) co
     case QNetworkReply::ProxyTimeoutError:
     case QNetworkReply::ProxyAuthenticationRequiredError:
         return {ApiError(K::UpstreamUnavailable,
-                         u"The configured proxy failed: %1"_s.arg(reply->errorString()), {},
-                         u"proxy_error"_s),
+                         u"Could not reach Z.AI (%1) through the proxy %2: %3"_s.arg(
+                             host, proxy.isEmpty() ? u"of the system"_s : proxy,
+                             reply->errorString()),
+                         {}, u"proxy_error"_s),
                 Action::Retry};
     case QNetworkReply::RemoteHostClosedError:
         return {ApiError(K::UpstreamError,
@@ -442,18 +454,10 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(QNetworkReply *reply) co
                 Action::Retry};
     default: break;
     }
-    // Qt 6.4 reports a refusing proxy as a plain ConnectionRefusedError: name the proxy when the
-    // call went through one, or the message blames Z.AI for the proxy's failure.
-    const QList<QNetworkProxy> route =
-        ProxyFactory(m_client->config().httpProxy, m_client->config().httpsProxy,
-                     m_client->config().noProxy)
-            .queryProxy(QNetworkProxyQuery(reply->url()));
-    if (!route.isEmpty() && route.first().type() != QNetworkProxy::NoProxy
-        && route.first().type() != QNetworkProxy::DefaultProxy) {
+    if (!proxy.isEmpty()) {
         return {ApiError(K::UpstreamUnavailable,
-                         u"Could not reach Z.AI (%1) through the proxy %2:%3: %4"_s.arg(
-                             host, route.first().hostName(), QString::number(route.first().port()),
-                             reply->errorString()),
+                         u"Could not reach Z.AI (%1) through the proxy %2: %3"_s.arg(
+                             host, proxy, reply->errorString()),
                          {}, u"proxy_error"_s),
                 Action::Retry};
     }
