@@ -56,8 +56,31 @@ unmount_all() {
     done < <(mounts_under_root)
     [[ -z "$(mounts_under_root)" ]]
 }
+# Long commands run as their own process group in the background, so that a signal reaches this
+# script at once (bash defers traps while a foreground command runs) and the whole group, tests
+# included, can be stopped before anything is unmounted.
+CHILD=""
+run_child() {
+    local rc=0
+    setsid "$@" &
+    CHILD=$!
+    wait "${CHILD}" || rc=$?
+    CHILD=""
+    return "${rc}"
+}
+stop_child() {
+    [[ -n "${CHILD}" ]] || return 0
+    kill -TERM -- "-${CHILD}" 2>/dev/null || return 0
+    for _ in 1 2 3 4 5; do
+        kill -0 -- "-${CHILD}" 2>/dev/null || return 0
+        sleep 1
+    done
+    kill -KILL -- "-${CHILD}" 2>/dev/null || true
+    sleep 1
+}
 cleanup() {
     trap - EXIT INT TERM
+    stop_child
     unmount_all || printf 'qt68: WARNING: could not unmount everything under %s\n' "${ROOT}" >&2
 }
 trap cleanup EXIT
@@ -65,7 +88,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 in_root() {  # runs a command in the chroot with a clean environment
-    chroot "${ROOT}" /usr/bin/env -i \
+    run_child chroot "${ROOT}" /usr/bin/env -i \
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"
 }
@@ -81,7 +104,7 @@ if [[ ! -f "${ROOT}/.zb-bootstrapped" ]]; then
         rm -rf --one-file-system "${ROOT}"
     fi
     say "debootstrap --variant=minbase ${SUITE} (log: ${LOGDIR}/debootstrap.log)"
-    debootstrap --variant=minbase "${SUITE}" "${ROOT}" "${MIRROR}" >"${LOGDIR}/debootstrap.log" 2>&1 \
+    run_child debootstrap --variant=minbase "${SUITE}" "${ROOT}" "${MIRROR}" >"${LOGDIR}/debootstrap.log" 2>&1 \
         || { unmount_all || true; show_log debootstrap "${LOGDIR}/debootstrap.log"; }
     unmount_all || die "debootstrap left mounts that cannot be removed"
     touch "${ROOT}/.zb-bootstrapped"

@@ -119,6 +119,7 @@ summary() {
 
 START=${SECONDS}
 STOP=0
+# shellcheck source=/dev/null
 OS=$(. /etc/os-release 2>/dev/null && echo "${PRETTY_NAME}") || OS="unknown OS"
 echo "test.sh: ${OS}, ${JOBS} cores, CI=${CI:-no}, ZB_SKIP=${ZB_SKIP:-}"
 for s in "${STEPS[@]}"; do
