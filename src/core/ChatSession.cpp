@@ -161,23 +161,31 @@ void ChatSession::reaskForJson(const QString &why)
 {
     m_reasked = true;
     qCInfo(lcUpstream).noquote() << "the answer is not valid JSON (" << why << "); asking once more";
-    ChatRequest again = m_request;
-    ChatMessage answer;
-    answer.role = ChatMessage::Role::Assistant;
-    answer.parts.append({ContentPart::Type::Text, m_content, {}});
-    ChatMessage reminder;
-    reminder.role = ChatMessage::Role::User;
-    reminder.parts.append({ContentPart::Type::Text,
-                           u"That answer is not valid JSON (%1). Reply again with only the JSON: "
-                           u"no code fences and no other text."_s.arg(why),
-                           {}});
-    again.messages.append(answer);
-    again.messages.append(reminder);
+    const ChatRequest again =
+        followUp(m_content, u"That answer is not valid JSON (%1). Reply again with only the JSON: "
+                            u"no code fences and no other text."_s.arg(why));
     m_content.clear();
     m_shaper = OutputShaper(m_request.stop, m_request.maxTokens);
     m_json.emplace();
     startCompletion(again);
     m_completion->start();
+}
+
+ChatRequest ChatSession::followUp(const QString &answer, const QString &reminder) const
+{
+    // The model's own answer goes back into the history, followed by a plain reminder.
+    ChatRequest again = m_request;
+    if (!answer.trimmed().isEmpty()) {
+        ChatMessage previous;
+        previous.role = ChatMessage::Role::Assistant;
+        previous.parts.append({ContentPart::Type::Text, answer, {}});
+        again.messages.append(previous);
+    }
+    ChatMessage ask;
+    ask.role = ChatMessage::Role::User;
+    ask.parts.append({ContentPart::Type::Text, reminder, {}});
+    again.messages.append(ask);
+    return again;
 }
 
 void ChatSession::reaskForTool()
@@ -186,22 +194,12 @@ void ChatSession::reaskForTool()
     // answer in the history and a plain reminder of the format.
     m_reasked = true;
     qCInfo(lcUpstream) << "the model did not call a required tool; asking once more";
-    ChatRequest again = m_request;
-    ChatMessage answer;
-    answer.role = ChatMessage::Role::Assistant;
-    answer.parts.append({ContentPart::Type::Text, m_heldText, {}});
-    ChatMessage reminder;
-    reminder.role = ChatMessage::Role::User;
     const QString forced = ToolPrompt::forcedTool(m_request);
-    reminder.parts.append(
-        {ContentPart::Type::Text,
-         u"You must call %1 now. Reply with the line %2 followed by one <function_calls> block, "
-         u"exactly as the tool instructions say, and nothing else."_s.arg(
-             forced.isEmpty() ? u"a tool"_s : u"the tool \"%1\""_s.arg(forced), m_request.toolTrigger),
-         {}});
-    if (!m_heldText.trimmed().isEmpty())
-        again.messages.append(answer);
-    again.messages.append(reminder);
+    const ChatRequest again = followUp(
+        m_heldText,
+        u"You must call %1 now. Reply with the line %2 followed by one <function_calls> block, "
+        u"exactly as the tool instructions say, and nothing else."_s.arg(
+            forced.isEmpty() ? u"a tool"_s : u"the tool \"%1\""_s.arg(forced), m_request.toolTrigger));
     m_heldText.clear();
     m_tools.emplace(m_request.toolTrigger, ToolPrompt::toolNames(m_request));
     startCompletion(again);

@@ -51,6 +51,7 @@ private:
     void forward(const OutputShaper::Result &shaped);
     void startCompletion(const ChatRequest &request);
     void finishWithCalls(QList<ToolCall> calls, const std::optional<TokenUsage> &usage);
+    ChatRequest followUp(const QString &answer, const QString &reminder) const;
     void reaskForTool();
     void reaskForJson(const QString &why);
     bool checkJson(); // false: the session re-asked or failed
