@@ -3,21 +3,17 @@
 
 #include "ChatRequest.h"
 #include "ModelCatalogue.h"
+#include "RandomId.h"
 #include "StreamTranslator.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
 QString OpenAiFormat::newCompletionId()
 {
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    QString id = u"chatcmpl-"_s;
-    for (int i = 0; i < 29; ++i)
-        id += QLatin1Char(alphabet[QRandomGenerator::global()->bounded(62)]);
-    return id;
+    return u"chatcmpl-"_s + randomAlphanumeric(29);
 }
 
 QJsonObject OpenAiFormat::usage(const TokenUsage &u)

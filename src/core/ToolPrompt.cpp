@@ -1,23 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "ToolPrompt.h"
 
+#include "RandomId.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QString randomAlnum(int n)
-{
-    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-    QString out;
-    out.reserve(n);
-    for (int i = 0; i < n; ++i)
-        out += QLatin1Char(alphabet[QRandomGenerator::global()->bounded(62)]);
-    return out;
-}
 
 QString xmlEscape(QString text)
 {
@@ -36,12 +27,12 @@ QString cdata(const QString &text)
 
 QString ToolPrompt::newTrigger()
 {
-    return u"<Function_"_s + randomAlnum(4) + u"_Start/>"_s;
+    return u"<Function_"_s + randomAlphanumeric(4) + u"_Start/>"_s;
 }
 
 QString ToolPrompt::newCallId()
 {
-    return u"call_"_s + randomAlnum(24);
+    return u"call_"_s + randomAlphanumeric(24);
 }
 
 QStringList ToolPrompt::toolNames(const ChatRequest &request)

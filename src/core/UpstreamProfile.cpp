@@ -112,6 +112,11 @@ std::optional<UpstreamProfile> UpstreamProfile::fromJson(const QJsonObject &json
         return std::nullopt;
     }
     profile.m_catalogue = *catalogue;
+    profile.m_headers = pairsOf<QByteArray>(json.value(u"headers"_s).toObject());
+    profile.m_query = pairsOf<QString>(json.value(u"query"_s).toObject());
+    profile.m_fingerprint = pairsOf<QString>(json.value(u"fingerprint"_s).toObject());
+    for (const QJsonValue &v : json.value(u"hiddenMcpFeatures"_s).toArray())
+        profile.m_hiddenMcp.append(v.toString());
     return profile;
 }
 
@@ -175,30 +180,7 @@ int UpstreamProfile::tokenRecoverySeconds() const
     return m_json.value(u"tokenRecoverySeconds"_s).toInt(1800);
 }
 
-QList<QPair<QByteArray, QByteArray>> UpstreamProfile::headers() const
-{
-    return pairsOf<QByteArray>(m_json.value(u"headers"_s).toObject());
-}
-
-QList<QPair<QString, QString>> UpstreamProfile::queryParams() const
-{
-    return pairsOf<QString>(m_json.value(u"query"_s).toObject());
-}
-
-QList<QPair<QString, QString>> UpstreamProfile::fingerprint() const
-{
-    return pairsOf<QString>(m_json.value(u"fingerprint"_s).toObject());
-}
-
 QJsonObject UpstreamProfile::variables() const
 {
     return m_json.value(u"variables"_s).toObject();
-}
-
-QStringList UpstreamProfile::hiddenMcpFeatures() const
-{
-    QStringList list;
-    for (const QJsonValue &v : m_json.value(u"hiddenMcpFeatures"_s).toArray())
-        list.append(v.toString());
-    return list;
 }

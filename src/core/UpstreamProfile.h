@@ -36,11 +36,12 @@ public:
     int guestLifetimeSeconds() const;
     int tokenFailureThreshold() const;
     int tokenRecoverySeconds() const;
-    QList<QPair<QByteArray, QByteArray>> headers() const;
-    QList<QPair<QString, QString>> queryParams() const;
-    QList<QPair<QString, QString>> fingerprint() const;
+    // Parsed once when the profile is loaded: these are read for every upstream request.
+    const QList<QPair<QByteArray, QByteArray>> &headers() const { return m_headers; }
+    const QList<QPair<QString, QString>> &queryParams() const { return m_query; }
+    const QList<QPair<QString, QString>> &fingerprint() const { return m_fingerprint; }
     QJsonObject variables() const;
-    QStringList hiddenMcpFeatures() const;
+    const QStringList &hiddenMcpFeatures() const { return m_hiddenMcp; }
     const ModelCatalogue &catalogue() const { return m_catalogue; }
     ModelCatalogue &catalogue() { return m_catalogue; }
     const QJsonObject &json() const { return m_json; }
@@ -48,4 +49,8 @@ public:
 private:
     QJsonObject m_json;
     ModelCatalogue m_catalogue;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+    QList<QPair<QString, QString>> m_query;
+    QList<QPair<QString, QString>> m_fingerprint;
+    QStringList m_hiddenMcp;
 };

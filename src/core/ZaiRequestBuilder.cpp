@@ -13,7 +13,6 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QTimeZone>
-#include <QUrlQuery>
 #include <QUuid>
 
 using namespace Qt::StringLiterals;
@@ -149,31 +148,31 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     const QString ts = QString::number(ids.timestampMs);
     const QString chatPath = u"/c/"_s + ids.chatId;
 
-    QUrlQuery query;
-    query.addQueryItem(u"timestamp"_s, ts);
-    query.addQueryItem(u"requestId"_s, ids.requestId);
-    query.addQueryItem(u"user_id"_s, lease.userId);
-    query.addQueryItem(u"token"_s, lease.token);
+    QList<QPair<QString, QString>> query;
+    query.emplaceBack(u"timestamp"_s, ts);
+    query.emplaceBack(u"requestId"_s, ids.requestId);
+    query.emplaceBack(u"user_id"_s, lease.userId);
+    query.emplaceBack(u"token"_s, lease.token);
     for (const auto &[key, value] : m_profile.queryParams())
-        query.addQueryItem(key, value);
-    query.addQueryItem(u"current_url"_s, m_origin.toString() + chatPath);
-    query.addQueryItem(u"pathname"_s, chatPath);
+        query.emplaceBack(key, value);
+    query.emplaceBack(u"current_url"_s, m_origin.toString() + chatPath);
+    query.emplaceBack(u"pathname"_s, chatPath);
     if (model.persisted) {
         // The browser-fingerprint profile the persisted-chat models expect (section 1.1).
         const QDateTime nowUtc = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc());
         for (const auto &[key, value] : m_profile.fingerprint())
-            query.addQueryItem(key, value);
-        query.addQueryItem(u"host"_s, m_origin.host());
-        query.addQueryItem(u"hostname"_s, m_origin.host());
-        query.addQueryItem(u"protocol"_s, m_origin.scheme() + u':');
-        query.addQueryItem(u"local_time"_s, nowUtc.toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s));
-        query.addQueryItem(u"utc_time"_s,
-                           QLocale::c().toString(nowUtc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s));
+            query.emplaceBack(key, value);
+        query.emplaceBack(u"host"_s, m_origin.host());
+        query.emplaceBack(u"hostname"_s, m_origin.host());
+        query.emplaceBack(u"protocol"_s, m_origin.scheme() + u':');
+        query.emplaceBack(u"local_time"_s, nowUtc.toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s));
+        query.emplaceBack(u"utc_time"_s,
+                          QLocale::c().toString(nowUtc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s));
     }
-    query.addQueryItem(u"signature_timestamp"_s, ts);
+    query.emplaceBack(u"signature_timestamp"_s, ts);
     // Encode everything the way urlencode does so '+', '&', '=' and spaces survive.
     QString encoded;
-    for (const auto &[key, value] : query.queryItems(QUrl::FullyDecoded)) {
+    for (const auto &[key, value] : std::as_const(query)) {
         if (!encoded.isEmpty())
             encoded += u'&';
         encoded += QString::fromLatin1(QUrl::toPercentEncoding(key)) + u'='

@@ -106,19 +106,32 @@ QList<int> versionNumbers(const QString &feVersion)
     return {m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt()};
 }
 
-// The model's side of the tool protocol (zai-protocol.md 7.4), deterministic: with tools offered
-// and no result yet, call the forced tool (or the first) with arguments made from its schema; with
-// a <tool_result> in the last user turn, answer by quoting it. "[no-tool]" in the last user turn
-// makes it ignore the tools.
-std::optional<QString> toolProtocolAnswer(const QJsonArray &messages)
+// All system-message text of a request: where the gateway puts tool and format instructions.
+QString systemText(const QJsonArray &messages)
 {
     QString system;
     for (const QJsonValue &m : messages) {
         if (m.toObject().value("role"_L1).toString() == "system"_L1)
             system += messageText(m.toObject().value("content"_L1));
     }
+    return system;
+}
+
+// The request's tool-protocol trigger, or empty.
+QString toolTrigger(const QString &system)
+{
     static const QRegularExpression triggerRe(u"<Function_[A-Za-z0-9]{4}_Start/>"_s);
-    const QString trigger = triggerRe.match(system).captured(0);
+    return triggerRe.match(system).captured(0);
+}
+
+// The model's side of the tool protocol (zai-protocol.md 7.4), deterministic: with tools offered
+// and no result yet, call the forced tool (or the first) with arguments made from its schema; with
+// a <tool_result> in the last user turn, answer by quoting it. "[no-tool]" in the last user turn
+// makes it ignore the tools.
+std::optional<QString> toolProtocolAnswer(const QJsonArray &messages)
+{
+    const QString system = systemText(messages);
+    const QString trigger = toolTrigger(system);
     if (trigger.isEmpty() || !system.contains("<tools>"_L1) || messages.isEmpty())
         return std::nullopt;
     const QJsonObject last = messages.last().toObject();
@@ -962,15 +975,7 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
         }
         if (!scripted.events.isEmpty()) {
             // "{{TRIGGER}}" in scripted events stands for this request's tool trigger.
-            static const QRegularExpression triggerRe(u"<Function_[A-Za-z0-9]{4}_Start/>"_s);
-            QString trigger;
-            for (const QJsonValue &m : messages) {
-                const auto match = triggerRe.match(messageText(m.toObject().value("content"_L1)));
-                if (match.hasMatch()) {
-                    trigger = match.captured(0);
-                    break;
-                }
-            }
+            const QString trigger = toolTrigger(systemText(messages));
             QList<QByteArray> events = scripted.events;
             for (QByteArray &e : events) {
                 e.replace("{{TRIGGER}}", trigger.toUtf8());
@@ -1000,12 +1005,8 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
         defaultEvents(prompt, thinking, webSearch, m_defaultChunks, estimateTokens(promptChars));
     // response_format: a JSON answer in a Markdown fence, as models like to write it, unless the
     // last prompt says "[bad-json]" (broken once) or the conversation "[bad-json-always]".
-    QString systemText;
-    for (const QJsonValue &m : messages) {
-        if (m.toObject().value("role"_L1).toString() == "system"_L1)
-            systemText += messageText(m.toObject().value("content"_L1));
-    }
-    if (systemText.contains("# Output format"_L1) && systemText.contains("valid JSON"_L1)) {
+    const QString system = systemText(messages);
+    if (system.contains("# Output format"_L1) && system.contains("valid JSON"_L1)) {
         bool alwaysBad = false; // "[bad-json-always]" anywhere: every answer is broken
         for (const QJsonValue &m : messages)
             alwaysBad = alwaysBad || messageText(m.toObject().value("content"_L1)).contains("[bad-json-always]"_L1);

@@ -1,0 +1,7 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QString>
+
+// Random ASCII letters and digits, for completion ids, tool-call ids and tool triggers.
+QString randomAlphanumeric(int length);
