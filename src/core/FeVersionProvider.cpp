@@ -63,9 +63,7 @@ void FeVersionProvider::fetch()
         request.setRawHeader(name, value);
     request.setRawHeader("Accept", "text/html,application/xhtml+xml");
     request.setTransferTimeout(15000);
-    QNetworkAccessManager *manager = m_network->manager();
-    QNetworkReply *reply = manager->get(request);
-    m_network->track(manager, reply);
+    QNetworkReply *reply = m_network->manager()->get(request);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         const QString found = reply->error() == QNetworkReply::NoError

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "NetworkPool.h"
 
+#include "UpstreamHttp.h"
+
 #include <QHostAddress>
 #include <QNetworkAccessManager>
 #include <QNetworkCookie>
@@ -70,54 +72,19 @@ QList<QNetworkProxy> ProxyFactory::queryProxy(const QNetworkProxyQuery &query)
     return {QNetworkProxy(QNetworkProxy::NoProxy)};
 }
 
-NetworkPool::NetworkPool(QObject *parent) : QObject(parent) {}
+NetworkPool::NetworkPool(QObject *parent)
+    : QObject(parent), m_manager(new QNetworkAccessManager(this)), m_http(new UpstreamHttp(this))
+{
+    m_manager->setCookieJar(new NoCookieJar(m_manager));
+    m_manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
+    setProxies({}, {}, {});
+}
+
+NetworkPool::~NetworkPool() = default;
 
 void NetworkPool::setProxies(const QUrl &httpProxy, const QUrl &httpsProxy,
                              const QStringList &noProxy)
 {
-    m_httpProxy = httpProxy;
-    m_httpsProxy = httpsProxy;
-    m_noProxy = noProxy;
-    for (const Slot &slot : std::as_const(m_slots))
-        slot.manager->setProxyFactory(new ProxyFactory(m_httpProxy, m_httpsProxy, m_noProxy));
-}
-
-QNetworkAccessManager *NetworkPool::create()
-{
-    auto *manager = new QNetworkAccessManager(this);
-    manager->setCookieJar(new NoCookieJar(manager));
-    manager->setProxyFactory(new ProxyFactory(m_httpProxy, m_httpsProxy, m_noProxy));
-    manager->setRedirectPolicy(QNetworkRequest::ManualRedirectPolicy);
-    m_slots.append({manager, 0});
-    return manager;
-}
-
-QNetworkAccessManager *NetworkPool::manager()
-{
-    Slot *best = nullptr;
-    for (Slot &slot : m_slots) {
-        if (!best || slot.active < best->active)
-            best = &slot;
-    }
-    if (!best || (best->active >= kConnectionsPerManager && m_slots.size() < kMaxManagers))
-        return create();
-    return best->manager;
-}
-
-void NetworkPool::track(QNetworkAccessManager *manager, QNetworkReply *reply)
-{
-    for (Slot &slot : m_slots) {
-        if (slot.manager == manager) {
-            ++slot.active;
-            break;
-        }
-    }
-    connect(reply, &QNetworkReply::finished, this, [this, manager] {
-        for (Slot &slot : m_slots) {
-            if (slot.manager == manager) {
-                --slot.active;
-                break;
-            }
-        }
-    });
+    m_manager->setProxyFactory(new ProxyFactory(httpProxy, httpsProxy, noProxy));
+    m_http->setProxies(httpProxy, httpsProxy, noProxy);
 }

@@ -25,34 +25,25 @@ private:
     QStringList m_noProxy;
 };
 
-// Hands out QNetworkAccessManagers so that concurrent upstream calls never queue. A manager keeps
-// at most six HTTP/1.1 connections per host (Qt 6.4 cannot raise that), so the pool adds managers
-// as calls pile up; HTTP/2 multiplexes over TLS where the upstream offers it.
+class UpstreamHttp;
+
+// The bridge's upstream networking: UpstreamHttp for the calls on the completion path (chats/new
+// and the completion itself, any number at once, see UpstreamHttp.h), and one
+// QNetworkAccessManager for the occasional side calls (guest tokens, the landing page), which may
+// use HTTP/2 where the upstream offers it. Both follow the configured proxies.
 class NetworkPool : public QObject
 {
     Q_OBJECT
 public:
     explicit NetworkPool(QObject *parent = nullptr);
+    ~NetworkPool() override;
 
     void setProxies(const QUrl &httpProxy, const QUrl &httpsProxy, const QStringList &noProxy);
 
-    // The manager to use for a new call; track the reply so the pool knows the load.
-    QNetworkAccessManager *manager();
-    void track(QNetworkAccessManager *manager, QNetworkReply *reply);
-    int managerCount() const { return int(m_slots.size()); }
-
-    static constexpr int kConnectionsPerManager = 6;
-    static constexpr int kMaxManagers = 128;
+    QNetworkAccessManager *manager() const { return m_manager; }
+    UpstreamHttp *http() const { return m_http; }
 
 private:
-    QNetworkAccessManager *create();
-    struct Slot
-    {
-        QNetworkAccessManager *manager;
-        int active;
-    };
-    QList<Slot> m_slots;
-    QUrl m_httpProxy;
-    QUrl m_httpsProxy;
-    QStringList m_noProxy;
+    QNetworkAccessManager *m_manager;
+    UpstreamHttp *m_http;
 };

@@ -169,9 +169,7 @@ void TokenPool::createGuest()
     request.setRawHeader("Origin", m_origin.toString(QUrl::RemovePath).toUtf8());
     request.setRawHeader("Referer", m_origin.toString(QUrl::RemovePath).toUtf8() + '/');
     request.setTransferTimeout(30000);
-    QNetworkAccessManager *manager = m_network->manager();
-    QNetworkReply *reply = manager->get(request);
-    m_network->track(manager, reply);
+    QNetworkReply *reply = m_network->manager()->get(request);
     connect(reply, &QNetworkReply::finished, this, [this, reply] {
         reply->deleteLater();
         --m_creating;

@@ -5,13 +5,12 @@
 #include "Logging.h"
 #include "NetworkPool.h"
 #include "Redact.h"
+#include "UpstreamHttp.h"
 #include "ZaiClient.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
-#include <QNetworkReply>
+#include <QNetworkRequest>
 #include <QRandomGenerator>
 
 using namespace Qt::StringLiterals;
@@ -43,14 +42,16 @@ void ZaiCompletion::abort()
     endAttempt();
 }
 
-void ZaiCompletion::endAttempt()
+void ZaiCompletion::endAttempt(End how)
 {
     if (m_reply) {
-        QNetworkReply *reply = m_reply;
+        UpstreamReply *reply = m_reply;
         m_reply = nullptr;
         reply->disconnect(this);
         m_aborting = true;
-        if (reply->isRunning())
+        if (how == End::Complete)
+            reply->release(); // what follows the done event is read, the connection kept
+        else
             reply->abort();
         m_aborting = false;
         reply->deleteLater();
@@ -114,16 +115,12 @@ void ZaiCompletion::onToken(std::optional<TokenLease> lease, const ApiError &err
     });
 }
 
-QNetworkReply *ZaiCompletion::post(const QNetworkRequest &request, const QByteArray &body)
+UpstreamReply *ZaiCompletion::post(const QNetworkRequest &request, const QByteArray &body)
 {
-    QNetworkRequest r(request);
-    r.setTransferTimeout(m_client->config().upstreamTimeoutMs);
-    r.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
-    QNetworkAccessManager *manager = m_client->network()->manager();
-    QNetworkReply *reply = manager->post(r, body);
-    m_client->network()->track(manager, reply);
+    UpstreamReply *reply = m_client->network()->http()->post(
+        request, body, m_client->config().upstreamTimeoutMs, this);
     m_reply = reply;
-    connect(reply, &QNetworkReply::finished, this, &ZaiCompletion::onReplyFinished);
+    connect(reply, &UpstreamReply::finished, this, &ZaiCompletion::onReplyFinished);
     return reply;
 }
 
@@ -144,8 +141,8 @@ void ZaiCompletion::sendCompletion()
     const QNetworkRequest request = m_client->builder().completion(
         m_request, m_model, *m_lease, m_ids, m_switches, m_feVersion, &body);
     m_replyIsChat = false;
-    QNetworkReply *reply = post(request, body);
-    connect(reply, &QNetworkReply::readyRead, this, &ZaiCompletion::onReadyRead);
+    UpstreamReply *reply = post(request, body);
+    connect(reply, &UpstreamReply::readyRead, this, &ZaiCompletion::onReadyRead);
     qCDebug(lcUpstream).noquote() << "POST completion" << m_model.upstreamId << "attempt"
                                   << m_attempts << "with" << m_lease->label << "thinking"
                                   << m_switches.thinking << "search" << m_switches.search
@@ -158,10 +155,10 @@ void ZaiCompletion::sendCompletion()
 
 void ZaiCompletion::onReadyRead()
 {
-    QNetworkReply *reply = m_reply;
+    UpstreamReply *reply = m_reply;
     if (!reply || m_ended)
         return;
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const int status = reply->status();
     if (status != 200) {
         // Keep a bounded piece of the error page for the message.
         m_errorBody += reply->read(qMax<qint64>(0, 64 * 1024 - m_errorBody.size()));
@@ -213,7 +210,7 @@ void ZaiCompletion::complete()
     if (m_lease)
         m_client->tokens()->reportSuccess(*m_lease);
     m_ended = true;
-    endAttempt();
+    endAttempt(End::Complete);
     m_client->recordOutcome(true);
     Q_EMIT finished(usage);
 }
@@ -232,14 +229,14 @@ void ZaiCompletion::fail(const ApiError &error)
 
 void ZaiCompletion::onReplyFinished()
 {
-    QNetworkReply *reply = m_reply;
+    UpstreamReply *reply = m_reply;
     if (!reply || m_ended || m_aborting)
         return;
-    const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    const int status = reply->status();
 
     if (m_replyIsChat) {
         const QByteArray body = reply->readAll();
-        if (reply->error() == QNetworkReply::NoError && status == 200) {
+        if (reply->error() == UpstreamReply::Error::None && status == 200) {
             const QJsonObject json = QJsonDocument::fromJson(body).object();
             QString id = json.value(u"id"_s).toString();
             if (id.isEmpty())
@@ -256,17 +253,17 @@ void ZaiCompletion::onReplyFinished()
                            Action::Retry});
             return;
         }
-        handleVerdict(status != 0 ? verdictForHttp(status, body, reply->rawHeader("Retry-After"))
+        handleVerdict(status != 0 ? verdictForHttp(status, body, reply->header("Retry-After"))
                                   : verdictForNetwork(reply));
         return;
     }
 
     if (status != 0 && status != 200) {
         m_errorBody += reply->readAll();
-        handleVerdict(verdictForHttp(status, m_errorBody, reply->rawHeader("Retry-After")));
+        handleVerdict(verdictForHttp(status, m_errorBody, reply->header("Retry-After")));
         return;
     }
-    if (reply->error() != QNetworkReply::NoError) {
+    if (reply->error() != UpstreamReply::Error::None) {
         handleVerdict(verdictForNetwork(reply));
         return;
     }
@@ -275,8 +272,8 @@ void ZaiCompletion::onReplyFinished()
         if (m_ended)
             return;
     }
-    // Z.AI always ends an answer with a done event. A stream that just stops was cut off (Qt 6.4
-    // reports a truncated chunked body as a clean end), so it must not pass for a finished answer.
+    // Z.AI always ends an answer with a done event. A stream that just stops was cut off, so it
+    // must not pass for a finished answer.
     handleVerdict({ApiError(ApiError::Kind::UpstreamError,
                             u"Z.AI closed the stream before the answer was complete."_s, {},
                             u"upstream_connection_closed"_s),
@@ -414,44 +411,26 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(int status, const QByteArra
             Action::Fail};
 }
 
-ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(QNetworkReply *reply) const
+ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(const UpstreamReply *reply) const
 {
     using K = ApiError::Kind;
-    const auto error = reply->error();
+    using E = UpstreamReply::Error;
     const QString host = reply->url().host();
-    // The proxy the call went through, if any, so that a proxy failure names the proxy rather
-    // than blaming Z.AI (Qt 6.4 even reports a refusing proxy as a plain ConnectionRefusedError).
-    QString proxy;
-    const QList<QNetworkProxy> route =
-        ProxyFactory(m_client->config().httpProxy, m_client->config().httpsProxy,
-                     m_client->config().noProxy)
-            .queryProxy(QNetworkProxyQuery(reply->url()));
-    if (!route.isEmpty() && route.first().type() != QNetworkProxy::NoProxy
-        && route.first().type() != QNetworkProxy::DefaultProxy)
-        proxy = route.first().hostName() + u':' + QString::number(route.first().port());
-    switch (error) {
-    case QNetworkReply::OperationCanceledError:
-    case QNetworkReply::TimeoutError:
+    // A failure through a proxy names the proxy rather than blaming Z.AI.
+    const QString proxy = reply->proxyName();
+    switch (reply->error()) {
+    case E::Timeout:
         return {ApiError(K::UpstreamTimeout,
                          u"Z.AI (%1) did not answer within %2 seconds."_s.arg(host).arg(
                              m_client->config().upstreamTimeoutMs / 1000)),
                 Action::Retry};
-    case QNetworkReply::ProxyConnectionRefusedError:
-    case QNetworkReply::ProxyConnectionClosedError:
-    case QNetworkReply::ProxyNotFoundError:
-    case QNetworkReply::ProxyTimeoutError:
-    case QNetworkReply::ProxyAuthenticationRequiredError:
-        return {ApiError(K::UpstreamUnavailable,
-                         u"Could not reach Z.AI (%1) through the proxy %2: %3"_s.arg(
-                             host, proxy.isEmpty() ? u"of the system"_s : proxy,
-                             reply->errorString()),
-                         {}, u"proxy_error"_s),
-                Action::Retry};
-    case QNetworkReply::RemoteHostClosedError:
-        return {ApiError(K::UpstreamError,
-                         u"Z.AI closed the connection before the answer was complete."_s, {},
-                         u"upstream_connection_closed"_s),
-                Action::Retry};
+    case E::RemoteClosed:
+        if (reply->status() != 0 || proxy.isEmpty())
+            return {ApiError(K::UpstreamError,
+                             u"Z.AI closed the connection before the answer was complete."_s, {},
+                             u"upstream_connection_closed"_s),
+                    Action::Retry};
+        break;
     default: break;
     }
     if (!proxy.isEmpty()) {

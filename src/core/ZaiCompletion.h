@@ -14,7 +14,8 @@
 #include <QSet>
 #include <QTimer>
 
-class QNetworkReply;
+class QNetworkRequest;
+class UpstreamReply;
 class ZaiClient;
 
 // One client request's trip upstream: token, FE version, optional chats/new, the signed
@@ -62,11 +63,12 @@ private:
     void handleVerdict(const Verdict &verdict);
     void complete();
     void fail(const ApiError &error);
-    void endAttempt();
-    QNetworkReply *post(const QNetworkRequest &request, const QByteArray &body);
+    enum class End { Abort, Complete };
+    void endAttempt(End how = End::Abort);
+    UpstreamReply *post(const QNetworkRequest &request, const QByteArray &body);
 
     Verdict verdictForHttp(int status, const QByteArray &body, const QByteArray &retryAfter) const;
-    Verdict verdictForNetwork(QNetworkReply *reply) const;
+    Verdict verdictForNetwork(const UpstreamReply *reply) const;
     Verdict verdictForStreamError(const UpstreamStreamError &error) const;
     QString detailOf(const QByteArray &body) const;
 
@@ -80,7 +82,7 @@ private:
     QSet<QString> m_busyTokens; // excluded for a rate limit only: usable again after a backoff
     QString m_lastTokenLabel;
     QString m_feVersion;
-    QPointer<QNetworkReply> m_reply;
+    QPointer<UpstreamReply> m_reply;
     bool m_replyIsChat = false;
     SseParser m_sse;
     StreamTranslator m_translator;

@@ -1,0 +1,666 @@
+// SPDX-License-Identifier: MIT
+#include "UpstreamHttp.h"
+
+#include "NetworkPool.h"
+
+#include <QNetworkProxyQuery>
+#include <QNetworkRequest>
+#include <QSslConfiguration>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// Headers the client writes itself, whatever the request carries.
+bool ownHeader(QByteArrayView name)
+{
+    for (const char *own : {"host", "connection", "content-length", "transfer-encoding",
+                            "accept-encoding", "proxy-authorization", "proxy-connection",
+                            "keep-alive", "te", "upgrade"}) {
+        if (name.compare(QByteArrayView(own), Qt::CaseInsensitive) == 0)
+            return true;
+    }
+    return false;
+}
+
+bool isCrlf(const QByteArray &bytes, qsizetype at)
+{
+    return bytes.size() >= at + 2 && bytes.at(at) == '\r' && bytes.at(at + 1) == '\n';
+}
+
+constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
+
+} // namespace
+
+// One keep-alive connection to one route (scheme, host, port and proxy). It carries one call at
+// a time; between calls UpstreamHttp keeps it parked.
+class UpstreamConnection : public QObject
+{
+public:
+    UpstreamConnection(UpstreamHttp *owner, QString route, const QUrl &url, QNetworkProxy proxy)
+        : QObject(owner), m_owner(owner), m_route(std::move(route)), m_proxy(std::move(proxy))
+    {
+        m_https = url.scheme() == u"https";
+        m_host = url.host();
+        m_port = quint16(url.port(m_https ? 443 : 80));
+        if (m_https) {
+            auto *ssl = new QSslSocket(this);
+            QSslConfiguration tls = ssl->sslConfiguration();
+            tls.setAllowedNextProtocols({QByteArray(QSslConfiguration::NextProtocolHttp1_1)});
+            ssl->setSslConfiguration(tls);
+            m_socket = ssl;
+            connect(ssl, &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
+        } else {
+            m_socket = new QTcpSocket(this);
+            connect(m_socket, &QTcpSocket::connected, this, &UpstreamConnection::onConnected);
+        }
+        connect(m_socket, &QTcpSocket::readyRead, this, &UpstreamConnection::onReadyRead);
+        connect(m_socket, &QTcpSocket::bytesWritten, this, [this] { m_timer.start(); });
+        connect(m_socket, &QTcpSocket::disconnected, this, &UpstreamConnection::onDisconnected);
+        connect(m_socket, &QTcpSocket::errorOccurred, this, &UpstreamConnection::onSocketError);
+        m_timer.setSingleShot(true);
+        connect(&m_timer, &QTimer::timeout, this, &UpstreamConnection::onTimeout);
+    }
+
+    const QString &route() const { return m_route; }
+    bool reused() const { return m_calls > 1; }
+    bool usable() const
+    {
+        return m_socket->state() == QAbstractSocket::ConnectedState && m_socket->bytesAvailable() == 0;
+    }
+
+    void start(UpstreamReply *reply, QByteArray requestBytes, int timeoutMs)
+    {
+        ++m_calls;
+        m_reply = reply;
+        reply->m_connection = this;
+        m_request = std::move(requestBytes);
+        m_timeoutMs = timeoutMs;
+        m_sawResponseBytes = false;
+        m_state = State::Head;
+        m_in.clear();
+        m_timer.setInterval(m_timeoutMs);
+        m_timer.start();
+        if (m_connected) {
+            send();
+            return;
+        }
+        // http:// through an HTTP proxy goes to the proxy itself (absolute-form request);
+        // everything else lets the socket do the proxying (CONNECT or SOCKS5).
+        const bool absoluteForm = m_proxy.type() == QNetworkProxy::HttpProxy && !m_https;
+        if (absoluteForm) {
+            m_socket->setProxy(QNetworkProxy::NoProxy);
+            m_socket->connectToHost(m_proxy.hostName(), m_proxy.port());
+        } else {
+            m_socket->setProxy(m_proxy);
+            if (m_https)
+                static_cast<QSslSocket *>(m_socket)->connectToHostEncrypted(m_host, m_port);
+            else
+                m_socket->connectToHost(m_host, m_port);
+        }
+    }
+
+    // Parked between calls: a connection the server closes or talks on is dropped.
+    void park()
+    {
+        m_timer.setInterval(UpstreamHttp::kIdleTimeoutMs);
+        m_timer.start();
+    }
+
+    void cancel()
+    {
+        m_reply = nullptr;
+        close();
+    }
+
+private:
+    enum class State { Head, Body, Done };
+    static constexpr qint64 kAtSizeLine = -1;
+    static constexpr qint64 kInTrailers = -2;
+    static constexpr int kDrainTimeoutMs = 5000;
+    enum class Framing { Length, Chunked, UntilClose };
+
+    void onConnected()
+    {
+        m_connected = true;
+        m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        if (m_reply)
+            send();
+    }
+
+    void send()
+    {
+        m_socket->write(m_request);
+        m_request.clear();
+    }
+
+    void onReadyRead()
+    {
+        if (!m_reply && !m_draining) {
+            close(); // a parked connection must stay silent
+            return;
+        }
+        m_in += m_socket->readAll();
+        m_sawResponseBytes = true;
+        m_timer.start();
+        process();
+    }
+
+    // Where body bytes go: the reply, or nowhere while draining.
+    QByteArray &sink() { return m_reply ? m_reply->m_body : m_discard; }
+
+    void process()
+    {
+        if (m_state == State::Head && (!m_reply || !parseHead()))
+            return;
+        if (m_state != State::Body || (!m_reply && !m_draining))
+            return;
+        UpstreamReply *reply = m_reply;
+        const qsizetype before = reply ? reply->m_body.size() : 0;
+        const bool done = parseBody();
+        m_discard.clear();
+        if (reply && m_reply != reply)
+            return; // parseBody failed the call
+        if (done)
+            complete();
+        if (!reply)
+            return;
+        // The reply may be released, aborted or deleted by whoever handles these signals.
+        const QPointer<UpstreamReply> guard(reply);
+        if (reply->m_body.size() > before)
+            Q_EMIT reply->readyRead();
+        if (done && guard)
+            Q_EMIT reply->finished();
+    }
+
+    // Status line and headers; true once the body may be read, false when more bytes are needed
+    // or the call failed.
+    bool parseHead()
+    {
+        for (;;) {
+            const qsizetype end = m_in.indexOf("\r\n\r\n");
+            if (end < 0) {
+                if (m_in.size() > kMaxHeaderBytes)
+                    fail(UpstreamReply::Error::Protocol, u"the answer's headers are too large"_s);
+                return false;
+            }
+            const QByteArray head = m_in.left(end);
+            m_in.remove(0, end + 4);
+            const QList<QByteArray> lines = head.split('\n');
+            const QByteArray statusLine = lines.first().trimmed();
+            // "HTTP/1.1 200 OK"
+            if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12) {
+                fail(UpstreamReply::Error::Protocol, u"not an HTTP/1.x answer"_s);
+                return false;
+            }
+            bool ok = false;
+            const int status = statusLine.mid(9, 3).toInt(&ok);
+            if (!ok || status < 100) {
+                fail(UpstreamReply::Error::Protocol, u"malformed HTTP status line"_s);
+                return false;
+            }
+            if (status < 200)
+                continue; // 100 Continue and friends: the real answer follows
+            m_reply->m_status = status;
+            m_reply->m_headers.clear();
+            for (qsizetype i = 1; i < lines.size(); ++i) {
+                const QByteArray &line = lines.at(i);
+                const qsizetype colon = line.indexOf(':');
+                if (colon > 0)
+                    m_reply->m_headers.emplaceBack(line.left(colon).trimmed(),
+                                                   line.mid(colon + 1).trimmed());
+            }
+            return readFraming(status, statusLine.startsWith("HTTP/1.0"));
+        }
+    }
+
+    bool readFraming(int status, bool http10)
+    {
+        const QByteArray connection = m_reply->header("Connection").toLower();
+        m_keepAlive = http10 ? connection.contains("keep-alive") : !connection.contains("close");
+        const QByteArray encoding = m_reply->header("Content-Encoding").toLower();
+        if (!encoding.isEmpty() && encoding != "identity") {
+            fail(UpstreamReply::Error::Protocol,
+                 u"the answer is compressed (%1) though no compression was asked for"_s.arg(
+                     QString::fromLatin1(encoding)));
+            return false;
+        }
+        bool ok = true;
+        m_state = State::Body;
+        if (status == 204 || status == 304) {
+            m_framing = Framing::Length;
+            m_left = 0;
+        } else if (m_reply->header("Transfer-Encoding").toLower().contains("chunked")) {
+            m_framing = Framing::Chunked;
+            m_chunkLeft = kAtSizeLine;
+        } else if (const QByteArray length = m_reply->header("Content-Length"); !length.isEmpty()) {
+            m_framing = Framing::Length;
+            m_left = length.toLongLong(&ok);
+        } else {
+            m_framing = Framing::UntilClose;
+            m_keepAlive = false;
+        }
+        if (!ok || m_left < 0) {
+            fail(UpstreamReply::Error::Protocol, u"malformed Content-Length"_s);
+            return false;
+        }
+        return true;
+    }
+
+    // Moves the body bytes at hand from m_in to sink(); true when the body is complete.
+    bool parseBody()
+    {
+        switch (m_framing) {
+        case Framing::UntilClose:
+            sink() += m_in;
+            m_in.clear();
+            return false;
+        case Framing::Length: {
+            const qsizetype take = qMin<qsizetype>(m_left, m_in.size());
+            sink() += QByteArrayView(m_in).first(take);
+            m_in.remove(0, take);
+            m_left -= take;
+            return m_left == 0;
+        }
+        case Framing::Chunked:
+            return parseChunks();
+        }
+        return false;
+    }
+
+    bool parseChunks()
+    {
+        for (;;) {
+            if (m_chunkLeft == kAtSizeLine) {
+                const qsizetype eol = m_in.indexOf("\r\n");
+                if (eol < 0) {
+                    if (m_in.size() > 1024)
+                        fail(UpstreamReply::Error::Protocol, u"malformed chunked body"_s);
+                    return false;
+                }
+                QByteArray size = m_in.left(eol);
+                if (const qsizetype semi = size.indexOf(';'); semi >= 0)
+                    size.truncate(semi);
+                bool ok = false;
+                m_chunkLeft = size.trimmed().toLongLong(&ok, 16);
+                if (!ok || m_chunkLeft < 0) {
+                    fail(UpstreamReply::Error::Protocol, u"malformed chunked body"_s);
+                    return false;
+                }
+                m_in.remove(0, eol + 2);
+                if (m_chunkLeft == 0)
+                    m_chunkLeft = kInTrailers;
+            }
+            if (m_chunkLeft == kInTrailers) {
+                const qsizetype eol = m_in.indexOf("\r\n");
+                if (eol < 0)
+                    return false;
+                m_in.remove(0, eol + 2);
+                if (eol == 0)
+                    return true;
+                continue;
+            }
+            if (m_chunkLeft > 0) {
+                const qsizetype take = qMin<qsizetype>(m_chunkLeft, m_in.size());
+                sink() += QByteArrayView(m_in).first(take);
+                m_in.remove(0, take);
+                m_chunkLeft -= take;
+                if (m_chunkLeft > 0)
+                    return false;
+            }
+            // The CRLF after a chunk's data.
+            if (m_in.size() < 2)
+                return false;
+            if (!isCrlf(m_in, 0)) {
+                fail(UpstreamReply::Error::Protocol, u"malformed chunked body"_s);
+                return false;
+            }
+            m_in.remove(0, 2);
+            m_chunkLeft = kAtSizeLine;
+        }
+    }
+
+    // The answer is complete: the reply is finished and the connection goes back to the pool.
+    // Emits nothing (the caller does, once its own state is consistent).
+    void complete()
+    {
+        m_state = State::Done;
+        m_draining = false;
+        if (UpstreamReply *reply = m_reply) {
+            m_reply = nullptr;
+            reply->m_connection = nullptr;
+            reply->m_finished = true;
+        }
+        if (m_keepAlive && m_in.isEmpty() && m_connected)
+            m_owner->park(this);
+        else
+            close();
+    }
+
+public:
+    // The reply's reader has what it needs: read the rest of the body into nothing, so that the
+    // connection can be used again, unless that means waiting for the server to close.
+    void drain()
+    {
+        m_reply = nullptr;
+        if (m_state != State::Body || m_framing == Framing::UntilClose || !m_keepAlive) {
+            close();
+            return;
+        }
+        m_draining = true;
+        m_timer.setInterval(qMin(m_timeoutMs, kDrainTimeoutMs));
+        m_timer.start();
+    }
+
+private:
+    void fail(UpstreamReply::Error error, const QString &message)
+    {
+        UpstreamReply *reply = m_reply;
+        m_reply = nullptr;
+        close();
+        if (!reply)
+            return;
+        reply->m_connection = nullptr;
+        reply->m_finished = true;
+        reply->m_error = error;
+        reply->m_errorString = message;
+        Q_EMIT reply->finished();
+    }
+
+    void onDisconnected()
+    {
+        if (m_reply && m_state == State::Body && m_framing == Framing::UntilClose) {
+            m_in += m_socket->readAll();
+            UpstreamReply *reply = m_reply;
+            parseBody();
+            complete();
+            const QPointer<UpstreamReply> guard(reply);
+            if (reply->bytesAvailable() > 0)
+                Q_EMIT reply->readyRead();
+            if (guard)
+                Q_EMIT reply->finished();
+            return;
+        }
+        lost(u"the connection was closed"_s, QAbstractSocket::RemoteHostClosedError);
+    }
+
+    void onSocketError(QAbstractSocket::SocketError error)
+    {
+        if (error == QAbstractSocket::RemoteHostClosedError) {
+            // disconnected() follows and decides (a body read until close ends this way)
+            if (m_socket->state() == QAbstractSocket::UnconnectedState)
+                onDisconnected();
+            return;
+        }
+        lost(m_socket->errorString(), error);
+    }
+
+    void lost(const QString &why, QAbstractSocket::SocketError error)
+    {
+        if (!m_reply) {
+            close();
+            return;
+        }
+        // A kept-alive connection the server had already closed: send the call again on a fresh
+        // one, as long as not a byte of the answer came back.
+        if (reused() && !m_sawResponseBytes && m_request.isEmpty() && m_retryBytes.size()) {
+            UpstreamReply *reply = m_reply;
+            m_reply = nullptr;
+            reply->m_connection = nullptr;
+            close();
+            m_owner->retryFresh(reply, m_retryBytes, m_timeoutMs, m_route, m_proxy);
+            return;
+        }
+        using E = UpstreamReply::Error;
+        E kind = E::Network;
+        switch (error) {
+        case QAbstractSocket::ConnectionRefusedError: kind = E::ConnectionRefused; break;
+        case QAbstractSocket::HostNotFoundError: kind = E::HostNotFound; break;
+        case QAbstractSocket::SocketTimeoutError: kind = E::Timeout; break;
+        case QAbstractSocket::RemoteHostClosedError: kind = E::RemoteClosed; break;
+        case QAbstractSocket::ProxyAuthenticationRequiredError:
+        case QAbstractSocket::ProxyConnectionRefusedError:
+        case QAbstractSocket::ProxyConnectionClosedError:
+        case QAbstractSocket::ProxyConnectionTimeoutError:
+        case QAbstractSocket::ProxyNotFoundError:
+        case QAbstractSocket::ProxyProtocolError: kind = E::ProxyFailed; break;
+        case QAbstractSocket::SslHandshakeFailedError:
+        case QAbstractSocket::SslInternalError:
+        case QAbstractSocket::SslInvalidUserDataError: kind = E::Tls; break;
+        default: break;
+        }
+        // Before the connection stood, a failure through a proxy is the proxy's.
+        if (!m_connected && m_proxy.type() != QNetworkProxy::NoProxy
+            && (kind == E::ConnectionRefused || kind == E::HostNotFound || kind == E::RemoteClosed))
+            kind = E::ProxyFailed;
+        fail(kind, why);
+    }
+
+    void onTimeout()
+    {
+        if (!m_reply) {
+            close(); // parked or draining for too long
+            return;
+        }
+        fail(UpstreamReply::Error::Timeout, u"no data for %1 ms"_s.arg(m_timeoutMs));
+    }
+
+    void close()
+    {
+        if (m_closed)
+            return;
+        m_closed = true;
+        m_timer.stop();
+        m_connected = false;
+        m_socket->disconnect(this);
+        m_socket->abort();
+        m_owner->forget(this);
+        deleteLater();
+    }
+
+public:
+    QByteArray m_retryBytes; // the request as sent, kept while a retry on a fresh connection may come
+
+private:
+    UpstreamHttp *m_owner;
+    QString m_route;
+    QNetworkProxy m_proxy;
+    QString m_host;
+    quint16 m_port = 0;
+    bool m_https = false;
+    QTcpSocket *m_socket = nullptr;
+    QTimer m_timer;
+    int m_timeoutMs = 0;
+    bool m_connected = false;
+    bool m_closed = false;
+    int m_calls = 0;
+    QPointer<UpstreamReply> m_reply;
+    QByteArray m_request;
+    QByteArray m_in;
+    State m_state = State::Head;
+    Framing m_framing = Framing::Length;
+    qint64 m_left = 0;
+    qint64 m_chunkLeft = kAtSizeLine;
+    bool m_keepAlive = true;
+    bool m_draining = false;
+    QByteArray m_discard;
+    bool m_sawResponseBytes = false;
+};
+
+UpstreamReply::UpstreamReply(QUrl url, QObject *parent) : QObject(parent), m_url(std::move(url)) {}
+
+UpstreamReply::~UpstreamReply()
+{
+    abort();
+}
+
+QByteArray UpstreamReply::header(QByteArrayView name) const
+{
+    for (const auto &[key, value] : m_headers) {
+        if (name.compare(key, Qt::CaseInsensitive) == 0)
+            return value;
+    }
+    return {};
+}
+
+QByteArray UpstreamReply::readAll()
+{
+    return std::exchange(m_body, {});
+}
+
+QByteArray UpstreamReply::read(qint64 maxSize)
+{
+    const QByteArray part = m_body.left(maxSize);
+    m_body.remove(0, part.size());
+    return part;
+}
+
+void UpstreamReply::release()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    if (UpstreamConnection *connection = m_connection) {
+        m_connection = nullptr;
+        connection->drain();
+    }
+}
+
+void UpstreamReply::abort()
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    m_error = Error::Network;
+    m_errorString = u"cancelled"_s;
+    if (UpstreamConnection *connection = m_connection) {
+        m_connection = nullptr;
+        connection->cancel();
+    }
+}
+
+UpstreamHttp::UpstreamHttp(QObject *parent)
+    : QObject(parent), m_proxies(std::make_unique<ProxyFactory>(QUrl(), QUrl(), QStringList()))
+{
+}
+
+UpstreamHttp::~UpstreamHttp() = default;
+
+void UpstreamHttp::setProxies(const QUrl &httpProxy, const QUrl &httpsProxy,
+                              const QStringList &noProxy)
+{
+    m_proxies = std::make_unique<ProxyFactory>(httpProxy, httpsProxy, noProxy);
+    // Parked connections may follow the old route; new calls open new ones.
+    const auto parked = m_idle.values();
+    for (UpstreamConnection *connection : parked)
+        connection->cancel();
+}
+
+UpstreamReply *UpstreamHttp::post(const QNetworkRequest &request, const QByteArray &body,
+                                  int timeoutMs, QObject *parent)
+{
+    const QUrl url = request.url();
+    auto *reply = new UpstreamReply(url, parent);
+    const bool https = url.scheme() == u"https";
+    if (!https && url.scheme() != u"http") {
+        reply->m_finished = true;
+        reply->m_error = UpstreamReply::Error::Protocol;
+        reply->m_errorString = u"unsupported scheme %1"_s.arg(url.scheme());
+        QMetaObject::invokeMethod(reply, &UpstreamReply::finished, Qt::QueuedConnection);
+        return reply;
+    }
+    const QList<QNetworkProxy> proxies = m_proxies->queryProxy(QNetworkProxyQuery(url));
+    QNetworkProxy proxy = proxies.isEmpty() ? QNetworkProxy(QNetworkProxy::NoProxy) : proxies.first();
+    if (proxy.type() == QNetworkProxy::DefaultProxy)
+        proxy = QNetworkProxy(QNetworkProxy::NoProxy);
+    if (proxy.type() != QNetworkProxy::NoProxy)
+        reply->m_proxyName = proxy.hostName() + u':' + QString::number(proxy.port());
+
+    const int defaultPort = https ? 443 : 80;
+    const int port = url.port(defaultPort);
+    QByteArray hostHeader = url.host(QUrl::FullyEncoded).toLatin1();
+    if (hostHeader.contains(':'))
+        hostHeader = '[' + hostHeader + ']';
+    if (port != defaultPort)
+        hostHeader += ':' + QByteArray::number(port);
+    const bool absoluteForm = proxy.type() == QNetworkProxy::HttpProxy && !https;
+
+    QByteArray head;
+    head.reserve(1024);
+    head += "POST ";
+    if (absoluteForm)
+        head += url.toEncoded(QUrl::RemoveUserInfo | QUrl::RemoveFragment);
+    else
+        head += url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+    if (url.path().isEmpty())
+        head += '/';
+    head += " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
+    for (const QByteArray &name : request.rawHeaderList()) {
+        if (ownHeader(name))
+            continue;
+        head += name + ": " + request.rawHeader(name) + "\r\n";
+    }
+    if (absoluteForm && !proxy.user().isEmpty()) {
+        head += "Proxy-Authorization: Basic "
+                + (proxy.user() + u':' + proxy.password()).toUtf8().toBase64() + "\r\n";
+    }
+    head += "Content-Length: " + QByteArray::number(body.size())
+            + "\r\nConnection: keep-alive\r\n\r\n";
+    head += body;
+
+    const QString route = url.scheme() + u"://"_s + QString::fromLatin1(hostHeader) + u'|'
+                          + QString::number(int(proxy.type())) + u'|' + reply->m_proxyName;
+    UpstreamConnection *connection = nullptr;
+    while (!connection) {
+        auto parked = m_idle.find(route);
+        if (parked == m_idle.end())
+            break;
+        UpstreamConnection *candidate = parked.value();
+        m_idle.erase(parked);
+        if (candidate->usable())
+            connection = candidate;
+        else
+            candidate->cancel();
+    }
+    if (!connection) {
+        connection = new UpstreamConnection(this, route, url, proxy);
+        ++m_open;
+    }
+    connection->m_retryBytes = head;
+    connection->start(reply, std::move(head), timeoutMs);
+    return reply;
+}
+
+void UpstreamHttp::retryFresh(UpstreamReply *reply, const QByteArray &requestBytes, int timeoutMs,
+                              const QString &route, const QNetworkProxy &proxy)
+{
+    auto *connection = new UpstreamConnection(this, route, reply->url(), proxy);
+    ++m_open;
+    connection->start(reply, requestBytes, timeoutMs);
+}
+
+void UpstreamHttp::park(UpstreamConnection *connection)
+{
+    connection->m_retryBytes.clear();
+    if (m_idle.count(connection->route()) >= kMaxIdlePerRoute) {
+        connection->cancel();
+        return;
+    }
+    m_idle.insert(connection->route(), connection);
+    connection->park();
+}
+
+void UpstreamHttp::forget(UpstreamConnection *connection)
+{
+    for (auto it = m_idle.begin(); it != m_idle.end();) {
+        if (it.value() == connection) {
+            it = m_idle.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    --m_open;
+}

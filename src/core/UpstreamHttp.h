@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QMultiHash>
+#include <QNetworkProxy>
+#include <QObject>
+#include <QPointer>
+#include <QStringList>
+#include <QUrl>
+
+#include <memory>
+
+class QNetworkRequest;
+class ProxyFactory;
+class UpstreamConnection;
+
+// The answer to one upstream call made with UpstreamHttp. Body bytes arrive through readyRead()
+// (already de-chunked); finished() is emitted once, when the body is complete or the call failed.
+// abort() or deleting the reply cancels the call and emits nothing; release() stops reading.
+class UpstreamReply : public QObject
+{
+    Q_OBJECT
+public:
+    enum class Error {
+        None,
+        ConnectionRefused,
+        HostNotFound,
+        Timeout,
+        RemoteClosed, // the connection ended before the answer was complete
+        ProxyFailed,
+        Tls,
+        Protocol, // not an HTTP/1.x answer we can read
+        Network,
+    };
+
+    ~UpstreamReply() override;
+
+    const QUrl &url() const { return m_url; }
+    int status() const { return m_status; } // 0 until the status line has arrived
+    QByteArray header(QByteArrayView name) const; // first value, name case-insensitive
+    QByteArray readAll();
+    QByteArray read(qint64 maxSize);
+    qint64 bytesAvailable() const { return m_body.size(); }
+    bool isRunning() const { return !m_finished; }
+    Error error() const { return m_error; }
+    QString errorString() const { return m_errorString; }
+    // "host:port" of the proxy the call went through; empty when it went direct.
+    QString proxyName() const { return m_proxyName; }
+
+    void abort();
+    // Ends the call for the reader, who has all it needs, without giving up the connection: the
+    // rest of the body is read and dropped, then the connection serves other calls. Emits nothing.
+    void release();
+
+Q_SIGNALS:
+    void readyRead();
+    void finished();
+
+private:
+    friend class UpstreamConnection;
+    friend class UpstreamHttp;
+    explicit UpstreamReply(QUrl url, QObject *parent);
+
+    QUrl m_url;
+    QString m_proxyName;
+    int m_status = 0;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+    QByteArray m_body;
+    Error m_error = Error::None;
+    QString m_errorString;
+    bool m_finished = false;
+    QPointer<UpstreamConnection> m_connection;
+};
+
+// A small HTTP/1.1 client for the calls on the completion path. QNetworkAccessManager in Qt 6.4
+// caps HTTP/1.1 at six connections per host, runs every connection in a helper thread and leaves
+// Nagle's algorithm on; this client keeps as many keep-alive connections as there are concurrent
+// calls, works on the caller's event loop and sends each request without delay. HTTP proxies
+// (absolute-form requests for http://, CONNECT for https://), SOCKS5 and TLS are supported.
+class UpstreamHttp : public QObject
+{
+    Q_OBJECT
+public:
+    explicit UpstreamHttp(QObject *parent = nullptr);
+    ~UpstreamHttp() override;
+
+    void setProxies(const QUrl &httpProxy, const QUrl &httpsProxy, const QStringList &noProxy);
+
+    // POSTs body to request.url() with request's raw headers. No byte may pass for timeoutMs
+    // (connecting, sending or receiving) before the call fails with Error::Timeout.
+    UpstreamReply *post(const QNetworkRequest &request, const QByteArray &body, int timeoutMs,
+                        QObject *parent);
+
+    int openConnections() const { return m_open; }
+    int idleConnections() const { return int(m_idle.size()); }
+
+    static constexpr int kMaxIdlePerRoute = 32;
+    static constexpr int kIdleTimeoutMs = 30'000;
+
+private:
+    friend class UpstreamConnection;
+    void park(UpstreamConnection *connection);
+    void forget(UpstreamConnection *connection);
+    void retryFresh(UpstreamReply *reply, const QByteArray &requestBytes, int timeoutMs,
+                    const QString &route, const QNetworkProxy &proxy);
+
+    std::unique_ptr<ProxyFactory> m_proxies;
+    QMultiHash<QString, UpstreamConnection *> m_idle;
+    int m_open = 0;
+};
