@@ -3,6 +3,7 @@
 
 #include "ChatRequest.h"
 #include "ModelCatalogue.h"
+#include "RandomId.h"
 #include "Signer.h"
 #include "TokenPool.h"
 #include "ToolPrompt.h"
@@ -13,27 +14,17 @@
 #include <QJsonObject>
 #include <QLocale>
 #include <QTimeZone>
-#include <QUuid>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-QString uuid()
-{
-    return QUuid::createUuid().toString(QUuid::WithoutBraces);
-}
-
-} // namespace
 
 ZaiRequestBuilder::Ids ZaiRequestBuilder::Ids::fresh()
 {
     Ids ids;
-    ids.chatId = uuid();
-    ids.assistantMessageId = uuid();
-    ids.userMessageId = uuid();
-    ids.requestId = uuid();
-    ids.sessionId = uuid();
+    ids.chatId = randomUuid();
+    ids.assistantMessageId = randomUuid();
+    ids.userMessageId = randomUuid();
+    ids.requestId = randomUuid();
+    ids.sessionId = randomUuid();
     ids.timestampMs = QDateTime::currentMSecsSinceEpoch();
     return ids;
 }
