@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "ApiError.h"
 
-#include <QJsonDocument>
+#include "JsonWriter.h"
+
 
 using namespace Qt::StringLiterals;
 
@@ -81,5 +82,5 @@ QJsonObject ApiError::toJson() const
 
 QByteArray ApiError::toJsonBytes() const
 {
-    return QJsonDocument(toJson()).toJson(QJsonDocument::Compact);
+    return JsonWriter::toBytes(toJson());
 }

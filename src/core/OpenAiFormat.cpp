@@ -2,12 +2,12 @@
 #include "OpenAiFormat.h"
 
 #include "ChatRequest.h"
+#include "JsonWriter.h"
 #include "ModelCatalogue.h"
 #include "RandomId.h"
 #include "StreamTranslator.h"
 
 #include <QJsonArray>
-#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -31,7 +31,10 @@ QJsonObject OpenAiFormat::usage(const TokenUsage &u)
 
 QByteArray OpenAiFormat::sseEvent(const QJsonObject &object)
 {
-    return "data: " + QJsonDocument(object).toJson(QJsonDocument::Compact) + "\n\n";
+    QByteArray out = "data: ";
+    JsonWriter::appendValue(out, object);
+    out += "\n\n";
+    return out;
 }
 
 QJsonObject OpenAiFormat::chunk(const StreamIds &ids, const QJsonObject &delta,
@@ -59,31 +62,7 @@ QByteArray OpenAiFormat::roleChunk(const StreamIds &ids)
 
 void OpenAiFormat::appendJsonString(QByteArray &out, QStringView text)
 {
-    static const char hex[] = "0123456789abcdef";
-    const QByteArray utf8 = text.toUtf8();
-    out.reserve(out.size() + utf8.size() + 2);
-    out += '"';
-    for (const char c : utf8) {
-        const auto u = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\b': out += "\\b"; break;
-        case '\f': out += "\\f"; break;
-        default:
-            if (u < 0x20) {
-                out += "\\u00";
-                out += hex[u >> 4];
-                out += hex[u & 0xF];
-            } else {
-                out += c;
-            }
-        }
-    }
-    out += '"';
+    JsonWriter::appendString(out, text);
 }
 
 QByteArray OpenAiFormat::deltaChunk(const StreamIds &ids, const QString &reasoning,

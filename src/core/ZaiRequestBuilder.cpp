@@ -2,6 +2,7 @@
 #include "ZaiRequestBuilder.h"
 
 #include "ChatRequest.h"
+#include "JsonWriter.h"
 #include "ModelCatalogue.h"
 #include "RandomId.h"
 #include "Signer.h"
@@ -10,7 +11,6 @@
 #include "UpstreamProfile.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
 #include <QTimeZone>
@@ -246,7 +246,7 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
             json.insert(u"mcp_servers"_s, QJsonArray());
     }
     json.insert(u"features"_s, features);
-    *body = QJsonDocument(json).toJson(QJsonDocument::Compact);
+    *body = JsonWriter::toBytes(json);
     return net;
 }
 
@@ -291,6 +291,6 @@ QNetworkRequest ZaiRequestBuilder::chatsNew(const ChatRequest &request, const Mo
         {u"message_version"_s, 1},
         {u"extra"_s, QJsonObject()},
         {u"timestamp"_s, double(ids.timestampMs)}};
-    *body = QJsonDocument(QJsonObject{{u"chat"_s, chat}}).toJson(QJsonDocument::Compact);
+    *body = JsonWriter::toBytes(QJsonObject{{u"chat"_s, chat}});
     return net;
 }

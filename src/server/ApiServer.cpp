@@ -7,6 +7,7 @@
 #include "ChatSession.h"
 #include "GuardedTcpServer.h"
 #include "HttpCompat.h"
+#include "JsonWriter.h"
 #include "Logging.h"
 #include "OpenAiFormat.h"
 #include "Redact.h"
@@ -15,7 +16,6 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
-#include <QJsonDocument>
 #include <QJsonObject>
 
 using namespace Qt::StringLiterals;
@@ -372,7 +372,7 @@ void ApiServer::handleRoot(const QHttpServerRequest &request,
         {u"version"_s, QStringLiteral(ZB_VERSION)},
         {u"endpoints"_s, QJsonArray{u"GET /health"_s, u"GET /v1/models"_s,
                                     u"GET /v1/models/{id}"_s, u"POST /v1/chat/completions"_s}}};
-    sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
+    sendJson(exchange, request, 200, JsonWriter::toBytes(body), record);
 }
 
 void ApiServer::handleHealth(const QHttpServerRequest &request,
@@ -388,14 +388,14 @@ void ApiServer::handleHealth(const QHttpServerRequest &request,
                            {u"version"_s, QStringLiteral(ZB_VERSION)},
                            {u"uptime_seconds"_s, double(m_uptime.elapsed() / 1000)},
                            {u"upstream"_s, upstream}};
-    sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
+    sendJson(exchange, request, 200, JsonWriter::toBytes(body), record);
 }
 
 void ApiServer::handleModels(const QHttpServerRequest &request,
                              std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
 {
     const QJsonObject list = OpenAiFormat::modelList(m_client->catalogue(), m_startedAt);
-    sendJson(exchange, request, 200, QJsonDocument(list).toJson(QJsonDocument::Compact), record);
+    sendJson(exchange, request, 200, JsonWriter::toBytes(list), record);
 }
 
 void ApiServer::handleModel(const QHttpServerRequest &request,
@@ -412,7 +412,7 @@ void ApiServer::handleModel(const QHttpServerRequest &request,
         return;
     }
     sendJson(exchange, request, 200,
-             QJsonDocument(OpenAiFormat::model(*entry, m_startedAt)).toJson(QJsonDocument::Compact),
+             JsonWriter::toBytes(OpenAiFormat::model(*entry, m_startedAt)),
              record);
 }
 

@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+#include "JsonWriter.h"
+
+#include <QLocale>
+#include <QVariant>
+
+#include <cmath>
+
+namespace {
+
+constexpr char kHex[] = "0123456789abcdef";
+
+char *escapeAscii(char *p, char16_t c)
+{
+    switch (c) {
+    case u'"': *p++ = '\\'; *p++ = '"'; return p;
+    case u'\\': *p++ = '\\'; *p++ = '\\'; return p;
+    case u'\b': *p++ = '\\'; *p++ = 'b'; return p;
+    case u'\f': *p++ = '\\'; *p++ = 'f'; return p;
+    case u'\n': *p++ = '\\'; *p++ = 'n'; return p;
+    case u'\r': *p++ = '\\'; *p++ = 'r'; return p;
+    case u'\t': *p++ = '\\'; *p++ = 't'; return p;
+    default: break;
+    }
+    if (c < 0x20) {
+        *p++ = '\\';
+        *p++ = 'u';
+        *p++ = '0';
+        *p++ = '0';
+        *p++ = kHex[c >> 4];
+        *p++ = kHex[c & 0xf];
+        return p;
+    }
+    *p++ = char(c);
+    return p;
+}
+
+void appendNumber(QByteArray &out, const QJsonValue &value)
+{
+    // QJsonValue keeps integers and doubles apart internally; QJsonDocument writes them apart.
+    const QVariant number = value.toVariant();
+    if (number.typeId() == QMetaType::LongLong) {
+        out += QByteArray::number(number.toLongLong());
+        return;
+    }
+    const double d = number.toDouble();
+    if (std::isfinite(d))
+        out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+    else
+        out += "null"; // as QJsonDocument writes NaN and infinities
+}
+
+} // namespace
+
+void JsonWriter::appendString(QByteArray &out, QStringView text)
+{
+    const qsizetype start = out.size();
+    // Worst case per UTF-16 unit: six bytes (\u00XX); UTF-8 needs at most three.
+    out.resize(start + 6 * text.size() + 2);
+    char *const begin = out.data() + start;
+    char *p = begin;
+    *p++ = '"';
+    const char16_t *s = text.utf16();
+    const qsizetype n = text.size();
+    for (qsizetype i = 0; i < n; ++i) {
+        const char16_t c = s[i];
+        if (c < 0x80) {
+            if (c >= 0x20 && c != u'"' && c != u'\\')
+                *p++ = char(c);
+            else
+                p = escapeAscii(p, c);
+        } else if (c < 0x800) {
+            *p++ = char(0xc0 | (c >> 6));
+            *p++ = char(0x80 | (c & 0x3f));
+        } else if (QChar::isHighSurrogate(c) && i + 1 < n && QChar::isLowSurrogate(s[i + 1])) {
+            const char32_t cp = QChar::surrogateToUcs4(c, s[++i]);
+            *p++ = char(0xf0 | (cp >> 18));
+            *p++ = char(0x80 | ((cp >> 12) & 0x3f));
+            *p++ = char(0x80 | ((cp >> 6) & 0x3f));
+            *p++ = char(0x80 | (cp & 0x3f));
+        } else if (QChar::isSurrogate(c)) {
+            // A lone surrogate has no UTF-8 form; like QJsonDocument, keep it as an escape.
+            *p++ = '\\';
+            *p++ = 'u';
+            *p++ = kHex[c >> 12];
+            *p++ = kHex[(c >> 8) & 0xf];
+            *p++ = kHex[(c >> 4) & 0xf];
+            *p++ = kHex[c & 0xf];
+        } else {
+            *p++ = char(0xe0 | (c >> 12));
+            *p++ = char(0x80 | ((c >> 6) & 0x3f));
+            *p++ = char(0x80 | (c & 0x3f));
+        }
+    }
+    *p++ = '"';
+    out.truncate(start + (p - begin));
+}
+
+void JsonWriter::appendValue(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Null:
+    case QJsonValue::Undefined: out += "null"; return;
+    case QJsonValue::Bool: out += value.toBool() ? "true" : "false"; return;
+    case QJsonValue::Double: appendNumber(out, value); return;
+    case QJsonValue::String: appendString(out, value.toString()); return;
+    case QJsonValue::Array: {
+        out += '[';
+        bool first = true;
+        for (const QJsonValue &item : value.toArray()) {
+            if (!first)
+                out += ',';
+            first = false;
+            appendValue(out, item);
+        }
+        out += ']';
+        return;
+    }
+    case QJsonValue::Object: {
+        const QJsonObject object = value.toObject();
+        out += '{';
+        for (auto it = object.constBegin(); it != object.constEnd(); ++it) {
+            if (it != object.constBegin())
+                out += ',';
+            appendString(out, it.key());
+            out += ':';
+            appendValue(out, it.value());
+        }
+        out += '}';
+        return;
+    }
+    }
+}
+
+QByteArray JsonWriter::toBytes(const QJsonObject &object)
+{
+    QByteArray out;
+    out.reserve(256);
+    appendValue(out, object);
+    return out;
+}
+
+QByteArray JsonWriter::toBytes(const QJsonArray &array)
+{
+    QByteArray out;
+    out.reserve(256);
+    appendValue(out, array);
+    return out;
+}
