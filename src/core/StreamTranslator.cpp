@@ -2,6 +2,7 @@
 #include "StreamTranslator.h"
 
 #include "Logging.h"
+#include "UpstreamEvent.h"
 
 #include <QJsonDocument>
 #include <QStringList>
@@ -84,6 +85,10 @@ StreamTranslator::Step StreamTranslator::feed(const QByteArray &eventData)
         step.done = true;
         return step;
     }
+    // Nearly every event takes the fast path; usage, errors and anything unusual are parsed in
+    // full.
+    if (const std::optional<UpstreamEvent> event = UpstreamEvent::scan(trimmed))
+        return apply(*event);
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(trimmed, &parseError);
     if (!doc.isObject()) {
@@ -141,7 +146,6 @@ StreamTranslator::Step StreamTranslator::feed(const QJsonObject &event)
         return step;
     }
 
-    const QString phase = data.value(u"phase"_s).toString();
     const QJsonValue usage = data.value(u"usage"_s);
     if (usage.isObject()) {
         const QJsonObject u = usage.toObject();
@@ -157,21 +161,26 @@ StreamTranslator::Step StreamTranslator::feed(const QJsonObject &event)
         m_usage = parsed;
     }
 
+    return apply(UpstreamEvent::fromData(data));
+}
+
+StreamTranslator::Step StreamTranslator::apply(const UpstreamEvent &event)
+{
     bool changed = false;
-    if (data.contains(u"edit_index"_s) && data.value(u"edit_content"_s).isString()) {
-        const QString text = data.value(u"edit_content"_s).toString();
+    if (event.hasEditIndex && event.editContent) {
+        const QString &text = *event.editContent;
         m_bufferHasSurrogates = m_bufferHasSurrogates || hasSurrogates(text);
-        applyEdit(data.value(u"edit_index"_s).toInteger(), text);
+        applyEdit(event.editIndex, text);
         changed = true;
     }
-    QString delta = data.value(u"delta_content"_s).toString();
-    if (delta.isEmpty() && !changed && phase == u"answer")
-        delta = data.value(u"content"_s).toString(); // fallback field some streams use
+    const QString &delta = !event.deltaContent.isEmpty() || changed || event.phase != u"answer"
+                               ? event.deltaContent
+                               : event.content; // fallback field some streams use
     if (!delta.isEmpty()) {
         const bool openBlock = m_buffer.lastIndexOf(kDetailsOpen) > m_buffer.lastIndexOf(kDetailsClose);
         // A block after a tool call opens with blank lines ("\n\n\n<details ..."): that is
         // buffer text too, or later edit offsets no longer line up.
-        if (phase == u"thinking" && !QStringView(delta).trimmed().startsWith(kDetailsOpen)
+        if (event.phase == u"thinking" && !QStringView(delta).trimmed().startsWith(kDetailsOpen)
             && !openBlock) {
             m_plainReasoning += delta; // thinking without the Open WebUI wrapper
         } else {
@@ -181,9 +190,10 @@ StreamTranslator::Step StreamTranslator::feed(const QJsonObject &event)
         changed = true;
     }
 
-    const bool done = data.value(u"done"_s).toBool() || phase == u"done";
+    const bool done = event.done || event.phase == u"done";
     if (done)
         m_done = true;
+    Step step;
     if (changed || done)
         step = emitGrowth(done);
     step.done = done;

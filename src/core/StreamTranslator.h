@@ -7,6 +7,8 @@
 
 #include <optional>
 
+struct UpstreamEvent;
+
 struct TokenUsage
 {
     qint64 promptTokens = 0;
@@ -62,6 +64,7 @@ private:
     Derived derive(bool final);
     Step emitGrowth(bool final);
     void applyEdit(qint64 codePointIndex, const QString &text);
+    Step apply(const UpstreamEvent &event);
 
     QString m_buffer;
     bool m_bufferHasSurrogates = false;

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the streaming tool-call parser (and the stream translator behind it) must
-// never crash, hang or trip a sanitizer, whatever the model writes and however it is split.
+// never crash, hang or trip a sanitizer, whatever the model writes and however it is split; and
+// the fast upstream-event scanner must read exactly what the general JSON path reads.
 #include "StreamTranslator.h"
 #include "ToolCallParser.h"
+#include "UpstreamEvent.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -23,6 +25,15 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (size < 1)
         return 0;
+
+    // The input as one upstream event.
+    const QByteArrayView raw(reinterpret_cast<const char *>(data), qsizetype(size));
+    if (const std::optional<UpstreamEvent> fast = UpstreamEvent::scan(raw)) {
+        const QJsonObject event = QJsonDocument::fromJson(raw.toByteArray()).object();
+        if (!event.value(u"data"_s).isObject()
+            || !(UpstreamEvent::fromData(event.value(u"data"_s).toObject()) == *fast))
+            __builtin_trap();
+    }
     // The first byte chooses the delta size; the rest is the model's answer.
     const int step = 1 + data[0] % 17;
     const QString text = QString::fromUtf8(reinterpret_cast<const char *>(data + 1),

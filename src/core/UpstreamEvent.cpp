@@ -1,0 +1,359 @@
+// SPDX-License-Identifier: MIT
+#include "UpstreamEvent.h"
+
+#include <QJsonValue>
+
+using namespace Qt::StringLiterals;
+
+UpstreamEvent UpstreamEvent::fromData(const QJsonObject &data)
+{
+    UpstreamEvent e;
+    e.phase = data.value(u"phase"_s).toString();
+    e.deltaContent = data.value(u"delta_content"_s).toString();
+    e.content = data.value(u"content"_s).toString();
+    e.hasEditIndex = data.contains(u"edit_index"_s);
+    e.editIndex = data.value(u"edit_index"_s).toInteger();
+    if (const QJsonValue edit = data.value(u"edit_content"_s); edit.isString())
+        e.editContent = edit.toString();
+    e.done = data.value(u"done"_s).toBool();
+    return e;
+}
+
+namespace {
+
+// A strict little reader over one JSON text; every method returns false where the general
+// parser should decide instead.
+class Scanner
+{
+public:
+    explicit Scanner(QByteArrayView json) : p(json.data()), end(json.data() + json.size()) {}
+
+    void skipSpace()
+    {
+        while (p < end && (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t'))
+            ++p;
+    }
+    bool atEnd()
+    {
+        skipSpace();
+        return p == end;
+    }
+    bool take(char c)
+    {
+        skipSpace();
+        if (p < end && *p == c) {
+            ++p;
+            return true;
+        }
+        return false;
+    }
+    char peek()
+    {
+        skipSpace();
+        return p < end ? *p : '\0';
+    }
+
+    // A key without escapes (every key Z.AI sends).
+    bool key(QByteArrayView *out)
+    {
+        if (!take('"'))
+            return false;
+        const char *start = p;
+        while (p < end && *p != '"') {
+            if (*p == '\\' || static_cast<unsigned char>(*p) < 0x20)
+                return false;
+            ++p;
+        }
+        if (p == end)
+            return false;
+        *out = QByteArrayView(start, p - start);
+        ++p;
+        return take(':');
+    }
+
+    bool string(QString *out)
+    {
+        if (!take('"'))
+            return false;
+        const char *start = p;
+        bool escaped = false;
+        while (p < end && *p != '"') {
+            const auto c = static_cast<unsigned char>(*p);
+            if (c < 0x20)
+                return false;
+            if (c == '\\') {
+                escaped = true;
+                if (++p == end)
+                    return false;
+            }
+            ++p;
+        }
+        if (p == end)
+            return false;
+        const QByteArrayView raw(start, p - start);
+        ++p;
+        if (!validUtf8(raw))
+            return false;
+        if (!escaped) {
+            *out = QString::fromUtf8(raw);
+            return true;
+        }
+        return unescape(raw, out);
+    }
+
+    bool literal(const char *word, qsizetype length)
+    {
+        skipSpace();
+        if (end - p < length || QByteArrayView(p, length) != QByteArrayView(word, length))
+            return false;
+        p += length;
+        return true;
+    }
+
+    // A JSON number; *integer is set when it is a plain integer that fits.
+    bool number(std::optional<qint64> *integer)
+    {
+        skipSpace();
+        const char *start = p;
+        if (p < end && *p == '-')
+            ++p;
+        if (p == end || !isDigit(*p))
+            return false;
+        if (*p == '0' && p + 1 < end && isDigit(p[1]))
+            return false; // leading zeros are not JSON
+        while (p < end && isDigit(*p))
+            ++p;
+        bool plain = true;
+        if (p < end && *p == '.') {
+            plain = false;
+            ++p;
+            if (p == end || !isDigit(*p))
+                return false;
+            while (p < end && isDigit(*p))
+                ++p;
+        }
+        if (p < end && (*p == 'e' || *p == 'E')) {
+            plain = false;
+            ++p;
+            if (p < end && (*p == '+' || *p == '-'))
+                ++p;
+            if (p == end || !isDigit(*p))
+                return false;
+            while (p < end && isDigit(*p))
+                ++p;
+        }
+        integer->reset();
+        if (plain && p - start <= 15) // well inside what a double holds exactly
+            *integer = QByteArrayView(start, p - start).toLongLong();
+        return true;
+    }
+
+private:
+    static bool isDigit(char c) { return c >= '0' && c <= '9'; }
+
+    static bool validUtf8(QByteArrayView s)
+    {
+        const auto *b = reinterpret_cast<const unsigned char *>(s.data());
+        const auto *e = b + s.size();
+        while (b < e) {
+            const unsigned char c = *b;
+            if (c < 0x80) {
+                ++b;
+                continue;
+            }
+            int more = 0;
+            char32_t cp = 0;
+            if (c >= 0xc2 && c <= 0xdf) {
+                more = 1;
+                cp = c & 0x1f;
+            } else if (c >= 0xe0 && c <= 0xef) {
+                more = 2;
+                cp = c & 0x0f;
+            } else if (c >= 0xf0 && c <= 0xf4) {
+                more = 3;
+                cp = c & 0x07;
+            } else {
+                return false;
+            }
+            if (e - b <= more)
+                return false;
+            for (int i = 1; i <= more; ++i) {
+                if ((b[i] & 0xc0) != 0x80)
+                    return false;
+                cp = (cp << 6) | (b[i] & 0x3f);
+            }
+            if ((more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10ffff))
+                || (cp >= 0xd800 && cp <= 0xdfff))
+                return false;
+            b += more + 1;
+        }
+        return true;
+    }
+
+    static int hexValue(char c)
+    {
+        if (c >= '0' && c <= '9')
+            return c - '0';
+        if (c >= 'a' && c <= 'f')
+            return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+            return c - 'A' + 10;
+        return -1;
+    }
+
+    static bool unescape(QByteArrayView raw, QString *out)
+    {
+        QString result;
+        result.reserve(raw.size());
+        qsizetype runStart = 0;
+        qsizetype i = 0;
+        const qsizetype n = raw.size();
+        while (i < n) {
+            if (raw[i] != '\\') {
+                ++i;
+                continue;
+            }
+            result += QString::fromUtf8(raw.sliced(runStart, i - runStart));
+            if (i + 1 >= n)
+                return false;
+            const char c = raw[i + 1];
+            i += 2;
+            switch (c) {
+            case '"': result += u'"'; break;
+            case '\\': result += u'\\'; break;
+            case '/': result += u'/'; break;
+            case 'b': result += u'\b'; break;
+            case 'f': result += u'\f'; break;
+            case 'n': result += u'\n'; break;
+            case 'r': result += u'\r'; break;
+            case 't': result += u'\t'; break;
+            case 'u': {
+                if (i + 4 > n)
+                    return false;
+                int unit = 0;
+                for (int k = 0; k < 4; ++k) {
+                    const int h = hexValue(raw[i + k]);
+                    if (h < 0)
+                        return false;
+                    unit = unit * 16 + h;
+                }
+                i += 4;
+                result += QChar(char16_t(unit));
+                break;
+            }
+            default: return false;
+            }
+            runStart = i;
+        }
+        result += QString::fromUtf8(raw.sliced(runStart));
+        *out = std::move(result);
+        return true;
+    }
+
+    const char *p;
+    const char *end;
+};
+
+} // namespace
+
+std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
+{
+    Scanner in(json);
+    if (!in.take('{'))
+        return std::nullopt;
+    UpstreamEvent e;
+    bool sawData = false;
+    bool first = true;
+    while (!in.take('}')) {
+        if (!first && !in.take(','))
+            return std::nullopt;
+        first = false;
+        QByteArrayView key;
+        if (!in.key(&key))
+            return std::nullopt;
+        if (key == "data") {
+            if (sawData || !in.take('{'))
+                return std::nullopt;
+            sawData = true;
+            bool firstField = true;
+            unsigned seen = 0;
+            while (!in.take('}')) {
+                if (!firstField && !in.take(','))
+                    return std::nullopt;
+                firstField = false;
+                QByteArrayView name;
+                if (!in.key(&name))
+                    return std::nullopt;
+                // Fields the translator reads; each may appear once.
+                static constexpr QByteArrayView kFields[] = {"phase",      "delta_content",
+                                                             "content",    "edit_index",
+                                                             "edit_content", "done"};
+                int field = -1;
+                for (int f = 0; f < 6; ++f) {
+                    if (name == kFields[f])
+                        field = f;
+                }
+                if (name == "error" || name == "data" || name == "usage")
+                    return std::nullopt;
+                if (field >= 0) {
+                    if (seen & (1u << field))
+                        return std::nullopt;
+                    seen |= 1u << field;
+                }
+                const char next = in.peek();
+                if (next == '"') {
+                    QString text;
+                    if (!in.string(&text))
+                        return std::nullopt;
+                    switch (field) {
+                    case 0: e.phase = std::move(text); break;
+                    case 1: e.deltaContent = std::move(text); break;
+                    case 2: e.content = std::move(text); break;
+                    case 4: e.editContent = std::move(text); break;
+                    default: break; // a string edit_index or done counts as 0 / false
+                    }
+                    if (field == 3)
+                        e.hasEditIndex = true;
+                } else if (next == 't' || next == 'f' || next == 'n') {
+                    const bool isTrue = in.literal("true", 4);
+                    if (!isTrue && !in.literal("false", 5) && !in.literal("null", 4))
+                        return std::nullopt;
+                    if (field == 5)
+                        e.done = isTrue;
+                    if (field == 3)
+                        e.hasEditIndex = true;
+                } else {
+                    std::optional<qint64> integer;
+                    if (!in.number(&integer))
+                        return std::nullopt;
+                    if (field == 3) {
+                        if (!integer)
+                            return std::nullopt; // fractions and huge values: the general path
+                        e.hasEditIndex = true;
+                        e.editIndex = *integer;
+                    }
+                }
+            }
+            continue;
+        }
+        if (key == "error")
+            return std::nullopt;
+        // Anything else at the top ("type", ids) must be a plain value.
+        const char next = in.peek();
+        if (next == '"') {
+            QString ignored;
+            if (!in.string(&ignored))
+                return std::nullopt;
+        } else if (next == 't' || next == 'f' || next == 'n') {
+            if (!in.literal("true", 4) && !in.literal("false", 5) && !in.literal("null", 4))
+                return std::nullopt;
+        } else {
+            std::optional<qint64> ignored;
+            if (!in.number(&ignored))
+                return std::nullopt;
+        }
+    }
+    if (!sawData || !in.atEnd())
+        return std::nullopt;
+    return e;
+}
