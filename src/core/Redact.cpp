@@ -7,6 +7,12 @@ using namespace Qt::StringLiterals;
 
 QString Redact::text(QString text, const QStringList &secrets)
 {
+    // Image data (data: URLs in request bodies) is never logged: its head stays, for context.
+    static const QRegularExpression dataUrl(
+        uR"((data:[A-Za-z0-9.+/\\\-]*(?:;[A-Za-z0-9.+=\-]+)*;base64,)[A-Za-z0-9+/=_\-\\\s]{8,})"_s,
+        QRegularExpression::CaseInsensitiveOption);
+    if (text.contains(u"base64,"_s, Qt::CaseInsensitive))
+        text.replace(dataUrl, u"\\1[image data]"_s);
     for (const QString &secret : secrets) {
         if (secret.size() >= 4)
             text.replace(secret, u"[redacted]"_s);
