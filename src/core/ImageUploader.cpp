@@ -381,7 +381,8 @@ void ImageUploader::upload(const TokenLease &lease, const QString &type, const Q
             qCDebug(lcUpstream).noquote() << "uploaded file" << outcome.file.value(u"id"_s).toString()
                                           << "for" << lease.label;
         } else {
-            qCWarning(lcUpstream).noquote() << "image upload failed:" << outcome.error.message();
+            // ZaiCompletion logs the failure (or the retry) once; this only adds detail.
+            qCDebug(lcUpstream).noquote() << "image upload failed:" << outcome.error.message();
         }
         const QList<OutcomeCallback> callbacks = m_inflight.take(key);
         for (const OutcomeCallback &waiter : callbacks)
