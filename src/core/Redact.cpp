@@ -18,7 +18,7 @@ QString Redact::text(QString text, const QStringList &secrets)
             text.replace(secret, u"[redacted]"_s);
     }
     static const QRegularExpression patterns(
-        uR"((eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)|((?i:bearer)\s+\S+)|(\b[0-9a-f]{64}\b)|((?i:token|signature|authorization|api[_-]?key|x-api-key)["']?\s*[:=]\s*["']?)(?:(?i:bearer)\s+)?[^\s"'&,}]+)"_s);
+        uR"((eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*)|((?i:bearer)\s+\S+)|(\b[0-9a-f]{64}\b)|((?i:token|signature|authorization|api[_-]?key|x-api-key|auth_key)["']?\s*[:=]\s*["']?)(?:(?i:bearer)\s+)?[^\s"'&,}]+)"_s);
     QString out;
     qsizetype last = 0;
     auto it = patterns.globalMatch(text);

@@ -188,6 +188,8 @@ private slots:
     void dataUrlUploadedAndReferenced();
     void persistedVisionModel();
     void oneUploadPerImageAndAccount();
+    void concurrentRequestsShareOneUpload();
+    void failedUploadIsRetried();
     void remoteImageFetchedAndUploaded();
     void remoteFetchFailures_data();
     void remoteFetchFailures();
@@ -342,6 +344,57 @@ void TestImages::oneUploadPerImageAndAccount()
     startWithAccount(other, u"bob"_s);
     QCOMPARE(chat(other, u"GLM-4.5"_s, {user({text(u"x"_s), image(a)})}).status, 200);
     QCOMPARE(other.fake->uploadedFiles().size(), 1);
+}
+
+void TestImages::concurrentRequestsShareOneUpload()
+{
+    TestBed bed;
+    startWithAccount(bed);
+    const QByteArray body = chatBody(QJsonObject{
+        {"model"_L1, u"GLM-4.5"_s},
+        {"messages"_L1, QJsonArray{user({text(u"same"_s), image(dataUrl(fixture("gradient-16x16.png")))})}}});
+    QList<RawClient *> clients;
+    for (int i = 0; i < 4; ++i) {
+        auto *client = new RawClient(this);
+        QVERIFY(client->connectTo(bed.port()));
+        client->sendRequest("POST", "/v1/chat/completions", body,
+                            {{"Content-Type"_ba, "application/json"_ba}});
+        clients.append(client);
+    }
+    for (RawClient *client : std::as_const(clients)) {
+        QCOMPARE(client->readResponse(30000).status, 200);
+        client->deleteLater();
+    }
+    QCOMPARE(bed.fake->count(CompletionsPath), 4);
+    QCOMPARE(bed.fake->count(FilesPath), 1);
+}
+
+void TestImages::failedUploadIsRetried()
+{
+    TestBed bed;
+    startWithAccount(bed);
+    FakeReply failure;
+    failure.httpStatus = 502;
+    failure.body = R"({"detail":"Bad Gateway"})";
+    failure.pathPrefix = FilesPath;
+    bed.fake->enqueue(failure);
+    const HttpResponse r = chat(bed, u"GLM-4.5"_s,
+                                {user({text(u"retry"_s), image(dataUrl(fixture("red-8x4.png")))})});
+    QCOMPARE(r.status, 200);
+    QCOMPARE(bed.fake->count(FilesPath), 2);
+    QCOMPARE(bed.fake->uploadedFiles().size(), 1);
+    QVERIFY(answerOf(r).endsWith(FakeZaiServer::imageNote({u"image/png 8x4"_s})));
+
+    // An upload failing every time ends the request with the upstream's failure, named as such.
+    for (int i = 0; i <= bed.config.maxRetries; ++i) // the first attempt and every retry
+        bed.fake->enqueue(failure);
+    const HttpResponse failed = chat(bed, u"GLM-4.5"_s,
+                                     {user({text(u"fail"_s), image(dataUrl(fixture("gradient-16x16.png")))})});
+    QCOMPARE(failed.status, 502);
+    QVERIFY2(failed.error().value("message"_L1).toString().contains(u"image upload"_s),
+             failed.body.constData());
+    QCOMPARE(bed.fake->pendingReplies(), 0);
+    QCOMPARE(bed.fake->count(CompletionsPath), 1); // only the first request got that far
 }
 
 void TestImages::remoteImageFetchedAndUploaded()

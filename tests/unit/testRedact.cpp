@@ -43,6 +43,9 @@ void TestRedact::removesImageData()
     QVERIFY2(out.contains(u"DATA:image/jpeg;base64,[image data]"_s), qPrintable(out));
     QVERIFY(out.contains(u"\"text\":\"see\""_s));
     QCOMPARE(Redact::text(u"the word base64, alone"_s), u"the word base64, alone"_s);
+    // The CDN link of an uploaded file (zai-protocol.md 1.3) is a credential for the image.
+    const QString cdn = Redact::text(u"\"cdn_url\":\"https://z-cdn-media.chatglm.cn/files/a.png?auth_key=1760-0-abc\""_s);
+    QVERIFY2(!cdn.contains(u"1760-0-abc"_s), qPrintable(cdn));
 }
 
 QTEST_GUILESS_MAIN(TestRedact)
