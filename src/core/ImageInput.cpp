@@ -214,10 +214,10 @@ ApiError prepare(ChatRequest &request, const ModelEntry &model, const Limits &li
         QStringList others = imageModels;
         others.removeAll(model.id);
         return ApiError::invalidRequest(
-            u"The model '%1' does not accept images%2. Remove the images or choose another "
-            u"model."_s.arg(model.id, others.isEmpty()
-                                          ? QString()
-                                          : u" (models that do: %1)"_s.arg(others.join(u", "_s))),
+            u"The model '%1' does not accept images. Remove the images or choose another "
+            u"model%2."_s.arg(model.id, others.isEmpty()
+                                            ? QString()
+                                            : u", such as %1"_s.arg(others.join(u" or "_s))),
             u"model"_s, u"model_does_not_support_images"_s);
     }
     if (count > limits.maxImages) {
