@@ -83,10 +83,10 @@ QString displayUrl(const QString &url)
         return head.left(80) + u"…"_s;
     }
     const QUrl parsed(url);
-    QString shown = parsed.isValid()
-                        ? parsed.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery
-                                          | QUrl::RemoveFragment)
-                        : url;
+    QString shown =
+        parsed.isValid()
+            ? parsed.toString(QUrl::RemoveUserInfo | QUrl::RemoveQuery | QUrl::RemoveFragment)
+            : url;
     if (shown.size() > 200)
         shown = shown.left(200) + u"…"_s;
     return shown;
@@ -111,8 +111,8 @@ std::optional<DataUrl> parseDataUrl(const QString &url, qint64 maxBytes, const Q
         *error = badUrl(param, u"the data: URL is not base64-encoded (expected ';base64,')"_s);
         return std::nullopt;
     }
-    if (!result.declaredType.isEmpty() && result.declaredType != u"application/octet-stream"
-        && !supportedTypes().contains(result.declaredType)) {
+    if (!result.declaredType.isEmpty() && result.declaredType != u"application/octet-stream" &&
+        !supportedTypes().contains(result.declaredType)) {
         *error = badType(param, u"'%1'"_s.arg(result.declaredType.left(100)));
         return std::nullopt;
     }
@@ -140,8 +140,8 @@ std::optional<DataUrl> parseDataUrl(const QString &url, qint64 maxBytes, const Q
     }
     auto decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::AbortOnBase64DecodingErrors);
     if (!decoded) {
-        decoded = QByteArray::fromBase64Encoding(encoded, QByteArray::Base64UrlEncoding
-                                                              | QByteArray::AbortOnBase64DecodingErrors);
+        decoded = QByteArray::fromBase64Encoding(
+            encoded, QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
     }
     if (!decoded) {
         *error = badUrl(param, u"the data is not valid base64"_s);
@@ -223,7 +223,8 @@ ApiError prepare(ChatRequest &request, const ModelEntry &model, const Limits &li
     if (count > limits.maxImages) {
         return ApiError::invalidRequest(
             u"The request holds %1 images; the limit is %2 per request (MAX_IMAGES), counting "
-            u"every turn."_s.arg(count).arg(limits.maxImages),
+            u"every turn."_s.arg(count)
+                .arg(limits.maxImages),
             u"messages"_s, u"too_many_images"_s);
     }
     ApiError error;
@@ -242,12 +243,12 @@ ApiError prepare(ChatRequest &request, const ModelEntry &model, const Limits &li
         }
         const QUrl parsed(url, QUrl::StrictMode);
         const QString scheme = parsed.scheme().toLower();
-        if (!parsed.isValid() || parsed.host().isEmpty()
-            || (scheme != u"http" && scheme != u"https")) {
-            error = badUrl(param, parsed.scheme().isEmpty() || !parsed.isValid()
-                                      ? u"'%1' is not a URL"_s.arg(displayUrl(url))
-                                      : u"the scheme '%1:' is not supported"_s.arg(
-                                            parsed.scheme().left(20)));
+        if (!parsed.isValid() || parsed.host().isEmpty() ||
+            (scheme != u"http" && scheme != u"https")) {
+            error = badUrl(
+                param, parsed.scheme().isEmpty() || !parsed.isValid()
+                           ? u"'%1' is not a URL"_s.arg(displayUrl(url))
+                           : u"the scheme '%1:' is not supported"_s.arg(parsed.scheme().left(20)));
         }
     });
     return error;

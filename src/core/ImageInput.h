@@ -51,7 +51,8 @@ std::optional<DataUrl> parseDataUrl(const QString &url, qint64 maxBytes, const Q
 
 // Calls `visit(part, param)` for every image part of the request in order (messages in order,
 // parts in order); `param` is the OpenAI path of the part's URL for error messages.
-void forEachImage(ChatRequest &request, const std::function<void(ContentPart &, const QString &)> &visit);
+void forEachImage(ChatRequest &request,
+                  const std::function<void(ContentPart &, const QString &)> &visit);
 void visitImages(const ChatRequest &request,
                  const std::function<void(const ContentPart &, const QString &)> &visit);
 int imageCount(const ChatRequest &request);

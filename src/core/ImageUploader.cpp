@@ -175,29 +175,31 @@ private:
         if (state.tooLarge || state.data.size() > config.maxImageBytes) {
             return ApiError::invalidRequest(
                 u"The image at %1 ('%2') is larger than the limit of %3 bytes per image "
-                u"(MAX_IMAGE_BYTES)."_s.arg(url, param).arg(config.maxImageBytes),
+                u"(MAX_IMAGE_BYTES)."_s.arg(url, param)
+                    .arg(config.maxImageBytes),
                 param, u"image_too_large"_s);
         }
         const auto networkError = reply->error();
-        if (state.timedOut || networkError == QNetworkReply::OperationCanceledError
-            || networkError == QNetworkReply::TimeoutError) {
+        if (state.timedOut || networkError == QNetworkReply::OperationCanceledError ||
+            networkError == QNetworkReply::TimeoutError) {
             return ApiError::invalidRequest(
                 u"Fetching the image at %1 ('%2') took longer than %3 seconds "
-                u"(IMAGE_FETCH_TIMEOUT)."_s.arg(url, param).arg(config.imageFetchTimeoutMs / 1000),
+                u"(IMAGE_FETCH_TIMEOUT)."_s.arg(url, param)
+                    .arg(config.imageFetchTimeoutMs / 1000),
                 param, u"invalid_image_url"_s);
         }
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         if (status != 0 && status != 200) {
             return ApiError::invalidRequest(
-                u"Could not fetch the image at %1 ('%2'): the server answered HTTP %3."_s.arg(
-                    url, param).arg(status),
+                u"Could not fetch the image at %1 ('%2'): the server answered HTTP %3."_s
+                    .arg(url, param)
+                    .arg(status),
                 param, u"invalid_image_url"_s);
         }
         if (networkError != QNetworkReply::NoError) {
-            return ApiError::invalidRequest(
-                u"Could not fetch the image at %1 ('%2'): %3"_s.arg(
-                    url, param, Redact::text(reply->errorString())),
-                param, u"invalid_image_url"_s);
+            return ApiError::invalidRequest(u"Could not fetch the image at %1 ('%2'): %3"_s.arg(
+                                                url, param, Redact::text(reply->errorString())),
+                                            param, u"invalid_image_url"_s);
         }
         if (ImageInput::sniffType(state.data).isEmpty()) {
             const QString type = reply->header(QNetworkRequest::ContentTypeHeader).toString();
@@ -215,7 +217,8 @@ private:
         // Each distinct image once; parts with the same bytes share the upload.
         QList<QByteArray> hashes;
         for (const ImageUploader::Image &image : std::as_const(m_result.images)) {
-            const QByteArray hash = QCryptographicHash::hash(image.bytes, QCryptographicHash::Sha256);
+            const QByteArray hash =
+                QCryptographicHash::hash(image.bytes, QCryptographicHash::Sha256);
             m_hashes.append(hash);
             if (!hashes.contains(hash))
                 hashes.append(hash);
@@ -310,15 +313,15 @@ private:
 ImageUploader::ImageUploader(const BridgeConfig &config, const UpstreamProfile &profile,
                              const ZaiRequestBuilder &builder, NetworkPool *network,
                              QObject *parent)
-    : QObject(parent), m_config(config), m_profile(profile), m_builder(builder),
-      m_network(network), m_cache(profile.imageCacheEntries(), profile.imageCacheSeconds())
+    : QObject(parent), m_config(config), m_profile(profile), m_builder(builder), m_network(network),
+      m_cache(profile.imageCacheEntries(), profile.imageCacheSeconds())
 {
 }
 
 ImageUploader::~ImageUploader() = default;
 
-void ImageUploader::prepare(const ChatRequest &request, const TokenLease &lease,
-                            QObject *context, Callback callback)
+void ImageUploader::prepare(const ChatRequest &request, const TokenLease &lease, QObject *context,
+                            Callback callback)
 {
     auto *job = new ImageJob(this, request, lease, context, std::move(callback));
     job->start();
@@ -350,8 +353,9 @@ void ImageUploader::upload(const TokenLease &lease, const QString &type, const Q
 {
     const QByteArray key = UploadCache::key(lease.token, hash);
     if (const auto file = m_cache.find(key, QDateTime::currentMSecsSinceEpoch())) {
-        qCDebug(lcUpstream).noquote() << "image" << type << bytes.size() << "bytes already uploaded by"
-                                      << lease.label << "as file" << file->value(u"id"_s).toString();
+        qCDebug(lcUpstream).noquote()
+            << "image" << type << bytes.size() << "bytes already uploaded by" << lease.label
+            << "as file" << file->value(u"id"_s).toString();
         callback({*file, {}, Result::Retry::No});
         return;
     }
@@ -362,11 +366,11 @@ void ImageUploader::upload(const TokenLease &lease, const QString &type, const Q
     }
     m_inflight.insert(key, {std::move(callback)});
 
-    const QString filename = QUuid::createUuid().toString(QUuid::WithoutBraces) + u'.'
-                             + ImageInput::extensionFor(type);
+    const QString filename =
+        QUuid::createUuid().toString(QUuid::WithoutBraces) + u'.' + ImageInput::extensionFor(type);
     QByteArray body;
-    QNetworkRequest request = m_builder.fileUpload(lease, type, bytes, filename,
-                                                   ZaiRequestBuilder::newBoundary(), &body);
+    QNetworkRequest request =
+        m_builder.fileUpload(lease, type, bytes, filename, ZaiRequestBuilder::newBoundary(), &body);
     request.setTransferTimeout(m_config.upstreamTimeoutMs);
     request.setAttribute(QNetworkRequest::Http2AllowedAttribute, true);
     ++m_uploads;
@@ -378,8 +382,9 @@ void ImageUploader::upload(const TokenLease &lease, const QString &type, const Q
         const Outcome outcome = outcomeOf(reply, lease);
         if (!outcome.error.isError()) {
             m_cache.insert(key, outcome.file, QDateTime::currentMSecsSinceEpoch());
-            qCDebug(lcUpstream).noquote() << "uploaded file" << outcome.file.value(u"id"_s).toString()
-                                          << "for" << lease.label;
+            qCDebug(lcUpstream).noquote()
+                << "uploaded file" << outcome.file.value(u"id"_s).toString() << "for"
+                << lease.label;
         } else {
             // ZaiCompletion logs the failure (or the retry) once; this only adds detail.
             qCDebug(lcUpstream).noquote() << "image upload failed:" << outcome.error.message();
@@ -396,10 +401,9 @@ QString ImageUploader::detailOf(const QByteArray &body, const TokenLease &lease)
     if (trimmed.startsWith('<'))
         return u"an HTML page"_s;
     const QJsonObject json = QJsonDocument::fromJson(trimmed).object();
-    QString detail = json.value(u"detail"_s).isString() ? json.value(u"detail"_s).toString()
-                     : json.value(u"message"_s).isString()
-                         ? json.value(u"message"_s).toString()
-                         : QString::fromUtf8(trimmed.left(300));
+    QString detail = json.value(u"detail"_s).isString()    ? json.value(u"detail"_s).toString()
+                     : json.value(u"message"_s).isString() ? json.value(u"message"_s).toString()
+                                                           : QString::fromUtf8(trimmed.left(300));
     if (detail.size() > 300)
         detail = detail.left(300) + u"…"_s;
     return Redact::text(detail, {lease.token});
@@ -412,8 +416,8 @@ ImageUploader::Outcome ImageUploader::outcomeOf(QNetworkReply *reply, const Toke
     const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
     const QByteArray body = reply->readAll();
     if (status == 0) {
-        const bool timeout = reply->error() == QNetworkReply::OperationCanceledError
-                             || reply->error() == QNetworkReply::TimeoutError;
+        const bool timeout = reply->error() == QNetworkReply::OperationCanceledError ||
+                             reply->error() == QNetworkReply::TimeoutError;
         return {{},
                 timeout ? ApiError(K::UpstreamTimeout,
                                    u"Z.AI (%1) did not accept the image upload within %2 seconds."_s
@@ -430,32 +434,36 @@ ImageUploader::Outcome ImageUploader::outcomeOf(QNetworkReply *reply, const Toke
         if (!file.value(u"id"_s).toString().isEmpty())
             return {file, {}, R::No};
         return {{},
-                ApiError(K::UpstreamError, u"Z.AI accepted an image upload but returned no file id."_s,
-                         {}, u"upstream_bad_upload"_s),
+                ApiError(K::UpstreamError,
+                         u"Z.AI accepted an image upload but returned no file id."_s, {},
+                         u"upstream_bad_upload"_s),
                 R::SameToken};
     }
     const QString detail = detailOf(body, lease);
     if (status == 405) {
-        return {{},
-                ApiError(K::UpstreamRejected,
-                         u"Z.AI's firewall (Alibaba Cloud WAF) blocked the image upload (HTTP 405). "
-                         u"This is not retried: wait a while, or change network or upstream "
-                         u"profile headers."_s,
-                         {}, u"waf_blocked"_s),
-                R::No};
+        return {
+            {},
+            ApiError(K::UpstreamRejected,
+                     u"Z.AI's firewall (Alibaba Cloud WAF) blocked the image upload (HTTP 405). "
+                     u"This is not retried: wait a while, or change network or upstream "
+                     u"profile headers."_s,
+                     {}, u"waf_blocked"_s),
+            R::No};
     }
     if (status == 413) {
-        return {{},
-                ApiError::invalidRequest(
-                    u"Z.AI refused an image as too large (HTTP 413: %1). Send a smaller image."_s
-                        .arg(detail),
-                    {}, u"image_too_large"_s),
-                R::No};
+        return {
+            {},
+            ApiError::invalidRequest(
+                u"Z.AI refused an image as too large (HTTP 413: %1). Send a smaller image."_s.arg(
+                    detail),
+                {}, u"image_too_large"_s),
+            R::No};
     }
     if (status == 429) {
-        ApiError error(K::RateLimited,
-                       u"Z.AI is limiting image uploads for this account (HTTP 429: %1)."_s.arg(detail),
-                       {}, u"rate_limit_exceeded"_s);
+        ApiError error(
+            K::RateLimited,
+            u"Z.AI is limiting image uploads for this account (HTTP 429: %1)."_s.arg(detail), {},
+            u"rate_limit_exceeded"_s);
         bool ok = false;
         const int seconds = reply->rawHeader("Retry-After").trimmed().toInt(&ok);
         error.setRetryAfterSeconds(ok && seconds > 0 ? qMin(seconds, 600) : 30);
@@ -463,9 +471,10 @@ ImageUploader::Outcome ImageUploader::outcomeOf(QNetworkReply *reply, const Toke
     }
     if (status >= 500) {
         return {{},
-                ApiError(K::UpstreamError,
-                         u"Z.AI failed to take an image upload (HTTP %1: %2)."_s.arg(status).arg(detail),
-                         {}, u"upstream_server_error"_s),
+                ApiError(
+                    K::UpstreamError,
+                    u"Z.AI failed to take an image upload (HTTP %1: %2)."_s.arg(status).arg(detail),
+                    {}, u"upstream_server_error"_s),
                 R::SameToken};
     }
     if (lease.guest) {
@@ -474,17 +483,19 @@ ImageUploader::Outcome ImageUploader::outcomeOf(QNetworkReply *reply, const Toke
                 ApiError(K::UpstreamRejected,
                          u"Z.AI refused the image upload for a guest account (HTTP %1: %2). Images "
                          u"need a Z.AI account token: set ZAI_TOKEN to the token cookie of "
-                         u"chat.z.ai."_s.arg(status).arg(detail),
+                         u"chat.z.ai."_s.arg(status)
+                             .arg(detail),
                          {}, u"image_upload_needs_account"_s),
                 status == 401 ? R::OtherToken : R::No};
     }
     if (status == 401) {
-        return {{},
-                ApiError(K::UpstreamRejected,
-                         u"Z.AI rejected the account token while uploading an image (HTTP 401: %1). "
-                         u"Check ZAI_TOKEN: copy a fresh token from chat.z.ai."_s.arg(detail),
-                         {}, u"upstream_token_rejected"_s),
-                R::OtherToken};
+        return {
+            {},
+            ApiError(K::UpstreamRejected,
+                     u"Z.AI rejected the account token while uploading an image (HTTP 401: %1). "
+                     u"Check ZAI_TOKEN: copy a fresh token from chat.z.ai."_s.arg(detail),
+                     {}, u"upstream_token_rejected"_s),
+            R::OtherToken};
     }
     return {{},
             ApiError(status == 403 ? K::UpstreamRejected : K::UpstreamError,

@@ -55,19 +55,26 @@ QJsonObject assistant(const QString &t)
     return {{"role"_L1, u"assistant"_s}, {"content"_L1, t}};
 }
 
-HttpResponse chat(TestBed &bed, const QString &model, const QJsonArray &messages, bool stream = false)
+HttpResponse chat(TestBed &bed, const QString &model, const QJsonArray &messages,
+                  bool stream = false)
 {
     return Http::post(bed.url(u"/v1/chat/completions"_s),
-                      chatBody(QJsonObject{{"model"_L1, model},
-                                           {"messages"_L1, messages},
-                                           {"stream"_L1, stream}}),
+                      chatBody(QJsonObject{
+                          {"model"_L1, model}, {"messages"_L1, messages}, {"stream"_L1, stream}}),
                       {}, 30000);
 }
 
 QString answerOf(const HttpResponse &r)
 {
-    return r.json().value("choices"_L1).toArray().first().toObject().value("message"_L1).toObject()
-        .value("content"_L1).toString();
+    return r.json()
+        .value("choices"_L1)
+        .toArray()
+        .first()
+        .toObject()
+        .value("message"_L1)
+        .toObject()
+        .value("content"_L1)
+        .toString();
 }
 
 QByteArray sha256(const QByteArray &bytes)
@@ -100,8 +107,10 @@ QList<Part> multipart(const RecordedRequest &r)
         const QString headers = QString::fromUtf8(r.body.mid(pos + 2, head - pos - 2));
         Part p;
         p.name = QRegularExpression(u"\\bname=\"([^\"]*)\""_s).match(headers).captured(1).toUtf8();
-        p.filename = QRegularExpression(u"filename=\"([^\"]*)\""_s).match(headers).captured(1).toUtf8();
-        p.type = QRegularExpression(u"Content-Type: ([^\r\n]*)"_s).match(headers).captured(1).toLatin1();
+        p.filename =
+            QRegularExpression(u"filename=\"([^\"]*)\""_s).match(headers).captured(1).toUtf8();
+        p.type =
+            QRegularExpression(u"Content-Type: ([^\r\n]*)"_s).match(headers).captured(1).toLatin1();
         p.data = r.body.mid(head + 4, next - head - 4);
         parts.append(p);
         pos = next + 2;
@@ -164,8 +173,8 @@ private:
     {
         if (r.hang)
             return;
-        QByteArray head = "HTTP/1.1 " + QByteArray::number(r.status) + " X\r\nContent-Type: "
-                          + r.type + "\r\nConnection: close\r\n";
+        QByteArray head = "HTTP/1.1 " + QByteArray::number(r.status) +
+                          " X\r\nContent-Type: " + r.type + "\r\nConnection: close\r\n";
         if (!r.noLength)
             head += "Content-Length: " + QByteArray::number(r.body.size()) + "\r\n";
         socket->write(head + "\r\n" + r.body);
@@ -218,12 +227,12 @@ void TestImages::dataUrlUploadedAndReferenced()
     const QByteArray png = fixture("gradient-16x16.png");
     QVERIFY(!png.isEmpty());
 
-    const HttpResponse r = chat(bed, u"GLM-4.5"_s,
-                                {user({text(u"What is in this picture?"_s), image(dataUrl(png))})});
+    const HttpResponse r =
+        chat(bed, u"GLM-4.5"_s, {user({text(u"What is in this picture?"_s), image(dataUrl(png))})});
     QCOMPARE(r.status, 200);
     // The fake describes what it received: the real PNG, 16x16.
-    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"What is in this picture?"_s)
-                              + FakeZaiServer::imageNote({u"image/png 16x16"_s}));
+    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"What is in this picture?"_s) +
+                              FakeZaiServer::imageNote({u"image/png 16x16"_s}));
 
     // The upload: multipart, one part named "file", the account's token, the exact bytes.
     const QList<RecordedRequest> uploads = bed.fake->requests(FilesPath);
@@ -239,7 +248,9 @@ void TestImages::dataUrlUploadedAndReferenced()
     QCOMPARE(parts.size(), 1);
     QCOMPARE(parts.first().name, "file"_ba);
     QCOMPARE(parts.first().type, "image/png"_ba);
-    QVERIFY(QRegularExpression(u"^[0-9a-f-]{36}\\.png$"_s).match(QString::fromLatin1(parts.first().filename)).hasMatch());
+    QVERIFY(QRegularExpression(u"^[0-9a-f-]{36}\\.png$"_s)
+                .match(QString::fromLatin1(parts.first().filename))
+                .hasMatch());
     QCOMPARE(parts.first().data, png);
     const FakeUploadedFile stored = bed.fake->uploadedFiles().first();
     QCOMPARE(stored.sha256, sha256(png));
@@ -258,7 +269,12 @@ void TestImages::dataUrlUploadedAndReferenced()
     QCOMPARE(entry.value("url"_L1).toString(), u"/api/v1/files/%1/content"_s.arg(stored.id));
     QCOMPARE(entry.value("name"_L1).toString(), stored.filename);
     QCOMPARE(entry.value("size"_L1).toInt(), png.size());
-    QCOMPARE(entry.value("file"_L1).toObject().value("meta"_L1).toObject().value("content_type"_L1).toString(),
+    QCOMPARE(entry.value("file"_L1)
+                 .toObject()
+                 .value("meta"_L1)
+                 .toObject()
+                 .value("content_type"_L1)
+                 .toString(),
              u"image/png"_s);
     QVERIFY(!entry.contains("ref_user_msg_id"_L1)); // simple profile
     const QJsonArray content =
@@ -277,8 +293,8 @@ void TestImages::persistedVisionModel()
     TestBed bed;
     startWithAccount(bed);
     const QByteArray png = fixture("red-8x4.png");
-    const HttpResponse r = chat(bed, u"GLM-4.6V"_s, {user({text(u"Describe"_s), image(dataUrl(png))})},
-                                true);
+    const HttpResponse r =
+        chat(bed, u"GLM-4.6V"_s, {user({text(u"Describe"_s), image(dataUrl(png))})}, true);
     QCOMPARE(r.status, 200);
     const QString content = Sse::content(Sse::chunks(Sse::parse(r.body)));
     QVERIFY2(content.endsWith(FakeZaiServer::imageNote({u"image/png 8x4"_s})), qPrintable(content));
@@ -287,8 +303,14 @@ void TestImages::persistedVisionModel()
     const RecordedRequest chatsNew = bed.fake->requests(u"/api/v1/chats/new"_s).first();
     const QJsonObject chat = chatsNew.json.value("chat"_L1).toObject();
     const QString messageId = chat.value("history"_L1).toObject().value("currentId"_L1).toString();
-    const QJsonArray chatFiles = chat.value("history"_L1).toObject().value("messages"_L1).toObject()
-                                     .value(messageId).toObject().value("files"_L1).toArray();
+    const QJsonArray chatFiles = chat.value("history"_L1)
+                                     .toObject()
+                                     .value("messages"_L1)
+                                     .toObject()
+                                     .value(messageId)
+                                     .toObject()
+                                     .value("files"_L1)
+                                     .toArray();
     QCOMPARE(chatFiles.size(), 1);
     QCOMPARE(chatFiles.first().toObject().value("id"_L1).toString(), fileId);
 
@@ -325,15 +347,17 @@ void TestImages::oneUploadPerImageAndAccount()
     QCOMPARE(files.size(), 2); // b only: a was uploaded by this account already
     QCOMPARE(files.at(1).sha256, sha256(fixture("red-8x4.png")));
     // Order kept across turns and within the turn: a (turn 1), then b, a (turn 2).
-    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"and now?"_s)
-                              + FakeZaiServer::imageNote({u"image/png 16x16"_s, u"image/png 8x4"_s,
-                                                          u"image/png 16x16"_s}));
+    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"and now?"_s) +
+                              FakeZaiServer::imageNote({u"image/png 16x16"_s, u"image/png 8x4"_s,
+                                                        u"image/png 16x16"_s}));
     const QJsonObject body = bed.fake->requests(CompletionsPath).last().json;
     const QJsonArray messages = body.value("messages"_L1).toArray();
     QCOMPARE(messages.size(), 3);
     const QJsonArray last = messages.at(2).toObject().value("content"_L1).toArray();
-    QCOMPARE(last.at(1).toObject().value("image_url"_L1).toObject().value("url"_L1).toString(), files.at(1).id);
-    QCOMPARE(last.at(2).toObject().value("image_url"_L1).toObject().value("url"_L1).toString(), files.at(0).id);
+    QCOMPARE(last.at(1).toObject().value("image_url"_L1).toObject().value("url"_L1).toString(),
+             files.at(1).id);
+    QCOMPARE(last.at(2).toObject().value("image_url"_L1).toObject().value("url"_L1).toString(),
+             files.at(0).id);
     const QJsonArray listed = body.value("files"_L1).toArray();
     QCOMPARE(listed.size(), 2); // each file once, in order of first use
     QCOMPARE(listed.at(0).toObject().value("id"_L1).toString(), files.at(0).id);
@@ -352,7 +376,8 @@ void TestImages::concurrentRequestsShareOneUpload()
     startWithAccount(bed);
     const QByteArray body = chatBody(QJsonObject{
         {"model"_L1, u"GLM-4.5"_s},
-        {"messages"_L1, QJsonArray{user({text(u"same"_s), image(dataUrl(fixture("gradient-16x16.png")))})}}});
+        {"messages"_L1,
+         QJsonArray{user({text(u"same"_s), image(dataUrl(fixture("gradient-16x16.png")))})}}});
     QList<RawClient *> clients;
     for (int i = 0; i < 4; ++i) {
         auto *client = new RawClient(this);
@@ -378,8 +403,8 @@ void TestImages::failedUploadIsRetried()
     failure.body = R"({"detail":"Bad Gateway"})";
     failure.pathPrefix = FilesPath;
     bed.fake->enqueue(failure);
-    const HttpResponse r = chat(bed, u"GLM-4.5"_s,
-                                {user({text(u"retry"_s), image(dataUrl(fixture("red-8x4.png")))})});
+    const HttpResponse r =
+        chat(bed, u"GLM-4.5"_s, {user({text(u"retry"_s), image(dataUrl(fixture("red-8x4.png")))})});
     QCOMPARE(r.status, 200);
     QCOMPARE(bed.fake->count(FilesPath), 2);
     QCOMPARE(bed.fake->uploadedFiles().size(), 1);
@@ -388,8 +413,9 @@ void TestImages::failedUploadIsRetried()
     // An upload failing every time ends the request with the upstream's failure, named as such.
     for (int i = 0; i <= bed.config.maxRetries; ++i) // the first attempt and every retry
         bed.fake->enqueue(failure);
-    const HttpResponse failed = chat(bed, u"GLM-4.5"_s,
-                                     {user({text(u"fail"_s), image(dataUrl(fixture("gradient-16x16.png")))})});
+    const HttpResponse failed =
+        chat(bed, u"GLM-4.5"_s,
+             {user({text(u"fail"_s), image(dataUrl(fixture("gradient-16x16.png")))})});
     QCOMPARE(failed.status, 502);
     QVERIFY2(failed.error().value("message"_L1).toString().contains(u"image upload"_s),
              failed.body.constData());
@@ -409,20 +435,22 @@ void TestImages::remoteImageFetchedAndUploaded()
 
     const HttpResponse r = chat(bed, u"GLM-4.5V"_s, {user({text(u"Look"_s), image(url)})});
     QCOMPARE(r.status, 200);
-    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"Look"_s)
-                              + FakeZaiServer::imageNote({u"image/png 16x16"_s}));
+    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"Look"_s) +
+                              FakeZaiServer::imageNote({u"image/png 16x16"_s}));
     QCOMPARE(images.requestLines(), QStringList{u"GET /shots/screen.png?size=large HTTP/1.1"_s});
     QCOMPARE(bed.fake->uploadedFiles().size(), 1);
     QCOMPARE(bed.fake->uploadedFiles().first().sha256, sha256(png));
     // The upstream never sees the client's URL.
     const RecordedRequest completion = bed.fake->requests(CompletionsPath).first();
-    QVERIFY(!completion.body.contains(QByteArray("127.0.0.1:" + QByteArray::number(images.port()))));
+    QVERIFY(
+        !completion.body.contains(QByteArray("127.0.0.1:" + QByteArray::number(images.port()))));
 
     // Sent again (a later turn): fetched again, but not uploaded again.
-    QCOMPARE(chat(bed, u"GLM-4.5V"_s,
-                  {user({text(u"Look"_s), image(url)}), assistant(u"ok"_s), user({text(u"again"_s)})})
-                 .status,
-             200);
+    QCOMPARE(
+        chat(bed, u"GLM-4.5V"_s,
+             {user({text(u"Look"_s), image(url)}), assistant(u"ok"_s), user({text(u"again"_s)})})
+            .status,
+        200);
     QCOMPARE(images.requestLines().size(), 2);
     QCOMPARE(bed.fake->uploadedFiles().size(), 1);
 }
@@ -439,11 +467,12 @@ void TestImages::remoteFetchFailures_data()
     QByteArray big = fixture("gradient-16x16.png");
     big += QByteArray(4096, 'x');
     QTest::newRow("over the limit (Content-Length)")
-        << ImageServer::Route{200, "image/png", big} << u"image_too_large"_s << u"MAX_IMAGE_BYTES"_s;
+        << ImageServer::Route{200, "image/png", big} << u"image_too_large"_s
+        << u"MAX_IMAGE_BYTES"_s;
     ImageServer::Route streamed{200, "image/png", big};
     streamed.noLength = true;
-    QTest::newRow("over the limit (no length)") << streamed << u"image_too_large"_s
-                                                << u"MAX_IMAGE_BYTES"_s;
+    QTest::newRow("over the limit (no length)")
+        << streamed << u"image_too_large"_s << u"MAX_IMAGE_BYTES"_s;
     ImageServer::Route hang;
     hang.hang = true;
     QTest::newRow("too slow") << hang << u"invalid_image_url"_s << u"IMAGE_FETCH_TIMEOUT"_s;
@@ -462,7 +491,8 @@ void TestImages::remoteFetchFailures()
     QVERIFY(images.start());
     images.route(u"/img"_s, route);
 
-    const HttpResponse r = chat(bed, u"GLM-4.5"_s, {user({text(u"x"_s), image(images.url(u"/img"_s))})});
+    const HttpResponse r =
+        chat(bed, u"GLM-4.5"_s, {user({text(u"x"_s), image(images.url(u"/img"_s))})});
     QCOMPARE(r.status, 400);
     const QJsonObject error = r.error();
     QCOMPARE(error.value("type"_L1).toString(), u"invalid_request_error"_s);
@@ -487,8 +517,8 @@ void TestImages::remoteFetchHonoursProxy()
     bed.config.httpProxy = QUrl(u"http://127.0.0.1:%1"_s.arg(proxy.port()));
     startWithAccount(bed);
 
-    const HttpResponse r = chat(bed, u"GLM-4.5"_s,
-                                {user({text(u"x"_s), image(u"http://198.51.100.7/diagram.png"_s)})});
+    const HttpResponse r = chat(
+        bed, u"GLM-4.5"_s, {user({text(u"x"_s), image(u"http://198.51.100.7/diagram.png"_s)})});
     QCOMPARE(r.status, 200);
     QCOMPARE(proxy.requestLines(), QStringList{u"GET http://198.51.100.7/diagram.png HTTP/1.1"_s});
     QCOMPARE(bed.fake->uploadedFiles().first().sha256, sha256(png));
@@ -506,9 +536,10 @@ void TestImages::badInputIsRefusedBeforeUpstream_data()
     QTest::newRow("malformed data URL")
         << u"GLM-4.5"_s << QJsonArray{user({text(u"x"_s), image(u"data:image/png;base64"_s)})} << p1
         << u"invalid_image_url"_s << u"data: URL"_s;
-    QTest::newRow("not base64")
-        << u"GLM-4.5"_s << QJsonArray{user({text(u"x"_s), image(u"data:image/png;base64,%%%%"_s)})} << p1
-        << u"invalid_image_url"_s << u"not valid base64"_s;
+    QTest::newRow("not base64") << u"GLM-4.5"_s
+                                << QJsonArray{user(
+                                       {text(u"x"_s), image(u"data:image/png;base64,%%%%"_s)})}
+                                << p1 << u"invalid_image_url"_s << u"not valid base64"_s;
     QTest::newRow("unsupported type")
         << u"GLM-4.5"_s
         << QJsonArray{user({text(u"x"_s), image(u"data:image/tiff;base64,SUkqAAgAAAA="_s)})} << p1
@@ -554,7 +585,8 @@ void TestImages::badInputIsRefusedBeforeUpstream()
     // A catalogue entry that refuses images, as a profile can declare one.
     QJsonObject json = UpstreamProfile::builtIn().json();
     QJsonArray models = json.value("models"_L1).toArray();
-    models.append(QJsonObject{{"id"_L1, u"Text-Only"_s}, {"upstream"_L1, u"0727-106B-API"_s},
+    models.append(QJsonObject{{"id"_L1, u"Text-Only"_s},
+                              {"upstream"_L1, u"0727-106B-API"_s},
                               {"images"_L1, u"refuse"_s}});
     json.insert("models"_L1, models);
     QString error;
@@ -587,20 +619,21 @@ void TestImages::guestUploadRefused()
     QFETCH(bool, stream);
     TestBed bed; // no ZAI_TOKEN: guest accounts
     QVERIFY(bed.start());
-    const HttpResponse r = chat(bed, u"GLM-4.6V"_s,
-                                {user({text(u"x"_s), image(dataUrl(fixture("red-8x4.png")))})}, stream);
+    const HttpResponse r = chat(
+        bed, u"GLM-4.6V"_s, {user({text(u"x"_s), image(dataUrl(fixture("red-8x4.png")))})}, stream);
     QCOMPARE(r.status, 403); // before the first byte: the status is still free
     const QJsonObject e = r.error();
     QCOMPARE(e.value("code"_L1).toString(), u"image_upload_needs_account"_s);
     const QString message = e.value("message"_L1).toString();
-    QVERIFY2(message.contains(u"guest account"_s) && message.contains(u"ZAI_TOKEN"_s)
-                 && message.contains(u"HTTP 403"_s),
+    QVERIFY2(message.contains(u"guest account"_s) && message.contains(u"ZAI_TOKEN"_s) &&
+                 message.contains(u"HTTP 403"_s),
              qPrintable(message));
     QCOMPARE(bed.fake->count(FilesPath), 1); // refused, not retried
     QCOMPARE(bed.fake->count(CompletionsPath), 0);
     QCOMPARE(bed.fake->lastRejection(), u"files: guest accounts may not upload"_s);
     // Text-only requests from the same guest still work.
-    QCOMPARE(Http::post(bed.url(u"/v1/chat/completions"_s), chatBody(u"GLM-4.5"_s, u"hi"_s, false)).status,
+    QCOMPARE(Http::post(bed.url(u"/v1/chat/completions"_s), chatBody(u"GLM-4.5"_s, u"hi"_s, false))
+                 .status,
              200);
 }
 

@@ -21,10 +21,11 @@ QString dataUrl(const QByteArray &bytes, const QString &type = u"image/png"_s)
     return u"data:"_s + type + u";base64,"_s + QString::fromLatin1(bytes.toBase64());
 }
 
-const QByteArray Gif = QByteArray::fromBase64("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
+const QByteArray Gif =
+    QByteArray::fromBase64("R0lGODlhAQABAIAAAP///wAAACH5BAEAAAAALAAAAAABAAEAAAICRAEAOw==");
 const QByteArray Jpeg = QByteArray::fromHex("ffd8ffe000104a46494600010100000100010000ffd9");
-const QByteArray Webp = QByteArray::fromHex(
-    "524946461a000000574542505650384c0d0000002f0000001007101111888888fe0700");
+const QByteArray Webp =
+    QByteArray::fromHex("524946461a000000574542505650384c0d0000002f0000001007101111888888fe0700");
 
 ChatRequest requestWith(const QStringList &urls)
 {
@@ -80,23 +81,25 @@ void TestImageInput::parsesDataUrls_data()
     QTest::newRow("jpg alias") << dataUrl(Jpeg, u"image/jpg"_s) << Jpeg << u"image/jpeg"_s;
     QTest::newRow("gif") << dataUrl(Gif, u"image/gif"_s) << Gif << u"image/gif"_s;
     QTest::newRow("webp") << dataUrl(Webp, u"image/webp"_s) << Webp << u"image/webp"_s;
-    QTest::newRow("upper-case scheme and type") << (u"DATA:IMAGE/PNG;BASE64,"_s + QString::fromLatin1(png.toBase64()))
-                                                << png << u"image/png"_s;
-    QTest::newRow("no type: sniffed") << (u"data:;base64,"_s + QString::fromLatin1(png.toBase64()))
-                                      << png << u"image/png"_s;
-    QTest::newRow("octet-stream: sniffed") << dataUrl(Gif, u"application/octet-stream"_s) << Gif
-                                           << u"image/gif"_s;
-    QTest::newRow("mislabelled: the bytes win") << dataUrl(Jpeg, u"image/png"_s) << Jpeg
-                                                << u"image/jpeg"_s;
-    QTest::newRow("parameters before base64") << dataUrl(png, u"image/png;name=shot.png"_s) << png
-                                              << u"image/png"_s;
+    QTest::newRow("upper-case scheme and type")
+        << (u"DATA:IMAGE/PNG;BASE64,"_s + QString::fromLatin1(png.toBase64())) << png
+        << u"image/png"_s;
+    QTest::newRow("no type: sniffed")
+        << (u"data:;base64,"_s + QString::fromLatin1(png.toBase64())) << png << u"image/png"_s;
+    QTest::newRow("octet-stream: sniffed")
+        << dataUrl(Gif, u"application/octet-stream"_s) << Gif << u"image/gif"_s;
+    QTest::newRow("mislabelled: the bytes win")
+        << dataUrl(Jpeg, u"image/png"_s) << Jpeg << u"image/jpeg"_s;
+    QTest::newRow("parameters before base64")
+        << dataUrl(png, u"image/png;name=shot.png"_s) << png << u"image/png"_s;
     QString wrapped = QString::fromLatin1(png.toBase64());
     for (qsizetype i = 76; i < wrapped.size(); i += 77)
         wrapped.insert(i, u'\n');
-    QTest::newRow("wrapped base64") << (u"data:image/png;base64,"_s + wrapped) << png << u"image/png"_s;
+    QTest::newRow("wrapped base64")
+        << (u"data:image/png;base64,"_s + wrapped) << png << u"image/png"_s;
     QTest::newRow("url-safe base64")
-        << (u"data:image/png;base64,"_s
-            + QString::fromLatin1(png.toBase64(QByteArray::Base64UrlEncoding)))
+        << (u"data:image/png;base64,"_s +
+            QString::fromLatin1(png.toBase64(QByteArray::Base64UrlEncoding)))
         << png << u"image/png"_s;
 }
 
@@ -119,12 +122,13 @@ void TestImageInput::rejectsBadDataUrls_data()
     QTest::addColumn<QString>("mentions");
     const QString png64 = QString::fromLatin1(fixture("red-8x4.png").toBase64());
     QTest::newRow("no comma") << u"data:image/png;base64"_s << u"invalid_image_url"_s << u"','"_s;
-    QTest::newRow("not base64-encoded") << (u"data:image/png,"_s + png64) << u"invalid_image_url"_s
-                                        << u"base64"_s;
+    QTest::newRow("not base64-encoded")
+        << (u"data:image/png,"_s + png64) << u"invalid_image_url"_s << u"base64"_s;
     QTest::newRow("bad base64") << u"data:image/png;base64,iVBOR!!!w0K"_s << u"invalid_image_url"_s
                                 << u"not valid base64"_s;
     QTest::newRow("empty") << u"data:image/png;base64,"_s << u"invalid_image_url"_s << u"no data"_s;
-    QTest::newRow("svg") << (u"data:image/svg+xml;base64,"_s + QString::fromLatin1(QByteArray("<svg/>").toBase64()))
+    QTest::newRow("svg") << (u"data:image/svg+xml;base64,"_s +
+                             QString::fromLatin1(QByteArray("<svg/>").toBase64()))
                          << u"invalid_image_format"_s << u"image/svg+xml"_s;
     QTest::newRow("bmp") << u"data:image/bmp;base64,Qk0="_s << u"invalid_image_format"_s
                          << u"image/bmp"_s;
@@ -169,7 +173,8 @@ void TestImageInput::refusesOversizedBeforeDecoding()
 void TestImageInput::prepareDecodesIntoParts()
 {
     const QByteArray png = fixture("red-8x4.png");
-    ChatRequest r = requestWith({dataUrl(png), u"https://example.com/a.png?sig=secret"_s, dataUrl(Gif, u"image/gif"_s)});
+    ChatRequest r = requestWith(
+        {dataUrl(png), u"https://example.com/a.png?sig=secret"_s, dataUrl(Gif, u"image/gif"_s)});
     ModelEntry model;
     model.id = u"GLM-4.5"_s;
     QVERIFY(!ImageInput::prepare(r, model, {}).isError());
@@ -177,12 +182,13 @@ void TestImageInput::prepareDecodesIntoParts()
     QCOMPARE(parts.at(1).imageBytes, png);
     QCOMPARE(parts.at(1).imageType, u"image/png"_s);
     QCOMPARE(parts.at(1).imageUrl, u"data:image/png;base64,"_s); // the base64 text is dropped
-    QVERIFY(parts.at(2).imageBytes.isEmpty()); // fetched later, by the uploader
+    QVERIFY(parts.at(2).imageBytes.isEmpty());                   // fetched later, by the uploader
     QCOMPARE(parts.at(2).imageUrl, u"https://example.com/a.png?sig=secret"_s);
     QCOMPARE(parts.at(3).imageType, u"image/gif"_s);
     QCOMPARE(ImageInput::imageCount(r), 3);
     QStringList params;
-    ImageInput::visitImages(r, [&](const ContentPart &, const QString &param) { params.append(param); });
+    ImageInput::visitImages(
+        r, [&](const ContentPart &, const QString &param) { params.append(param); });
     QCOMPARE(params, (QStringList{u"messages[0].content[1].image_url.url"_s,
                                   u"messages[0].content[2].image_url.url"_s,
                                   u"messages[0].content[3].image_url.url"_s}));
@@ -209,9 +215,11 @@ void TestImageInput::prepareChecksCountModelAndScheme()
     QCOMPARE(error.param(), u"model"_s);
     QCOMPARE(error.code(), u"model_does_not_support_images"_s);
     QVERIFY(error.message().contains(u"'Text-Only'"_s));
-    QVERIFY2(error.message().contains(u"such as GLM-4.6V or GLM-4.5V."_s), qPrintable(error.message()));
+    QVERIFY2(error.message().contains(u"such as GLM-4.6V or GLM-4.5V."_s),
+             qPrintable(error.message()));
 
-    for (const QString &url : {u"ftp://example.com/a.png"_s, u"file:///etc/passwd"_s, u"just text"_s}) {
+    for (const QString &url :
+         {u"ftp://example.com/a.png"_s, u"file:///etc/passwd"_s, u"just text"_s}) {
         ChatRequest r = requestWith({url});
         error = ImageInput::prepare(r, model, {});
         QCOMPARE(error.code(), u"invalid_image_url"_s);
@@ -225,7 +233,8 @@ void TestImageInput::displayUrlHidesSecrets()
 {
     QCOMPARE(ImageInput::displayUrl(u"https://user:pw@example.com/a.png?X-Amz-Signature=abc#f"_s),
              u"https://example.com/a.png"_s);
-    const QString shown = ImageInput::displayUrl(u"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA"_s);
+    const QString shown =
+        ImageInput::displayUrl(u"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAA"_s);
     QVERIFY(shown.startsWith(u"data:image/png;base64,"_s));
     QVERIFY(!shown.contains(u"iVBOR"_s));
 }
