@@ -108,6 +108,7 @@ QStringList ConfigLoader::knownVariables()
             u"NO_PROXY"_s,            u"ANONYMOUS_MODE"_s,    u"GUEST_POOL_SIZE"_s,
             u"CORS_ALLOWED_ORIGINS"_s, u"MAX_REQUEST_BODY_MB"_s, u"UPSTREAM_TIMEOUT"_s,
             u"SSE_KEEPALIVE_SECONDS"_s, u"UPSTREAM_PROFILE"_s, u"UVICORN_WORKERS"_s,
+            u"MAX_IMAGE_BYTES"_s,     u"MAX_IMAGES"_s,        u"IMAGE_FETCH_TIMEOUT"_s,
             u"PRIMARY_MODEL"_s,       u"THINKING_MODEL"_s,    u"SEARCH_MODEL"_s,
             u"AIR_MODEL"_s,           u"GLM_45V_MODEL"_s,     u"GLM_46_MODEL"_s,
             u"GLM_46_THINKING_MODEL"_s, u"GLM_46_SEARCH_MODEL"_s, u"GLM_46V_MODEL"_s,
@@ -200,6 +201,11 @@ ConfigLoader::Result ConfigLoader::load(const QProcessEnvironment &environment,
     c.keepAliveMs = int(r.integer(u"SSE_KEEPALIVE_SECONDS"_s, 15, 1, 300, &error) * 1000);
     c.anonymous = r.boolean(u"ANONYMOUS_MODE"_s, true, &error);
     c.guestPoolSize = int(r.integer(u"GUEST_POOL_SIZE"_s, 0, 0, 64, &error));
+    c.maxImageBytes = r.integer(u"MAX_IMAGE_BYTES"_s, c.maxImageBytes, 1024,
+                                1024LL * 1024 * 1024, &error);
+    c.maxImages = int(r.integer(u"MAX_IMAGES"_s, c.maxImages, 1, 500, &error));
+    c.imageFetchTimeoutMs =
+        int(r.integer(u"IMAGE_FETCH_TIMEOUT"_s, c.imageFetchTimeoutMs / 1000, 1, 600, &error) * 1000);
     if (!error.isEmpty()) {
         result.error = error;
         return result;

@@ -37,6 +37,10 @@ struct BridgeConfig
     QUrl httpsProxy;
     QStringList noProxy;
     QString profilePath;
+    // Images (OpenAI image_url parts)
+    qint64 maxImageBytes = 20LL * 1024 * 1024; // per image, decoded (MAX_IMAGE_BYTES)
+    int maxImages = 20;                        // per request, every turn counted (MAX_IMAGES)
+    int imageFetchTimeoutMs = 30000;           // fetching one http(s) image (IMAGE_FETCH_TIMEOUT)
     QHash<QString, QString> modelRenames; // PRIMARY_MODEL=... and friends
 
     bool isLoopbackHost() const;

@@ -15,9 +15,22 @@
 struct ContentPart
 {
     enum class Type { Text, ImageUrl };
+
+    ContentPart() = default;
+    ContentPart(Type partType, QString partText, QString url = {})
+        : type(partType), text(std::move(partText)), imageUrl(std::move(url))
+    {
+    }
+
     Type type = Type::Text;
     QString text;     // Type::Text
-    QString imageUrl; // Type::ImageUrl: data: or http(s): URL as the client sent it
+    QString imageUrl; // Type::ImageUrl: the http(s) URL as the client sent it; for a data: URL
+                      // only its "data:<type>;base64," head once ImageInput decoded it
+
+    // Type::ImageUrl, filled in on the way upstream (ImageInput, ImageUploader):
+    QString imageType;     // "image/png", "image/jpeg", "image/webp" or "image/gif"
+    QByteArray imageBytes; // decoded data: URL or fetched remote image; empty until known
+    QJsonObject imageFile; // the upstream file object of the upload (zai-protocol.md 1.3)
 };
 
 struct ToolCall

@@ -27,6 +27,13 @@ std::optional<ModelCatalogue> ModelCatalogue::fromJson(const QJsonArray &models,
         e.vision = o.value(u"vision"_s).toBool(false);
         e.persisted = o.value(u"persisted"_s).toBool(false);
         e.previewMode = o.value(u"previewMode"_s).toBool(true);
+        const QString images = o.value(u"images"_s).toString(u"upload"_s);
+        if (images == u"refuse") {
+            e.images = ModelEntry::Images::Refuse;
+        } else if (images != u"upload") {
+            *error = u"models[%1]: \"images\" must be \"upload\" or \"refuse\""_s.arg(i);
+            return std::nullopt;
+        }
         for (const QJsonValue &server : o.value(u"mcpServers"_s).toArray())
             e.mcpServers.append(server.toString());
         catalogue.m_entries.append(e);

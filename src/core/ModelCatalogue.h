@@ -12,6 +12,10 @@
 // One client-facing model and how it maps onto the upstream.
 struct ModelEntry
 {
+    // What happens to image_url parts: uploaded to the files endpoint and referenced in the
+    // completion (zai-protocol.md 1.3, every model by default), or refused with a 400.
+    enum class Images { Upload, Refuse };
+
     QString id;            // client-facing name, e.g. "GLM-4.7-Thinking"
     QString upstreamId;    // upstream model id, e.g. "glm-4.7"
     QString renameEnv;     // environment variable that renames the client-facing id
@@ -21,6 +25,7 @@ struct ModelEntry
     bool persisted = false;  // needs POST /api/v1/chats/new before the completion
     bool previewMode = true; // features.preview_mode
     QStringList mcpServers;
+    Images images = Images::Upload; // profile key "images": "upload" | "refuse"
 };
 
 // The data-driven model list (zai-protocol.md P.1 and P.8).

@@ -184,3 +184,26 @@ QJsonObject UpstreamProfile::variables() const
 {
     return m_json.value(u"variables"_s).toObject();
 }
+
+QString UpstreamProfile::fileContentPath(const QString &fileId) const
+{
+    QString path = m_json.value(u"paths"_s).toObject().value(u"fileContent"_s).toString(
+        u"/api/v1/files/{id}/content"_s);
+    return path.replace(u"{id}"_s, fileId);
+}
+
+QString UpstreamProfile::imagePartUrl(const QString &fileId, const QString &filename) const
+{
+    QString url = m_json.value(u"images"_s).toObject().value(u"partUrl"_s).toString(u"{id}"_s);
+    return url.replace(u"{id}"_s, fileId).replace(u"{filename}"_s, filename);
+}
+
+int UpstreamProfile::imageCacheSeconds() const
+{
+    return qMax(0, m_json.value(u"images"_s).toObject().value(u"cacheSeconds"_s).toInt(3600));
+}
+
+int UpstreamProfile::imageCacheEntries() const
+{
+    return qMax(0, m_json.value(u"images"_s).toObject().value(u"cacheEntries"_s).toInt(256));
+}

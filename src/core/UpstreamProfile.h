@@ -41,6 +41,12 @@ public:
     const QList<QPair<QString, QString>> &queryParams() const { return m_query; }
     const QList<QPair<QString, QString>> &fingerprint() const { return m_fingerprint; }
     QJsonObject variables() const;
+    // Images (zai-protocol.md 1.3): the file-content URL and image-part URL templates ({id},
+    // {filename}), and how long and how many uploads are remembered per account.
+    QString fileContentPath(const QString &fileId) const;
+    QString imagePartUrl(const QString &fileId, const QString &filename) const;
+    int imageCacheSeconds() const;
+    int imageCacheEntries() const;
     const QStringList &hiddenMcpFeatures() const { return m_hiddenMcp; }
     const ModelCatalogue &catalogue() const { return m_catalogue; }
     ModelCatalogue &catalogue() { return m_catalogue; }

@@ -2,6 +2,7 @@
 #include "ZaiClient.h"
 
 #include "FeVersionProvider.h"
+#include "ImageUploader.h"
 #include "NetworkPool.h"
 #include "Signer.h"
 #include "TokenPool.h"
@@ -25,6 +26,7 @@ ZaiClient::ZaiClient(BridgeConfig config, UpstreamProfile profile, QObject *pare
         m_config.feVersion.isEmpty() ? m_profile.feVersionFallback() : m_config.feVersion,
         m_profile.feVersionPattern(), m_profile.feVersionCacheSeconds(), m_profile.headers(),
         m_network, this);
+    m_images = new ImageUploader(m_config, m_profile, *m_builder, m_network, this);
 }
 
 ZaiClient::~ZaiClient() = default;

@@ -11,6 +11,7 @@
 #include <memory>
 
 class FeVersionProvider;
+class ImageUploader;
 class NetworkPool;
 class TokenPool;
 
@@ -30,6 +31,7 @@ public:
     NetworkPool *network() const { return m_network; }
     TokenPool *tokens() const { return m_tokens; }
     FeVersionProvider *feVersion() const { return m_feVersion; }
+    ImageUploader *images() const { return m_images; }
 
     // Health: whether the most recent upstream call succeeded, and when.
     void recordOutcome(bool success);
@@ -46,6 +48,7 @@ private:
     NetworkPool *m_network;
     TokenPool *m_tokens;
     FeVersionProvider *m_feVersion;
+    ImageUploader *m_images;
     std::optional<bool> m_lastSuccess;
     QDateTime m_lastCallAt;
 };

@@ -2,6 +2,8 @@
 #include "ZaiCompletion.h"
 
 #include "FeVersionProvider.h"
+#include "ImageInput.h"
+#include "ImageUploader.h"
 #include "Logging.h"
 #include "NetworkPool.h"
 #include "Redact.h"
@@ -108,11 +110,39 @@ void ZaiCompletion::onToken(std::optional<TokenLease> lease, const ApiError &err
         if (m_ended || !m_lease)
             return;
         m_feVersion = version;
+        uploadImages();
+    });
+}
+
+void ZaiCompletion::uploadImages()
+{
+    const auto next = [this] {
         if (m_model.persisted)
             createChat();
         else
             sendCompletion();
-    });
+    };
+    if (ImageInput::imageCount(m_request) == 0) {
+        next();
+        return;
+    }
+    // Files belong to the account that uploads them, so every attempt's lease uploads (the
+    // uploader's cache makes that free when the account already has them).
+    const int attempt = m_attempts;
+    m_client->images()->prepare(
+        m_request, *m_lease, this, [this, attempt, next](const ImageUploader::Result &result) {
+            if (m_ended || attempt != m_attempts || !m_lease)
+                return;
+            if (result.error.isError()) {
+                using R = ImageUploader::Result::Retry;
+                handleVerdict({result.error, result.retry == R::OtherToken ? Action::RetryOtherToken
+                                             : result.retry == R::SameToken ? Action::Retry
+                                                                            : Action::Fail});
+                return;
+            }
+            ImageUploader::apply(m_request, result);
+            next();
+        });
 }
 
 UpstreamReply *ZaiCompletion::post(const QNetworkRequest &request, const QByteArray &body)

@@ -55,6 +55,7 @@ private:
 
     void attempt();
     void onToken(std::optional<TokenLease> lease, const ApiError &error);
+    void uploadImages(); // then createChat() or sendCompletion()
     void createChat();
     void sendCompletion();
     void onReadyRead();

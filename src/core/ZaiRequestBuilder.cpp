@@ -13,6 +13,7 @@
 #include <QDateTime>
 #include <QJsonObject>
 #include <QLocale>
+#include <QSet>
 #include <QTimeZone>
 
 using namespace Qt::StringLiterals;
@@ -50,16 +51,34 @@ ZaiRequestBuilder::Switches ZaiRequestBuilder::switchesFor(const ChatRequest &re
     return {request.enableThinking.value_or(model.thinking), request.webSearch.value_or(model.search)};
 }
 
-QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request)
+QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request,
+                                               const UpstreamProfile *profile)
 {
+    const auto imagePart = [profile](const ContentPart &part) {
+        QString url = part.imageUrl;
+        if (!part.imageFile.isEmpty()) {
+            const QString id = part.imageFile.value(u"id"_s).toString();
+            const QString name = part.imageFile.value(u"filename"_s).toString();
+            url = profile ? profile->imagePartUrl(id, name) : id;
+        }
+        return QJsonObject{{u"type"_s, u"image_url"_s},
+                           {u"image_url"_s, QJsonObject{{u"url"_s, url}}}};
+    };
     QJsonArray out;
     QHash<QString, QString> toolNames; // tool_call_id -> function name, for tool results
     QString pendingToolResults;
+    QJsonArray pendingToolImages; // screenshots returned by tools go with their results
     const auto flushToolResults = [&] {
-        if (!pendingToolResults.isEmpty()) {
+        if (!pendingToolImages.isEmpty()) {
+            QJsonArray parts{QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, pendingToolResults}}};
+            for (const QJsonValue &image : std::as_const(pendingToolImages))
+                parts.append(image);
+            out.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, parts}});
+        } else if (!pendingToolResults.isEmpty()) {
             out.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, pendingToolResults}});
-            pendingToolResults.clear();
         }
+        pendingToolResults.clear();
+        pendingToolImages = QJsonArray();
     };
     // Tool and output-format instructions go at the end of the first system message.
     QStringList extra{ToolPrompt::instructions(request, request.toolTrigger),
@@ -74,6 +93,10 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request)
                 pendingToolResults += u'\n';
             pendingToolResults += ToolPrompt::renderResult(toolNames.value(m.toolCallId, m.name),
                                                            m.toolCallId, m.text());
+            for (const ContentPart &part : m.parts) {
+                if (part.type == ContentPart::Type::ImageUrl)
+                    pendingToolImages.append(imagePart(part));
+            }
             continue;
         }
         flushToolResults();
@@ -106,8 +129,7 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request)
             parts.append(QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, text}});
         for (const ContentPart &part : m.parts) {
             if (part.type == ContentPart::Type::ImageUrl)
-                parts.append(QJsonObject{{u"type"_s, u"image_url"_s},
-                                         {u"image_url"_s, QJsonObject{{u"url"_s, part.imageUrl}}}});
+                parts.append(imagePart(part));
         }
         out.append(QJsonObject{{u"role"_s, role}, {u"content"_s, parts}});
     }
@@ -208,7 +230,7 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
 
     QJsonObject json{{u"stream"_s, true},
                      {u"model"_s, model.upstreamId},
-                     {u"messages"_s, upstreamMessages(request)},
+                     {u"messages"_s, upstreamMessages(request, &m_profile)},
                      {u"signature_prompt"_s, prompt},
                      {u"params"_s, params},
                      {u"extra"_s, QJsonObject()},
@@ -226,6 +248,8 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     if (model.persisted) {
         json.insert(u"background_tasks"_s,
                     QJsonObject{{u"title_generation"_s, true}, {u"tags_generation"_s, true}});
+        if (const QJsonArray uploaded = files(request, model, ids); !uploaded.isEmpty())
+            json.insert(u"files"_s, uploaded);
     } else {
         QJsonArray hidden;
         for (const QString &server : m_profile.hiddenMcpFeatures()) {
@@ -241,7 +265,7 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
                                                  {u"name"_s, model.id},
                                                  {u"owned_by"_s, u"openai"_s}});
         json.insert(u"session_id"_s, ids.sessionId);
-        json.insert(u"files"_s, QJsonArray());
+        json.insert(u"files"_s, files(request, model, ids));
         if (!json.contains(u"mcp_servers"_s))
             json.insert(u"mcp_servers"_s, QJsonArray());
     }
@@ -263,13 +287,15 @@ QNetworkRequest ZaiRequestBuilder::chatsNew(const ChatRequest &request, const Mo
         preview = preview.left(500) + u"..."_s;
     const qint64 seconds = ids.timestampMs / 1000;
     const QJsonArray models{model.upstreamId};
-    const QJsonObject message{{u"id"_s, ids.userMessageId},
-                              {u"parentId"_s, QJsonValue::Null},
-                              {u"childrenIds"_s, QJsonArray()},
-                              {u"role"_s, u"user"_s},
-                              {u"content"_s, preview},
-                              {u"timestamp"_s, double(seconds)},
-                              {u"models"_s, models}};
+    QJsonObject message{{u"id"_s, ids.userMessageId},
+                        {u"parentId"_s, QJsonValue::Null},
+                        {u"childrenIds"_s, QJsonArray()},
+                        {u"role"_s, u"user"_s},
+                        {u"content"_s, preview},
+                        {u"timestamp"_s, double(seconds)},
+                        {u"models"_s, models}};
+    if (const QJsonArray uploaded = files(request, model, ids); !uploaded.isEmpty())
+        message.insert(u"files"_s, uploaded); // 1.3: the chat's first message carries them too
     QJsonArray mcp;
     for (const QString &s : model.mcpServers)
         mcp.append(s);
@@ -293,4 +319,64 @@ QNetworkRequest ZaiRequestBuilder::chatsNew(const ChatRequest &request, const Mo
         {u"timestamp"_s, double(ids.timestampMs)}};
     *body = JsonWriter::toBytes(QJsonObject{{u"chat"_s, chat}});
     return net;
+}
+
+QByteArray ZaiRequestBuilder::newBoundary()
+{
+    return "----WebKitFormBoundary" + randomAlphanumeric(16).toLatin1();
+}
+
+QNetworkRequest ZaiRequestBuilder::fileUpload(const TokenLease &lease, const QString &type,
+                                              const QByteArray &bytes, const QString &filename,
+                                              const QByteArray &boundary, QByteArray *body) const
+{
+    QNetworkRequest net(url(u"files"_s));
+    addBrowserHeaders(net, lease, QString());
+    net.setRawHeader("Accept", "application/json");
+    net.setRawHeader("Content-Type", "multipart/form-data; boundary=" + boundary);
+    // File names are generated (a UUID and the type's extension), so nothing needs escaping.
+    body->clear();
+    body->reserve(bytes.size() + 256);
+    body->append("--" + boundary + "\r\n");
+    body->append("Content-Disposition: form-data; name=\"file\"; filename=\"" + filename.toUtf8()
+                 + "\"\r\n");
+    body->append("Content-Type: " + type.toLatin1() + "\r\n\r\n");
+    body->append(bytes);
+    body->append("\r\n--" + boundary + "--\r\n");
+    return net;
+}
+
+QJsonArray ZaiRequestBuilder::files(const ChatRequest &request, const ModelEntry &model,
+                                    const Ids &ids) const
+{
+    QJsonArray out;
+    QSet<QString> seen;
+    for (const ChatMessage &m : request.messages) {
+        for (const ContentPart &part : m.parts) {
+            if (part.type != ContentPart::Type::ImageUrl || part.imageFile.isEmpty())
+                continue;
+            const QJsonObject &file = part.imageFile;
+            const QString id = file.value(u"id"_s).toString();
+            if (id.isEmpty() || seen.contains(id))
+                continue;
+            seen.insert(id);
+            const QJsonObject meta = file.value(u"meta"_s).toObject();
+            QJsonObject entry{{u"type"_s, u"image"_s},
+                              {u"file"_s, file},
+                              {u"id"_s, id},
+                              {u"url"_s, m_profile.fileContentPath(id)},
+                              {u"name"_s, file.value(u"filename"_s).toString()},
+                              {u"status"_s, u"uploaded"_s},
+                              {u"size"_s, meta.value(u"size"_s).toDouble(double(part.imageBytes.size()))},
+                              {u"error"_s, u""_s},
+                              // the same item in chats/new and the completion
+                              {u"itemId"_s, QUuid::createUuidV5(QUuid::fromString(ids.userMessageId), id)
+                                                .toString(QUuid::WithoutBraces)},
+                              {u"media"_s, u"image"_s}};
+            if (model.persisted)
+                entry.insert(u"ref_user_msg_id"_s, ids.userMessageId);
+            out.append(entry);
+        }
+    }
+    return out;
 }

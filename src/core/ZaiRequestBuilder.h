@@ -48,8 +48,22 @@ public:
                              const TokenLease &lease, const Ids &ids, const Switches &switches,
                              QByteArray *body) const;
 
+    // POST files/ (zai-protocol.md 1.3): one multipart part named "file" holding the image.
+    QNetworkRequest fileUpload(const TokenLease &lease, const QString &type,
+                               const QByteArray &bytes, const QString &filename,
+                               const QByteArray &boundary, QByteArray *body) const;
+    static QByteArray newBoundary(); // browser-style "----WebKitFormBoundary" + 16 characters
+
+    // The completion's "files" array: one entry per uploaded image of the conversation, in
+    // order, each image once (1.3). ref_user_msg_id only for persisted chats.
+    QJsonArray files(const ChatRequest &request, const ModelEntry &model, const Ids &ids) const;
+
     static Switches switchesFor(const ChatRequest &request, const ModelEntry &model);
-    static QJsonArray upstreamMessages(const ChatRequest &request);
+    // The OpenAI messages in upstream shape (4.3). An uploaded image part references its file
+    // (the profile's image-part URL; the bare file id without a profile); any other image part
+    // keeps the client's URL.
+    static QJsonArray upstreamMessages(const ChatRequest &request,
+                                       const UpstreamProfile *profile = nullptr);
 
 private:
     void addBrowserHeaders(QNetworkRequest &request, const TokenLease &lease,

@@ -7,6 +7,7 @@
 #include "ChatSession.h"
 #include "GuardedTcpServer.h"
 #include "HttpCompat.h"
+#include "ImageInput.h"
 #include "JsonWriter.h"
 #include "Logging.h"
 #include "OpenAiFormat.h"
@@ -442,6 +443,17 @@ void ApiServer::handleChat(const QHttpServerRequest &request,
     }
     record.clientModel = model->id;
     record.upstreamModel = model->upstreamId;
+    if (ImageInput::imageCount(*parsed) > 0) {
+        QStringList imageModels;
+        for (const ModelEntry &e : m_client->catalogue().entries()) {
+            if (e.images == ModelEntry::Images::Upload && e.vision)
+                imageModels.append(e.id);
+        }
+        const ApiError imageError = ImageInput::prepare(
+            *parsed, *model, {m_config.maxImageBytes, m_config.maxImages}, imageModels);
+        if (imageError.isError())
+            return sendError(exchange, request, imageError, record);
+    }
 
     auto *session = new ChatSession(m_client, std::move(*parsed), *model);
     const QByteArray origin = HttpCompat::header(request, "origin");

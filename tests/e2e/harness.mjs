@@ -27,8 +27,9 @@ async function startProcess(bin, args, env, pattern) {
   throw new Error(`${bin} exited before it listened:\n${stderr.join('')}`);
 }
 
-export async function startBridge(extraEnv = {}) {
-  const fake = await startProcess(required('ZB_FAKE_BIN'), ['--port', '0', '--chunks', '4'], {},
+// extraEnv goes to zaibridge-server, fakeArgs to fake-zai-upstream (e.g. ['--valid-token', t]).
+export async function startBridge(extraEnv = {}, fakeArgs = []) {
+  const fake = await startProcess(required('ZB_FAKE_BIN'), ['--port', '0', '--chunks', '4', ...fakeArgs], {},
     /listening on (http:\/\/127\.0\.0\.1:\d+)/);
   const server = await startProcess(required('ZB_SERVER_BIN'), ['--port', '0'], {
     API_ENDPOINT: `${fake.url}/api/v2/chat/completions`,

@@ -4,6 +4,7 @@
 #include "FakeHttpConnection.h"
 #include "Signer.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -180,6 +181,87 @@ std::optional<QString> toolProtocolAnswer(const QJsonArray &messages)
     return u"I will use %1.\n%2\n<function_calls>\n<function_call>\n<tool>%1</tool>\n"
            "<args_json><![CDATA[%3]]></args_json>\n</function_call>\n</function_calls>"_s
         .arg(name, trigger, QString::fromUtf8(QJsonDocument(args).toJson(QJsonDocument::Compact)));
+}
+
+const QByteArray MissingFile =
+    R"({"detail":[{"type":"missing","loc":["body","file"],"msg":"Field required","input":null}]})"_ba;
+
+struct MultipartPart
+{
+    QByteArray name;
+    QByteArray filename;
+    QByteArray type;
+    QByteArray data;
+};
+
+// A multipart/form-data body split into its parts; empty when it is malformed.
+std::optional<QList<MultipartPart>> multipartParts(const QByteArray &body, const QByteArray &boundary)
+{
+    const QByteArray delimiter = "--" + boundary;
+    const QByteArray separator = "\r\n" + delimiter;
+    QList<MultipartPart> parts;
+    qsizetype pos = body.indexOf(delimiter);
+    if (pos < 0)
+        return std::nullopt;
+    static const QRegularExpression nameRe(u"\\bname=\"([^\"]*)\""_s);
+    static const QRegularExpression fileRe(u"\\bfilename=\"([^\"]*)\""_s);
+    static const QRegularExpression typeRe(u"(?:^|\r\n)Content-Type:\\s*([^\r\n]+)"_s,
+                                           QRegularExpression::CaseInsensitiveOption);
+    while (true) {
+        pos += delimiter.size();
+        if (body.mid(pos, 2) == "--")
+            return parts; // the closing delimiter
+        if (body.mid(pos, 2) != "\r\n")
+            return std::nullopt;
+        const qsizetype headerEnd = body.indexOf("\r\n\r\n", pos + 2);
+        if (headerEnd < 0)
+            return std::nullopt;
+        const QString headers = QString::fromUtf8(body.mid(pos + 2, headerEnd - pos - 2));
+        const qsizetype next = body.indexOf(separator, headerEnd + 4);
+        if (next < 0)
+            return std::nullopt;
+        MultipartPart part;
+        part.name = nameRe.match(headers).captured(1).toUtf8();
+        part.filename = fileRe.match(headers).captured(1).toUtf8();
+        part.type = typeRe.match(headers).captured(1).trimmed().toLatin1();
+        part.data = body.mid(headerEnd + 4, next - headerEnd - 4);
+        parts.append(part);
+        pos = next + 2;
+    }
+}
+
+quint32 bigEndian(const QByteArray &b, qsizetype at, int bytes)
+{
+    quint32 v = 0;
+    for (int i = 0; i < bytes; ++i)
+        v = (v << 8) | quint8(b.at(at + i));
+    return v;
+}
+
+// "image/png 16x16": the type the bytes really have and, where cheap to read, the size.
+QString describeImage(const QByteArray &b, const QString &declared)
+{
+    if (b.startsWith("\x89PNG\r\n\x1a\n") && b.size() >= 24 && b.mid(12, 4) == "IHDR")
+        return u"image/png %1x%2"_s.arg(bigEndian(b, 16, 4)).arg(bigEndian(b, 20, 4));
+    if ((b.startsWith("GIF87a") || b.startsWith("GIF89a")) && b.size() >= 10)
+        return u"image/gif %1x%2"_s.arg(quint8(b.at(6)) | quint8(b.at(7)) << 8)
+            .arg(quint8(b.at(8)) | quint8(b.at(9)) << 8);
+    if (b.startsWith("\xff\xd8")) {
+        // Walk the JPEG segments to the first start-of-frame marker.
+        qsizetype i = 2;
+        while (i + 9 < b.size() && quint8(b.at(i)) == 0xff) {
+            const quint8 marker = quint8(b.at(i + 1));
+            const bool sof = marker >= 0xc0 && marker <= 0xcf && marker != 0xc4 && marker != 0xc8
+                             && marker != 0xcc;
+            if (sof)
+                return u"image/jpeg %1x%2"_s.arg(bigEndian(b, i + 7, 2)).arg(bigEndian(b, i + 5, 2));
+            i += 2 + bigEndian(b, i + 2, 2);
+        }
+        return u"image/jpeg"_s;
+    }
+    if (b.size() >= 12 && b.startsWith("RIFF") && b.mid(8, 4) == "WEBP")
+        return u"image/webp"_s;
+    return declared.isEmpty() ? u"unknown"_s : u"not an image (%1)"_s.arg(declared);
 }
 
 } // namespace
@@ -832,38 +914,107 @@ void FakeZaiServer::handleFileUpload(FakeHttpConnection *connection, const Recor
         reject(connection, 401, InvalidToken, u"files: invalid bearer token"_s);
         return;
     }
-    // Just enough multipart reading to echo the part's name, type and size.
-    const QByteArray &body = request.body;
-    if (!request.header("content-type"_ba).startsWith("multipart/form-data") ||
-        !body.contains("name=\"file\"")) {
-        reject(connection, 422, R"({"detail":"multipart field 'file' required"})"_ba,
-               u"files: no file part"_s);
+    // Guest accounts may not upload (the reference never tries, section 1.3); answered the way
+    // Open WebUI answers a role without the permission.
+    if (user->role == "guest"_L1) {
+        reject(connection, 403,
+               R"({"detail":"You do not have permission to access this resource. Please contact your administrator for assistance."})"_ba,
+               u"files: guest accounts may not upload"_s);
         return;
     }
-    static const QRegularExpression nameRe(u"filename=\"([^\"]*)\""_s);
-    static const QRegularExpression typeRe(u"\r\nContent-Type:\\s*([^\r\n]+)"_s,
-                                           QRegularExpression::CaseInsensitiveOption);
-    const QString latin = QString::fromLatin1(body.left(4096));
-    const QString filename = nameRe.match(latin).captured(1);
-    const QString type = typeRe.match(latin).captured(1);
-    const qsizetype partStart = body.indexOf("\r\n\r\n");
-    const qsizetype partEnd = body.lastIndexOf("\r\n--");
-    const qint64 size = partStart >= 0 && partEnd > partStart ? partEnd - partStart - 4 : 0;
-    const QString id = newUuid();
+    const QByteArray contentType = request.header("content-type"_ba);
+    static const QRegularExpression boundaryRe(u"boundary=\"?([^\";]+)\"?"_s);
+    const QByteArray boundary =
+        boundaryRe.match(QString::fromLatin1(contentType)).captured(1).toLatin1();
+    if (!contentType.startsWith("multipart/form-data") || boundary.isEmpty()) {
+        reject(connection, 422, MissingFile, u"files: not multipart/form-data with a boundary"_s);
+        return;
+    }
+    const auto parts = multipartParts(request.body, boundary);
+    if (!parts) {
+        reject(connection, 400, R"({"detail":"There was an error parsing the body"})"_ba,
+               u"files: malformed multipart body"_s);
+        return;
+    }
+    const auto file = std::find_if(parts->cbegin(), parts->cend(),
+                                   [](const MultipartPart &p) { return p.name == "file"; });
+    if (file == parts->cend() || file->filename.isEmpty()) {
+        reject(connection, 422, MissingFile, u"files: no part named 'file' with a filename"_s);
+        return;
+    }
+    FakeUploadedFile stored;
+    stored.id = newUuid();
+    stored.userId = user->id;
+    stored.filename = QString::fromUtf8(file->filename);
+    stored.contentType = QString::fromLatin1(file->type);
+    stored.size = file->data.size();
+    stored.sha256 = QCryptographicHash::hash(file->data, QCryptographicHash::Sha256);
+    stored.description = describeImage(file->data, stored.contentType);
+    m_files.append(stored);
     const qint64 now = QDateTime::currentSecsSinceEpoch();
-    const QString cdnUrl = baseUrl().toString() + u"/files/"_s + id;
+    const QString cdnUrl = baseUrl().toString() + u"/files/"_s + stored.id;
     sendJson(connection, 200,
-             compact({{"id"_L1, id},
+             compact({{"id"_L1, stored.id},
                       {"user_id"_L1, user->id},
                       {"hash"_L1, QJsonValue::Null},
-                      {"filename"_L1, filename},
+                      {"filename"_L1, stored.filename},
                       {"data"_L1, QJsonObject()},
-                      {"meta"_L1, QJsonObject{{"name"_L1, filename},
-                                              {"content_type"_L1, type},
-                                              {"size"_L1, size},
+                      {"meta"_L1, QJsonObject{{"name"_L1, stored.filename},
+                                              {"content_type"_L1, stored.contentType},
+                                              {"size"_L1, stored.size},
                                               {"cdn_url"_L1, cdnUrl}}},
                       {"created_at"_L1, now},
                       {"updated_at"_L1, now}}));
+}
+
+QString FakeZaiServer::imageNote(const QStringList &descriptions)
+{
+    return u" [images: "_s + descriptions.join(u", "_s) + u']';
+}
+
+QString FakeZaiServer::checkImages(const QJsonObject &body, const QString &token,
+                                   QStringList *seen) const
+{
+    const User *user = userFor(token);
+    const auto fileOf = [&](const QString &id) -> const FakeUploadedFile * {
+        for (const FakeUploadedFile &f : m_files) {
+            if (f.id == id && user && f.userId == user->id)
+                return &f;
+        }
+        return nullptr;
+    };
+    QSet<QString> listed;
+    const QJsonArray files = body.value("files"_L1).toArray();
+    for (const QJsonValue &value : files) {
+        const QJsonObject entry = value.toObject();
+        const QString id = entry.value("id"_L1).toString();
+        if (!fileOf(id))
+            return u"files[] names '%1', which this account did not upload"_s.arg(id);
+        if (entry.value("type"_L1).toString() != "image"_L1 || entry.value("media"_L1).toString() != "image"_L1
+            || entry.value("status"_L1).toString() != "uploaded"_L1
+            || entry.value("file"_L1).toObject().value("id"_L1).toString() != id
+            || !entry.value("url"_L1).toString().contains(id))
+            return u"files[] entry for '%1' is not an uploaded image entry"_s.arg(id);
+        listed.insert(id);
+    }
+    const QJsonArray messages = body.value("messages"_L1).toArray();
+    for (const QJsonValue &message : messages) {
+        const QJsonArray parts = message.toObject().value("content"_L1).toArray();
+        for (const QJsonValue &part : parts) {
+            const QJsonObject p = part.toObject();
+            if (p.value("type"_L1).toString() != "image_url"_L1)
+                continue;
+            const QString url = p.value("image_url"_L1).toObject().value("url"_L1).toString();
+            const FakeUploadedFile *file = fileOf(url);
+            if (!file)
+                return u"an image part names '%1', which is not a file this account uploaded"_s.arg(
+                    url.left(60));
+            if (!listed.contains(url))
+                return u"the image part '%1' is missing from files[]"_s.arg(url);
+            seen->append(file->description);
+        }
+    }
+    return {};
 }
 
 void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const RecordedRequest &request)
@@ -956,6 +1107,12 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
                u"completions: no messages"_s);
         return;
     }
+    QStringList images;
+    if (const QString why = checkImages(body, token, &images); !why.isEmpty()) {
+        reject(connection, 400, R"({"detail":"Invalid file reference"})"_ba,
+               u"completions: "_s + why);
+        return;
+    }
     if (m_concurrencyLimit > 0) {
         const auto running = std::count(m_streamTokens.cbegin(), m_streamTokens.cend(), token);
         if (running >= m_concurrencyLimit) {
@@ -998,6 +1155,8 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
             message.toObject().value("role"_L1).toString() == "user"_L1)
             prompt = text;
     }
+    if (!images.isEmpty())
+        prompt += imageNote(images); // what the model "saw", so tests can check the bytes
     const QJsonObject features = body.value("features"_L1).toObject();
     const bool thinking = features.value("enable_thinking"_L1).toBool();
     const bool webSearch = features.value("web_search"_L1).toBool();

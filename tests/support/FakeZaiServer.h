@@ -41,6 +41,18 @@ struct FakeReply
     QString pathPrefix;          // which requests consume it; empty = chat completions only
 };
 
+// One file the fake accepted on POST /api/v1/files/ (metadata only: bytes are not kept).
+struct FakeUploadedFile
+{
+    QString id;
+    QString userId;      // the uploading account
+    QString filename;    // as the multipart part named it
+    QString contentType; // the part's Content-Type
+    qint64 size = 0;
+    QByteArray sha256;
+    QString description; // "image/png 16x16": what the default answer says it saw
+};
+
 // A fake chat.z.ai for tests, benchmarks and end-to-end runs (zai-protocol.md sections 1-6):
 // landing page with the FE version, guest tokens, chats/new, and signed, validated SSE
 // completions, plus scripting of failures and a record of every request. Listens on 127.0.0.1.
@@ -116,6 +128,9 @@ public:
     QStringList guestTokens() const { return m_guestTokens; }
     QStringList chatIds() const { return m_chats.keys(); }
     QString lastRejection() const { return m_lastRejection; } // why the last request failed
+    QList<FakeUploadedFile> uploadedFiles() const { return m_files; } // in upload order
+    // What the default answer appends for the images a completion references, in order.
+    static QString imageNote(const QStringList &descriptions);
 
 signals:
     void requestReceived(const QString &path); // before the request is answered
@@ -147,6 +162,9 @@ private:
     void handleFileUpload(FakeHttpConnection *connection, const RecordedRequest &request);
     void handleCompletion(FakeHttpConnection *connection, const RecordedRequest &request);
     bool takeScripted(const QString &path, bool completion, FakeReply *out);
+    // Checks the completion's image parts and files array against the uploads (section 1.3);
+    // returns why it is wrong, or "" and the descriptions of the referenced images in order.
+    QString checkImages(const QJsonObject &body, const QString &token, QStringList *seen) const;
     void sendScripted(FakeHttpConnection *connection, const FakeReply &reply);
     void stream(FakeHttpConnection *connection, const QString &token,
                 const QList<QByteArray> &events, const FakeReply &pacing, int pauseBeforeEvent = -1,
@@ -190,4 +208,5 @@ private:
     int m_abortedStreams = 0;
     int m_completedStreams = 0;
     QString m_lastRejection;
+    QList<FakeUploadedFile> m_files;
 };

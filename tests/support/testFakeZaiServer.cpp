@@ -46,6 +46,8 @@ struct Call
     QString dropQueryItem;
     QString queryTokenOverride;
     bool signatureTimestampMismatch = false;
+    QStringList imageIds;   // image parts in the user message, each referencing a file id
+    QStringList listedIds;  // files[] entries (null: the same as imageIds)
 };
 
 struct Result
@@ -150,6 +152,8 @@ private slots:
     void streamAbortedWhenClientLeaves();
     void persistedModelNeedsChatsNew();
     void chatsNewNeedsBearer();
+    void fileUploads();
+    void completionsCheckFileReferences();
     void concurrencyLimit();
     void keepAliveReusesConnection();
     void recordsRequests();
@@ -164,6 +168,8 @@ private:
     Result complete(const Call &call) { return finish(sendCompletion(call)); }
     Result get(const QString &path, const QByteArray &bearerToken = {});
     Result post(const QString &path, const QByteArray &json, const QByteArray &bearerToken);
+    Result upload(const QByteArray &bearerToken, const QByteArray &contentType,
+                  const QByteArray &body);
     QByteArray rawCompletion(const QString &prompt) const;
     Call call() const
     {
@@ -225,7 +231,26 @@ QNetworkReply *TestFakeZaiServer::sendCompletion(const Call &c)
     QJsonArray messages;
     if (!c.emptyMessages) {
         messages.append(QJsonObject{{"role"_L1, u"system"_s}, {"content"_L1, u"Be brief."_s}});
-        messages.append(QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, c.prompt}});
+        if (c.imageIds.isEmpty()) {
+            messages.append(QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, c.prompt}});
+        } else {
+            QJsonArray parts{QJsonObject{{"type"_L1, u"text"_s}, {"text"_L1, c.prompt}}};
+            for (const QString &id : c.imageIds) {
+                parts.append(QJsonObject{{"type"_L1, u"image_url"_s},
+                                         {"image_url"_L1, QJsonObject{{"url"_L1, id}}}});
+            }
+            messages.append(QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, parts}});
+            QJsonArray files;
+            for (const QString &id : c.listedIds.isEmpty() ? c.imageIds : c.listedIds) {
+                files.append(QJsonObject{{"type"_L1, u"image"_s},
+                                         {"media"_L1, u"image"_s},
+                                         {"status"_L1, u"uploaded"_s},
+                                         {"id"_L1, id},
+                                         {"url"_L1, u"/api/v1/files/%1/content"_s.arg(id)},
+                                         {"file"_L1, QJsonObject{{"id"_L1, id}}}});
+            }
+            body.insert("files"_L1, files);
+        }
     }
     body.insert("messages"_L1, messages);
     if (!c.chatId.isEmpty())
@@ -299,6 +324,32 @@ Result TestFakeZaiServer::post(const QString &path, const QByteArray &json,
         request.setRawHeader("Authorization", "Bearer " + bearerToken);
     return finish(m_nam->post(request, json));
 }
+
+Result TestFakeZaiServer::upload(const QByteArray &bearerToken, const QByteArray &contentType,
+                                 const QByteArray &body)
+{
+    QUrl url = m_server->baseUrl();
+    url.setPath(u"/api/v1/files/"_s);
+    QNetworkRequest request(url);
+    request.setRawHeader("Content-Type", contentType);
+    if (!bearerToken.isEmpty())
+        request.setRawHeader("Authorization", "Bearer " + bearerToken);
+    return finish(m_nam->post(request, body));
+}
+
+namespace {
+
+// A PNG signature and IHDR chunk of a 3x2 image: enough for the fake to recognise it.
+const QByteArray PngHead = QByteArray::fromHex("89504e470d0a1a0a0000000d494844520000000300000002080200000000");
+
+QByteArray multipartFile(const QByteArray &data, const QByteArray &name = "file")
+{
+    return "--XyZ\r\nContent-Disposition: form-data; name=\"" + name
+           + "\"; filename=\"a.png\"\r\nContent-Type: image/png\r\n\r\n" + data
+           + "\r\n--XyZ--\r\n";
+}
+
+} // namespace
 
 // A signed completion request as raw bytes, for tests that drive the socket themselves.
 QByteArray TestFakeZaiServer::rawCompletion(const QString &prompt) const
@@ -1050,6 +1101,73 @@ void TestFakeZaiServer::chatsNewNeedsBearer()
     QCOMPARE(post(u"/api/v1/chats/new"_s, body, "bad"_ba).status, 401);
     QCOMPARE(post(u"/api/v1/chats/new"_s, "{}"_ba, m_token.toUtf8()).status, 422);
     QVERIFY(m_server->chatIds().isEmpty());
+}
+
+void TestFakeZaiServer::fileUploads()
+{
+    const QByteArray type = "multipart/form-data; boundary=XyZ";
+    const QByteArray image = PngHead + QByteArray("\r\n--other\r\n\r\n", 13);
+    const Result ok = upload(m_token.toUtf8(), type, multipartFile(image));
+    QCOMPARE(ok.status, 200);
+    const QJsonObject file = QJsonDocument::fromJson(ok.body).object();
+    const QList<FakeUploadedFile> files = m_server->uploadedFiles();
+    QCOMPARE(files.size(), 1);
+    QCOMPARE(file.value("id"_L1).toString(), files.first().id);
+    QCOMPARE(file.value("filename"_L1).toString(), u"a.png"_s);
+    QCOMPARE(file.value("meta"_L1).toObject().value("size"_L1).toInt(), image.size());
+    QCOMPARE(file.value("meta"_L1).toObject().value("content_type"_L1).toString(), u"image/png"_s);
+    QVERIFY(file.value("hash"_L1).isNull());
+    QCOMPARE(files.first().description, u"image/png 3x2"_s);
+    QCOMPARE(files.first().size, image.size());
+
+    QCOMPARE(upload({}, type, multipartFile(image)).status, 401);
+    QCOMPARE(upload("bad", type, multipartFile(image)).status, 401);
+    QCOMPARE(upload(m_token.toUtf8(), "application/json", "{}").status, 422);
+    QCOMPARE(upload(m_token.toUtf8(), type, multipartFile(image, "upload")).status, 422);
+    QCOMPARE(upload(m_token.toUtf8(), type, "--XyZ\r\nContent-Disposition: form-data").status, 400);
+
+    // Guests may not upload.
+    const QString guest = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body).object()
+                              .value("token"_L1).toString();
+    QVERIFY(!guest.isEmpty());
+    const Result refused = upload(guest.toUtf8(), type, multipartFile(image));
+    QCOMPARE(refused.status, 403);
+    QVERIFY(refused.body.contains("permission"));
+    QCOMPARE(m_server->uploadedFiles().size(), 1);
+}
+
+void TestFakeZaiServer::completionsCheckFileReferences()
+{
+    const QByteArray type = "multipart/form-data; boundary=XyZ";
+    QCOMPARE(upload(m_token.toUtf8(), type, multipartFile(PngHead)).status, 200);
+    const QString id = m_server->uploadedFiles().first().id;
+
+    Call c = call();
+    c.imageIds = {id, id};
+    Result r = complete(c);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(applyEvents(r.events), FakeZaiServer::expectedAnswer(u"hello"_s)
+                                        + FakeZaiServer::imageNote({u"image/png 3x2"_s, u"image/png 3x2"_s}));
+
+    c.imageIds = {u"not-a-file"_s};
+    QCOMPARE(complete(c).status, 400);
+    QVERIFY(m_server->lastRejection().contains(u"not-a-file"_s));
+
+    c.imageIds = {id};
+    c.listedIds = {u"other"_s};
+    QCOMPARE(complete(c).status, 400);
+
+    c.imageIds = {u"data:image/png;base64,iVBORw0KGgo="_s}; // raw data never reaches the model
+    c.listedIds = {id};
+    QCOMPARE(complete(c).status, 400);
+
+    // Another account cannot reference the file.
+    const QString other = u"other-token"_s;
+    m_server->addValidToken(other);
+    c = call();
+    c.token = other;
+    c.imageIds = {id};
+    QCOMPARE(complete(c).status, 400);
 }
 
 void TestFakeZaiServer::concurrencyLimit()

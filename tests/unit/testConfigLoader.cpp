@@ -43,6 +43,9 @@ void TestConfigLoader::defaults()
     QCOMPARE(r.config->corsOrigins, QStringList{u"*"_s});
     QVERIFY(r.config->tokens.isEmpty());
     QVERIFY(!r.config->authRequired());
+    QCOMPARE(r.config->maxImageBytes, 20LL * 1024 * 1024);
+    QCOMPARE(r.config->maxImages, 20);
+    QCOMPARE(r.config->imageFetchTimeoutMs, 30000);
 }
 
 void TestConfigLoader::originalVariables()
@@ -57,7 +60,10 @@ void TestConfigLoader::originalVariables()
                          {u"HTTPS_PROXY"_s, u"127.0.0.1:7890"_s},
                          {u"GLM_47_MODEL"_s, u"my-glm-4.7"_s},
                          {u"ZAI_SIGNING_SECRET"_s, u"6b6579"_s},
-                         {u"UVICORN_WORKERS"_s, u"4"_s}});
+                         {u"UVICORN_WORKERS"_s, u"4"_s},
+                         {u"MAX_IMAGE_BYTES"_s, u"5000000"_s},
+                         {u"MAX_IMAGES"_s, u"3"_s},
+                         {u"IMAGE_FETCH_TIMEOUT"_s, u"7"_s}});
     QVERIFY2(r.config, qPrintable(r.error));
     const BridgeConfig &c = *r.config;
     QCOMPARE(c.endpoint, u"http://127.0.0.1:9999/api/v2/chat/completions"_s);
@@ -72,6 +78,9 @@ void TestConfigLoader::originalVariables()
     QCOMPARE(c.signingSecret, "key"_ba);
     QVERIFY(c.authRequired());
     QVERIFY(r.warnings.join(u' ').contains(u"UVICORN_WORKERS"_s));
+    QCOMPARE(c.maxImageBytes, 5000000);
+    QCOMPARE(c.maxImages, 3);
+    QCOMPARE(c.imageFetchTimeoutMs, 7000);
 }
 
 void TestConfigLoader::invalidValuesNameTheVariable_data()
@@ -87,6 +96,9 @@ void TestConfigLoader::invalidValuesNameTheVariable_data()
     QTest::newRow("proxy") << u"HTTPS_PROXY"_s << u"gopher://x:1"_s;
     QTest::newRow("host") << u"LISTEN_HOST"_s << u"not an address"_s;
     QTest::newRow("body") << u"MAX_REQUEST_BODY_MB"_s << u"0"_s;
+    QTest::newRow("image bytes") << u"MAX_IMAGE_BYTES"_s << u"20MB"_s;
+    QTest::newRow("images") << u"MAX_IMAGES"_s << u"0"_s;
+    QTest::newRow("fetch timeout") << u"IMAGE_FETCH_TIMEOUT"_s << u"0"_s;
 }
 
 void TestConfigLoader::invalidValuesNameTheVariable()

@@ -2,6 +2,7 @@
 #include "UpstreamProfile.h"
 
 #include <QFile>
+#include <QJsonArray>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -15,6 +16,7 @@ private Q_SLOTS:
     void overrideFile();
     void badOverrideIsReported();
     void renames();
+    void imageSettings();
 };
 
 void TestUpstreamProfile::builtInCatalogue()
@@ -91,6 +93,33 @@ void TestUpstreamProfile::renames()
     QVERIFY(p.catalogue().find(u"glm-4.7-custom"_s));
     QVERIFY(!p.catalogue().find(u"GLM-4.7"_s));
     QCOMPARE(p.catalogue().find(u"glm-4.5-main"_s)->upstreamId, u"0727-360B-API"_s);
+}
+
+void TestUpstreamProfile::imageSettings()
+{
+    const UpstreamProfile p = UpstreamProfile::builtIn();
+    for (const ModelEntry &e : p.catalogue().entries())
+        QVERIFY2(e.images == ModelEntry::Images::Upload, qPrintable(e.id)); // every model takes images
+    QCOMPARE(p.fileContentPath(u"abc"_s), u"/api/v1/files/abc/content"_s);
+    QCOMPARE(p.imagePartUrl(u"abc"_s, u"x.png"_s), u"abc"_s); // the bare file id (1.3)
+    QCOMPARE(p.imageCacheSeconds(), 3600);
+    QCOMPARE(p.imageCacheEntries(), 256);
+
+    QJsonObject json = p.json();
+    json.insert(u"images"_s, QJsonObject{{u"partUrl"_s, u"{id}_{filename}"_s}});
+    QJsonArray models = json.value(u"models"_s).toArray();
+    models.append(QJsonObject{{u"id"_s, u"Text"_s}, {u"upstream"_s, u"t"_s}, {u"images"_s, u"refuse"_s}});
+    json.insert(u"models"_s, models);
+    QString error;
+    const auto changed = UpstreamProfile::fromJson(json, &error);
+    QVERIFY2(changed, qPrintable(error));
+    QCOMPARE(changed->imagePartUrl(u"abc"_s, u"x.png"_s), u"abc_x.png"_s);
+    QVERIFY(changed->catalogue().find(u"Text"_s)->images == ModelEntry::Images::Refuse);
+
+    models.append(QJsonObject{{u"id"_s, u"Bad"_s}, {u"upstream"_s, u"b"_s}, {u"images"_s, u"maybe"_s}});
+    json.insert(u"models"_s, models);
+    QVERIFY(!UpstreamProfile::fromJson(json, &error));
+    QVERIFY2(error.contains(u"\"images\""_s), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamProfile)

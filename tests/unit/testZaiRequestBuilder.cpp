@@ -22,6 +22,8 @@ private Q_SLOTS:
     void chatsNewBody();
     void messageConversion();
     void userIdFromJwt();
+    void fileUploadIsMultipart();
+    void uploadedImagesReferenced();
 
 private:
     ChatRequest request(const QByteArray &json)
@@ -170,6 +172,128 @@ void TestZaiRequestBuilder::userIdFromJwt()
     QCOMPARE(TokenPool::userIdFromJwt(u"eyJhbGciOiJFUzI1NiJ9."_s + QString::fromLatin1(payload) + u".sig"_s),
              u"3f2a9d10"_s);
     QCOMPARE(TokenPool::userIdFromJwt(u"opaque"_s), u"guest"_s);
+}
+
+namespace {
+
+// Request with two user turns: one image in the first, the same image again and a second one in
+// the last; as ImageUploader::apply leaves it after the uploads.
+ChatRequest withUploads()
+{
+    ChatRequest r;
+    r.model = u"GLM-4.6V"_s;
+    const auto image = [](const QString &id) {
+        ContentPart part(ContentPart::Type::ImageUrl, {}, u"data:image/png;base64,"_s);
+        part.imageType = u"image/png"_s;
+        part.imageBytes = QByteArray("\x89PNG-") + id.toLatin1();
+        part.imageFile = QJsonObject{{u"id"_s, id},
+                                     {u"filename"_s, QString(id + u".png"_s)},
+                                     {u"meta"_s, QJsonObject{{u"size"_s, 123}}}};
+        return part;
+    };
+    ChatMessage first;
+    first.parts = {{ContentPart::Type::Text, u"what is this?"_s}, image(u"file-a"_s)};
+    ChatMessage answer;
+    answer.role = ChatMessage::Role::Assistant;
+    answer.parts = {{ContentPart::Type::Text, u"a chart"_s}};
+    ChatMessage second;
+    second.parts = {image(u"file-a"_s), {ContentPart::Type::Text, u"and these?"_s}, image(u"file-b"_s)};
+    r.messages = {first, answer, second};
+    return r;
+}
+
+} // namespace
+
+void TestZaiRequestBuilder::fileUploadIsMultipart()
+{
+    ZaiRequestBuilder b(m_profile, QUrl(u"http://127.0.0.1:5000/api/v2/chat/completions"_s),
+                        Signer::defaultSecret());
+    const TokenLease lease{u"secret-token"_s, u"user-1"_s, false, u"token #1"_s};
+    const QByteArray image("\x89PNG\r\n\x1a\n\x00\r\n--binary", 19);
+    const QByteArray boundary = ZaiRequestBuilder::newBoundary();
+    QVERIFY(boundary.startsWith("----WebKitFormBoundary"));
+    QCOMPARE(boundary.size(), 38);
+    QVERIFY(boundary != ZaiRequestBuilder::newBoundary());
+    QByteArray body;
+    const QNetworkRequest net = b.fileUpload(lease, u"image/png"_s, image, u"f3e1.png"_s,
+                                             "----WebKitFormBoundaryABCDEFGHIJKLMNOP", &body);
+    QCOMPARE(net.url().toString(), u"http://127.0.0.1:5000/api/v1/files/"_s);
+    QCOMPARE(net.rawHeader("Authorization"), "Bearer secret-token");
+    QCOMPARE(net.rawHeader("Content-Type"),
+             "multipart/form-data; boundary=----WebKitFormBoundaryABCDEFGHIJKLMNOP");
+    QCOMPARE(net.rawHeader("Accept"), "application/json");
+    QCOMPARE(net.rawHeader("Origin"), "http://127.0.0.1:5000");
+    QCOMPARE(net.rawHeader("Referer"), "http://127.0.0.1:5000/");
+    QVERIFY(!net.rawHeader("User-Agent").isEmpty());
+    const QByteArray expected = "------WebKitFormBoundaryABCDEFGHIJKLMNOP\r\n"
+                                "Content-Disposition: form-data; name=\"file\"; filename=\"f3e1.png\"\r\n"
+                                "Content-Type: image/png\r\n"
+                                "\r\n"
+                                + image
+                                + "\r\n------WebKitFormBoundaryABCDEFGHIJKLMNOP--\r\n";
+    QCOMPARE(body, expected);
+}
+
+void TestZaiRequestBuilder::uploadedImagesReferenced()
+{
+    ZaiRequestBuilder b(m_profile, QUrl(u"http://127.0.0.1:5000/api/v2/chat/completions"_s),
+                        Signer::defaultSecret());
+    const ChatRequest r = withUploads();
+    const TokenLease lease{u"tok"_s, u"user-1"_s, false, u"token #1"_s};
+    const ZaiRequestBuilder::Ids ids = ZaiRequestBuilder::Ids::fresh();
+
+    // Messages: text first, then the images in the client's order, each by its bare file id.
+    const QJsonArray messages = ZaiRequestBuilder::upstreamMessages(r, &m_profile);
+    QCOMPARE(messages.size(), 3);
+    const QJsonArray last = messages.at(2).toObject().value(u"content"_s).toArray();
+    QCOMPARE(last.size(), 3);
+    QCOMPARE(last.at(0).toObject().value(u"text"_s).toString(), u"and these?"_s);
+    QCOMPARE(last.at(1).toObject().value(u"image_url"_s).toObject().value(u"url"_s).toString(), u"file-a"_s);
+    QCOMPARE(last.at(2).toObject().value(u"image_url"_s).toObject().value(u"url"_s).toString(), u"file-b"_s);
+
+    // The persisted profile (GLM-4.6V): files once each, in order, with ref_user_msg_id.
+    const ModelEntry *vision = m_profile.catalogue().find(u"GLM-4.6V"_s);
+    QByteArray body;
+    b.completion(r, *vision, lease, ids, {true, false}, u"prod-fe-1.0.231"_s, &body);
+    const QJsonObject json = QJsonDocument::fromJson(body).object();
+    const QJsonArray files = json.value(u"files"_s).toArray();
+    QCOMPARE(files.size(), 2);
+    const QJsonObject a = files.at(0).toObject();
+    QCOMPARE(a.value(u"id"_s).toString(), u"file-a"_s);
+    QCOMPARE(a.value(u"type"_s).toString(), u"image"_s);
+    QCOMPARE(a.value(u"media"_s).toString(), u"image"_s);
+    QCOMPARE(a.value(u"status"_s).toString(), u"uploaded"_s);
+    QCOMPARE(a.value(u"url"_s).toString(), u"/api/v1/files/file-a/content"_s);
+    QCOMPARE(a.value(u"name"_s).toString(), u"file-a.png"_s);
+    QCOMPARE(a.value(u"size"_s).toInt(), 123);
+    QCOMPARE(a.value(u"error"_s).toString(), u""_s);
+    QCOMPARE(a.value(u"file"_s).toObject().value(u"id"_s).toString(), u"file-a"_s);
+    QCOMPARE(a.value(u"ref_user_msg_id"_s).toString(), ids.userMessageId);
+    QVERIFY(!a.value(u"itemId"_s).toString().isEmpty());
+    QCOMPARE(files.at(1).toObject().value(u"id"_s).toString(), u"file-b"_s);
+    QCOMPARE(json.value(u"messages"_s).toArray(), messages);
+
+    // chats/new carries the same entries in its user message.
+    QByteArray chatBody;
+    b.chatsNew(r, *vision, lease, ids, {true, false}, &chatBody);
+    const QJsonObject chat = QJsonDocument::fromJson(chatBody).object().value(u"chat"_s).toObject();
+    const QJsonObject message = chat.value(u"history"_s).toObject().value(u"messages"_s).toObject()
+                                    .value(ids.userMessageId).toObject();
+    QCOMPARE(message.value(u"files"_s).toArray(), files);
+
+    // The simple profile: no ref_user_msg_id; without uploads "files" stays an empty array.
+    const ModelEntry *simple = m_profile.catalogue().find(u"GLM-4.5"_s);
+    b.completion(r, *simple, lease, ids, {false, false}, u"prod-fe-1.0.231"_s, &body);
+    const QJsonArray simpleFiles = QJsonDocument::fromJson(body).object().value(u"files"_s).toArray();
+    QCOMPARE(simpleFiles.size(), 2);
+    QVERIFY(!simpleFiles.at(0).toObject().contains(u"ref_user_msg_id"_s));
+    ChatRequest plain;
+    plain.messages = {r.messages.at(1)};
+    plain.messages[0].role = ChatMessage::Role::User;
+    b.completion(plain, *simple, lease, ids, {false, false}, u"prod-fe-1.0.231"_s, &body);
+    QCOMPARE(QJsonDocument::fromJson(body).object().value(u"files"_s).toArray(), QJsonArray());
+    b.completion(plain, *vision, lease, ids, {false, false}, u"prod-fe-1.0.231"_s, &body);
+    QVERIFY(!QJsonDocument::fromJson(body).object().contains(u"files"_s));
 }
 
 QTEST_GUILESS_MAIN(TestZaiRequestBuilder)
