@@ -53,14 +53,15 @@ public:
         return p < end ? *p : '\0';
     }
 
-    // A key without escapes (every key Z.AI sends).
+    // A printable ASCII key without escapes (every key Z.AI sends).
     bool key(QByteArrayView *out)
     {
         if (!take('"'))
             return false;
         const char *start = p;
         while (p < end && *p != '"') {
-            if (*p == '\\' || static_cast<unsigned char>(*p) < 0x20)
+            const auto c = static_cast<unsigned char>(*p);
+            if (c == '\\' || c < 0x20 || c >= 0x80)
                 return false;
             ++p;
         }

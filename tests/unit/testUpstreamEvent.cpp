@@ -84,6 +84,7 @@ void TestUpstreamEvent::generalPath_data()
     QTest::newRow("fractional index") << QByteArray(R"({"data":{"edit_index":1.5,"edit_content":"x"}})");
     QTest::newRow("huge index") << QByteArray(R"({"data":{"edit_index":12345678901234567890,"edit_content":"x"}})");
     QTest::newRow("duplicate field") << QByteArray(R"({"data":{"delta_content":"a","delta_content":"b"}})");
+    QTest::newRow("invalid utf-8 in a key") << QByteArray("{\"data\":{\"edit_co\xff\xc8ntent\":\"x\"}}");
     QTest::newRow("escaped key") << QByteArray(R"({"data":{"delta\u005fcontent":"a"}})");
     QTest::newRow("invalid utf-8") << QByteArray("{\"data\":{\"delta_content\":\"\xc3\x28\"}}");
     QTest::newRow("overlong utf-8") << QByteArray("{\"data\":{\"delta_content\":\"\xc0\xaf\"}}");
