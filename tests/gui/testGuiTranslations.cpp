@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// The Chinese translation loads, known GUI strings are translated, and open windows switch
+// language at once when the language changes.
+
+#include "SettingsDialog.h"
+#include "TrayApplication.h"
+#include "Translations.h"
+
+#include <QCoreApplication>
+#include <QTabWidget>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestGuiTranslations : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void chineseStringsLoad();
+    void openDialogSwitchesAtOnce();
+    void cleanupTestCase();
+};
+
+void TestGuiTranslations::chineseStringsLoad()
+{
+    TrayApplication::installLanguage(AppSettings::Language::SimplifiedChinese);
+    QCOMPARE(QCoreApplication::translate("TrayController", "Quit"), u"退出"_s);
+    QCOMPARE(QCoreApplication::translate("TrayController", "Start server"), u"启动服务"_s);
+    QCOMPARE(QCoreApplication::translate("SettingsDialog", "Server"), u"服务器"_s);
+    QVERIFY(QCoreApplication::translate("SettingsDialog",
+                                        "The port must be a number from 1 to 65535.")
+                .contains(u"65535"_s));
+    QVERIFY(QCoreApplication::translate("SettingsDialog",
+                                        "The port must be a number from 1 to 65535.")
+                .contains(u"端口"_s));
+}
+
+void TestGuiTranslations::openDialogSwitchesAtOnce()
+{
+    TrayApplication::installLanguage(AppSettings::Language::English);
+    SettingsDialog dialog(UpstreamProfile::builtIn());
+    dialog.show();
+    auto *tabs = dialog.findChild<QTabWidget *>(u"tabs"_s);
+    QCOMPARE(tabs->tabText(0), u"Server"_s);
+    TrayApplication::installLanguage(AppSettings::Language::SimplifiedChinese);
+    QTRY_COMPARE(tabs->tabText(0), u"服务器"_s);
+    QCOMPARE(dialog.windowTitle(), u"ZaiBridge 设置"_s);
+    TrayApplication::installLanguage(AppSettings::Language::English);
+    QTRY_COMPARE(tabs->tabText(0), u"Server"_s);
+}
+
+void TestGuiTranslations::cleanupTestCase()
+{
+    Translations::install(QLocale(QLocale::English));
+}
+
+QTEST_MAIN(TestGuiTranslations)
+#include "testGuiTranslations.moc"
