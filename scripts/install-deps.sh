@@ -14,8 +14,9 @@ PACKAGES=(
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libsecret-1-0 libgl-dev
     # the Qt 6.8 check (scripts/qt68-check.sh); the keyring verifies Debian's archive on Ubuntu too
     debootstrap debian-archive-keyring
-    # GUI and keychain tests: a session bus, a Secret Service, an X server
-    dbus gnome-keyring xvfb
+    # GUI and keychain tests: a session bus, a Secret Service, an X server with a tray host (trayer)
+    # for the tray test and screenshots, the xcb platform plugin and a font to draw with
+    dbus gnome-keyring xvfb trayer qt6-qpa-plugins fonts-dejavu-core
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

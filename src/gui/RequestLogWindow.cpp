@@ -61,7 +61,11 @@ RequestLogWindow::RequestLogWindow(RequestLogModel *model, QWidget *parent)
     m_proxy->setSourceModel(model);
     m_ui->requestTable->setModel(m_proxy);
     m_ui->requestTable->verticalHeader()->setVisible(false);
-    m_ui->requestTable->horizontalHeader()->setStretchLastSection(true);
+    QHeaderView *header = m_ui->requestTable->horizontalHeader();
+    header->setSectionResizeMode(QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(RequestLogModel::Error, QHeaderView::Stretch);
+    m_ui->totalsTree->header()->setStretchLastSection(false);
+    m_ui->totalsTree->header()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_ui->requestTable->setWordWrap(false);
     m_ui->splitter->setStretchFactor(0, 3);
     m_ui->splitter->setStretchFactor(1, 1);
@@ -77,8 +81,6 @@ RequestLogWindow::RequestLogWindow(RequestLogModel *model, QWidget *parent)
     });
     connect(m_ui->resetTotalsButton, &QPushButton::clicked, m_model, &RequestLogModel::resetTotals);
     connect(m_model, &RequestLogModel::totalsChanged, this, &RequestLogWindow::updateTotals);
-    connect(m_model, &QAbstractItemModel::rowsInserted, this,
-            [this] { m_ui->requestTable->resizeColumnsToContents(); });
     updateTotals();
     retranslate();
 }
@@ -166,5 +168,4 @@ void RequestLogWindow::updateTotals()
         for (int column = 1; column < 5; ++column)
             item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
     }
-    m_ui->totalsTree->resizeColumnToContents(0);
 }

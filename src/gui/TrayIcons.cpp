@@ -28,12 +28,13 @@ QPixmap draw(int size, BridgeController::State state)
         break;
     }
     // Light halo (visible on dark panels), then the disc with a dark rim (visible on light ones).
-    p.setPen(QPen(QColor(255, 255, 255, 200), s * 0.06));
+    const qreal ring = qMax(1.5, s * 0.08);
+    p.setPen(QPen(QColor(255, 255, 255, 230), ring));
     p.setBrush(Qt::NoBrush);
     p.drawEllipse(disc);
-    p.setPen(QPen(QColor(0, 0, 0, 170), s * 0.04));
+    p.setPen(QPen(QColor(0, 0, 0, 200), ring));
     p.setBrush(fill);
-    p.drawEllipse(disc.adjusted(s * 0.03, s * 0.03, -s * 0.03, -s * 0.03));
+    p.drawEllipse(disc.adjusted(ring * 0.9, ring * 0.9, -ring * 0.9, -ring * 0.9));
 
     p.setPen(Qt::NoPen);
     p.setBrush(Qt::white);

@@ -11,11 +11,13 @@
 #include "SettingsStore.h"
 #include "TrayApplication.h"
 #include "TrayController.h"
+#include "TrayIcons.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QDir>
 #include <QMenu>
+#include <QPainter>
 #include <QScreen>
 #include <QSettings>
 #include <QSystemTrayIcon>
@@ -93,6 +95,26 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
                                     u"About ZaiBridge"_s, u"Quit"_s})
         QVERIFY2(texts.contains(expected), qPrintable(expected));
 
+    // The three state icons at panel sizes, on a light and a dark panel.
+    {
+        QImage strip(3 * 56 + 8, 2 * 40, QImage::Format_RGB32);
+        QPainter p(&strip);
+        p.fillRect(0, 0, strip.width(), 40, QColor(0xf0, 0xf0, 0xf0));
+        p.fillRect(0, 40, strip.width(), 40, QColor(0x24, 0x24, 0x24));
+        int x = 8;
+        for (const auto state : {BridgeController::State::Stopped, BridgeController::State::Serving,
+                                 BridgeController::State::Error}) {
+            const QIcon stateIcon = TrayIcons::forState(state);
+            for (const int row : {0, 1}) {
+                stateIcon.paint(&p, QRect(x, row * 40 + 9, 22, 22));
+                stateIcon.paint(&p, QRect(x + 26, row * 40 + 4, 32, 32).adjusted(0, 0, -4, -4));
+            }
+            x += 56;
+        }
+        p.end();
+        save(strip, u"tray-icons.png"_s);
+    }
+
     // Open the menu at the icon and photograph the top right of the screen.
     const QRect geometry = icon->geometry();
     QMenu *menu = icon->contextMenu();
@@ -112,6 +134,15 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     app.openSettings();
     SettingsDialog *dialog = app.settingsDialog();
     QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    // What a user's dialog looks like: the usual port (held by the bridge) and two tokens.
+    AppSettings shown = app.bridge()->settings();
+    shown.port = 8080;
+    shown.tokens = {{u"work laptop"_s, u"eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEyMyJ9.c2lnbmF0dXJlLXdvcms"_s},
+                    {u"personal"_s, u"eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjQ1NiJ9.c2lnbmF0dXJlLWhvbWU"_s}};
+    dialog->setPortCheck([](const QString &, quint16) { return true; });
+    dialog->setServerPort(8080);
+    dialog->setSettings(shown);
+    QVERIFY(dialog->isValid());
     auto *tabs = dialog->findChild<QTabWidget *>(u"tabs"_s);
     const QStringList pages{u"server"_s, u"zai"_s, u"models"_s, u"network"_s, u"advanced"_s};
     for (int i = 0; i < tabs->count(); ++i) {
