@@ -2,10 +2,13 @@
 // The Chinese translation loads, known GUI strings are translated, and open windows switch
 // language at once when the language changes.
 
+#include "BridgeController.h"
 #include "SettingsDialog.h"
+#include "TrayController.h"
 #include "TrayApplication.h"
 #include "Translations.h"
 
+#include <QAction>
 #include <QCoreApplication>
 #include <QTabWidget>
 #include <QTest>
@@ -18,6 +21,7 @@ class TestGuiTranslations : public QObject
 private Q_SLOTS:
     void chineseStringsLoad();
     void openDialogSwitchesAtOnce();
+    void trayMenuSwitchesAtOnce();
     void cleanupTestCase();
 };
 
@@ -47,6 +51,21 @@ void TestGuiTranslations::openDialogSwitchesAtOnce()
     QCOMPARE(dialog.windowTitle(), u"ZaiBridge 设置"_s);
     TrayApplication::installLanguage(AppSettings::Language::English);
     QTRY_COMPARE(tabs->tabText(0), u"Server"_s);
+}
+
+void TestGuiTranslations::trayMenuSwitchesAtOnce()
+{
+    TrayApplication::installLanguage(AppSettings::Language::English);
+    BridgeController bridge(UpstreamProfile::builtIn());
+    TrayController tray(&bridge, nullptr);
+    QCOMPARE(tray.quitAction()->text(), u"Quit"_s);
+    QCOMPARE(tray.toggleAction()->text(), u"Start server"_s);
+    TrayApplication::installLanguage(AppSettings::Language::SimplifiedChinese);
+    QTRY_COMPARE(tray.quitAction()->text(), u"退出"_s);
+    QCOMPARE(tray.toggleAction()->text(), u"启动服务"_s);
+    QVERIFY(tray.toolTip().contains(u"已停止"_s));
+    TrayApplication::installLanguage(AppSettings::Language::English);
+    QTRY_COMPARE(tray.quitAction()->text(), u"Quit"_s);
 }
 
 void TestGuiTranslations::cleanupTestCase()

@@ -41,6 +41,7 @@ private Q_SLOTS:
     void firstRunGeneratesAnApiKeyInTheSecretStore();
     void applyReconfiguresOrRestartsOnlyTheServer();
     void portInUseIsAnErrorWithOneAlert();
+    void rejectedTokensRaiseOneAlert();
     void missingKeychainAsksBeforeUsingAFile();
     void declinedFallbackKeepsSecretsInMemory();
     void openAtLoginWritesAnAutostartEntry();
@@ -230,6 +231,31 @@ void TestTrayApplication::portInUseIsAnErrorWithOneAlert()
     app->tray()->toggleAction()->trigger();
     QCOMPARE(app->bridge()->state(), BridgeController::State::Error);
     QCOMPARE(alerts.count(), 1);
+}
+
+void TestTrayApplication::rejectedTokensRaiseOneAlert()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    AppSettings s = app->bridge()->settings();
+    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    s.tokens = {{u"old"_s, TestBed::makeToken(u"gone-1"_s)}, {u"older"_s, TestBed::makeToken(u"gone-2"_s)}};
+    app->applySettings(s); // neither token is known to the fake: both are rejected
+    QSignalSpy alerts(app->bridge(), &BridgeController::alert);
+    const QUrl chat(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(app->bridge()->port()));
+    const HeaderPairs auth{{"Authorization", "Bearer " + s.apiKey.toUtf8()}};
+    const auto first = Http::post(chat, chatBody(u"GLM-4.5"_s, u"hi"_s, false), auth);
+    QVERIFY2(first.status == 403 || first.status == 401, first.body.constData());
+    QCOMPARE(first.error().value(u"code"_s).toString(), u"upstream_token_rejected"_s);
+    QTRY_VERIFY(alerts.count() >= 1);
+    QCOMPARE(alerts.at(0).at(0).toString(), u"tokens-rejected"_s);
+    QVERIFY(!alerts.at(0).at(2).toString().contains(s.tokens.at(0).token));
+    Http::post(chat, chatBody(u"GLM-4.5"_s, u"again"_s, false), auth);
+    QTest::qWait(50);
+    QCOMPARE(alerts.count(), 1); // once per cause and minute
 }
 
 void TestTrayApplication::missingKeychainAsksBeforeUsingAFile()
