@@ -127,8 +127,7 @@ QString AppSettings::generateApiKey()
     return key;
 }
 
-namespace {
-bool sameModels(const QList<ModelEntry> &a, const QList<ModelEntry> &b)
+bool AppSettings::sameModels(const QList<ModelEntry> &a, const QList<ModelEntry> &b)
 {
     if (a.size() != b.size())
         return false;
@@ -142,7 +141,6 @@ bool sameModels(const QList<ModelEntry> &a, const QList<ModelEntry> &b)
     }
     return true;
 }
-} // namespace
 
 bool AppSettings::operator==(const AppSettings &o) const
 {

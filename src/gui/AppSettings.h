@@ -60,6 +60,7 @@ struct AppSettings
     void importFrom(const BridgeConfig &config, const QStringList &presentVariables);
 
     static QString generateApiKey();
+    static bool sameModels(const QList<ModelEntry> &a, const QList<ModelEntry> &b);
 
     bool operator==(const AppSettings &o) const;
     bool operator!=(const AppSettings &o) const { return !(*this == o); }

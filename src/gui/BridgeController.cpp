@@ -39,8 +39,11 @@ void BridgeController::setSettings(const AppSettings &settings)
 {
     m_settings = settings;
     Logging::setDebugEnabled(settings.detailedLogging);
-    if (!m_server->isRunning())
+    if (!m_server->isRunning()) {
+        if (m_state == State::Error)
+            start(); // the change may be the fix (a free port, a key for LAN access)
         return;
+    }
     const BridgeConfig after = settings.toBridgeConfig();
     if (m_server->reconfigure(after, settings.profile(m_baseProfile)))
         return;

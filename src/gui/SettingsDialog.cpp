@@ -13,6 +13,7 @@
 #include <QHostAddress>
 #include <QLineEdit>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QProcessEnvironment>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -338,12 +339,10 @@ AppSettings SettingsDialog::settings() const
     s.signingSecret = m_ui->signingSecretEdit->text().trimmed();
     s.feVersion = m_ui->feVersionEdit->text().trimmed();
     const QList<ModelEntry> list = models();
-    const QList<ModelEntry> &defaults = m_baseProfile.catalogue().entries();
-    AppSettings probe;
-    probe.models = defaults;
-    AppSettings current;
-    current.models = list;
-    s.models = probe == current ? QList<ModelEntry>{} : list; // defaults are stored as "none"
+    // The built-in catalogue is stored as "none", so that a newer built-in one takes its place.
+    s.models = AppSettings::sameModels(list, m_baseProfile.catalogue().entries())
+                   ? QList<ModelEntry>{}
+                   : list;
     s.proxyMode = AppSettings::ProxyMode(m_ui->proxyModeCombo->currentData().toInt());
     s.httpProxy = proxyUrl(m_ui->httpProxyEdit->text());
     s.httpsProxy = proxyUrl(m_ui->httpsProxyEdit->text());
@@ -506,9 +505,25 @@ void SettingsDialog::testToken(int row)
     QString token;
     if (row >= 0 && row < m_ui->tokensTable->rowCount())
         token = m_ui->tokensTable->item(row, 1)->data(TokenRole).toString().trimmed();
+    // The test goes the way the bridge would: through the proxy chosen on the Network page.
+    switch (s.proxyMode) {
+    case AppSettings::ProxyMode::System:
+        m_network->setProxy(QNetworkProxy(QNetworkProxy::DefaultProxy));
+        break;
+    case AppSettings::ProxyMode::None:
+        m_network->setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+        break;
+    case AppSettings::ProxyMode::Manual: {
+        const QUrl url = s.httpsProxy.isValid() ? s.httpsProxy : s.httpProxy;
+        m_network->setProxy(QNetworkProxy(url.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy
+                                                                     : QNetworkProxy::HttpProxy,
+                                          url.host(), quint16(url.port(8080)), url.userName(),
+                                          url.password()));
+        break;
+    }
+    }
     delete m_probe;
-    UpstreamProfile profile = m_baseProfile;
-    m_probe = new TokenProbe(m_network, profile, s.endpoint, this);
+    m_probe = new TokenProbe(m_network, m_baseProfile, s.endpoint, this);
     if (row >= 0 && row < m_ui->tokensTable->rowCount())
         m_ui->tokensTable->item(row, 2)->setText(tr("Testing…"));
     else

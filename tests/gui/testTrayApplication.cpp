@@ -231,6 +231,12 @@ void TestTrayApplication::portInUseIsAnErrorWithOneAlert()
     app->tray()->toggleAction()->trigger();
     QCOMPARE(app->bridge()->state(), BridgeController::State::Error);
     QCOMPARE(alerts.count(), 1);
+    // Choosing a free port in Settings is the fix: Apply starts the server.
+    AppSettings s = app->bridge()->settings();
+    s.port = 0;
+    app->applySettings(s);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    QVERIFY(app->bridge()->port() != holder.serverPort());
 }
 
 void TestTrayApplication::rejectedTokensRaiseOneAlert()
