@@ -92,8 +92,12 @@ SettingsDialog::SettingsDialog(UpstreamProfile baseProfile, QWidget *parent)
     }
     m_ui->tokensTable->setColumnWidth(0, 140);
     m_ui->tokensTable->setColumnWidth(1, 180);
-    m_ui->modelsTable->setColumnWidth(0, 190);
-    m_ui->modelsTable->setColumnWidth(1, 150);
+    QHeaderView *modelHeader = m_ui->modelsTable->horizontalHeader();
+    modelHeader->setStretchLastSection(false);
+    modelHeader->setSectionResizeMode(0, QHeaderView::Stretch);
+    modelHeader->setSectionResizeMode(1, QHeaderView::Stretch);
+    for (const int column : {2, 3, 4})
+        modelHeader->setSectionResizeMode(column, QHeaderView::ResizeToContents);
 
     const auto revalidate = [this] {
         if (!m_filling)
