@@ -42,13 +42,13 @@
     <name>BridgeController</name>
     <message>
         <location filename="../src/gui/BridgeController.cpp" line="+15"/>
-        <location line="+101"/>
+        <location line="+104"/>
         <source>Z.AI rejected every token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
-        <location line="+101"/>
+        <location line="-103"/>
+        <location line="+104"/>
         <source>Every configured Z.AI token was rejected. Open Settings → Z.AI, test the tokens and paste fresh ones from chat.z.ai.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -178,12 +178,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.ui" line="+6"/>
-        <source>ZaiBridge</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+35"/>
+        <location filename="../ui/MainWindow.ui" line="+41"/>
         <source>No system tray was found on this desktop, so ZaiBridge shows this window instead.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -327,7 +322,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/RequestLogWindow.cpp" line="+91"/>
+        <location filename="../src/gui/RequestLogWindow.cpp" line="+93"/>
         <source>Detailed logging is on: the bridge&apos;s log lines, secrets removed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -527,12 +522,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>http://127.0.0.1:7890</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+7"/>
+        <location line="+14"/>
         <source>HTTPS proxy:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -577,7 +567,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+134"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+139"/>
         <source>Import a .env file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -612,7 +602,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+162"/>
         <source>The port must be a number from 1 to 65535.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -693,7 +683,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+34"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>

@@ -42,13 +42,13 @@
     <name>BridgeController</name>
     <message>
         <location filename="../src/gui/BridgeController.cpp" line="+15"/>
-        <location line="+101"/>
+        <location line="+104"/>
         <source>Z.AI rejected every token</source>
         <translation>Z.AI 拒绝了所有令牌</translation>
     </message>
     <message>
-        <location line="-100"/>
-        <location line="+101"/>
+        <location line="-103"/>
+        <location line="+104"/>
         <source>Every configured Z.AI token was rejected. Open Settings → Z.AI, test the tokens and paste fresh ones from chat.z.ai.</source>
         <translation>所有已配置的 Z.AI 令牌都被拒绝。请打开“设置 → Z.AI”，测试令牌，并从 chat.z.ai 粘贴新的令牌。</translation>
     </message>
@@ -180,12 +180,11 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.ui" line="+6"/>
         <source>ZaiBridge</source>
-        <translation>ZaiBridge</translation>
+        <translation type="vanished">ZaiBridge</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location filename="../ui/MainWindow.ui" line="+41"/>
         <source>No system tray was found on this desktop, so ZaiBridge shows this window instead.</source>
         <translation>此桌面没有系统托盘，因此 ZaiBridge 显示此窗口。</translation>
     </message>
@@ -329,7 +328,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../src/gui/RequestLogWindow.cpp" line="+91"/>
+        <location filename="../src/gui/RequestLogWindow.cpp" line="+93"/>
         <source>Detailed logging is on: the bridge&apos;s log lines, secrets removed.</source>
         <translation>详细日志已开启：此处显示桥接服务的日志行，机密信息已移除。</translation>
     </message>
@@ -529,12 +528,11 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>HTTP 代理：</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>http://127.0.0.1:7890</source>
-        <translation>http://127.0.0.1:7890</translation>
+        <translation type="vanished">http://127.0.0.1:7890</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+14"/>
         <source>HTTPS proxy:</source>
         <translation>HTTPS 代理：</translation>
     </message>
@@ -579,7 +577,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>ZaiBridge 启动时启动服务</translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+134"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+139"/>
         <source>Import a .env file</source>
         <translation>导入 .env 文件</translation>
     </message>
@@ -614,7 +612,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>令牌和 API 密钥保存在：%1</translation>
     </message>
     <message>
-        <location line="+164"/>
+        <location line="+162"/>
         <source>The port must be a number from 1 to 65535.</source>
         <translation>端口必须是 1 到 65535 之间的数字。</translation>
     </message>
@@ -695,7 +693,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>已导入 %1：请检查各项值，然后点击“应用”。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+34"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
