@@ -289,6 +289,16 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
     <message>
         <location line="+22"/>
+        <source>Selected request</source>
+        <translation>所选请求</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Select a request to see all of it here, the full error message included.</source>
+        <translation>选择一个请求即可在此查看其全部信息，包括完整的错误消息。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Totals per model</source>
         <translation>按模型统计</translation>
     </message>
@@ -328,7 +338,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../src/gui/RequestLogWindow.cpp" line="+93"/>
+        <location filename="../src/gui/RequestLogWindow.cpp" line="+96"/>
         <source>Detailed logging is on: the bridge&apos;s log lines, secrets removed.</source>
         <translation>详细日志已开启：此处显示桥接服务的日志行，机密信息已移除。</translation>
     </message>
@@ -336,6 +346,56 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <location line="+1"/>
         <source>Turn on detailed logging in Settings → Advanced to see request bodies and upstream details here.</source>
         <translation>在“设置 → 高级”中开启详细日志，即可在此查看请求正文和上游详情。</translation>
+    </message>
+    <message>
+        <location line="+69"/>
+        <source>Time: %1</source>
+        <translation>时间：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Request: %1 %2%3</source>
+        <translation>请求：%1 %2%3</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source> (streaming)</source>
+        <translation>（流式）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model: %1 → upstream %2</source>
+        <translation>模型：%1 → 上游 %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Latency: %1 ms (first byte after %2 ms)</source>
+        <translation>延迟：%1 毫秒（首字节用时 %2 毫秒）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latency: %1 ms</source>
+        <translation>延迟：%1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens: %1 prompt, %2 completion</source>
+        <translation>令牌数：提示 %1，补全 %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attempts: %1</source>
+        <translation>尝试次数：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
     </message>
 </context>
 <context>

@@ -78,7 +78,10 @@ RequestLogWindow::RequestLogWindow(RequestLogModel *model, QWidget *parent)
     connect(m_ui->clearButton, &QPushButton::clicked, this, [this] {
         m_model->clear();
         m_ui->detailText->clear();
+        m_ui->selectedText->clear();
     });
+    connect(m_ui->requestTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this,
+            [this](const QModelIndex &current) { showRecord(current); });
     connect(m_ui->resetTotalsButton, &QPushButton::clicked, m_model, &RequestLogModel::resetTotals);
     connect(m_model, &RequestLogModel::totalsChanged, this, &RequestLogWindow::updateTotals);
     updateTotals();
@@ -150,6 +153,39 @@ QString RequestLogWindow::copySelection() const
     for (const int row : rows)
         lines.append(RequestLogModel::toText(m_model->record(m_proxy->mapToSource(m_proxy->index(row, 0)).row())));
     return lines.join(u'\n');
+}
+
+void RequestLogWindow::showRecord(const QModelIndex &proxyIndex)
+{
+    if (!proxyIndex.isValid()) {
+        m_ui->selectedText->clear();
+        return;
+    }
+    const RequestRecord &r = m_model->record(m_proxy->mapToSource(proxyIndex).row());
+    QStringList lines{
+        tr("Time: %1").arg(r.time.toString(Qt::ISODateWithMs)),
+        tr("Request: %1 %2%3").arg(r.method, r.path, r.stream ? tr(" (streaming)") : QString()),
+        tr("Status: %1").arg(r.status),
+        tr("Model: %1 → upstream %2").arg(r.clientModel, r.upstreamModel),
+        r.firstByteMs >= 0
+            ? tr("Latency: %1 ms (first byte after %2 ms)").arg(r.latencyMs).arg(r.firstByteMs)
+            : tr("Latency: %1 ms").arg(r.latencyMs),
+        tr("Tokens: %1 prompt, %2 completion").arg(r.promptTokens).arg(r.completionTokens),
+        tr("Attempts: %1").arg(r.attempts)};
+    if (!r.error.isEmpty())
+        lines.append(tr("Error: %1").arg(r.error) + (r.errorCode.isEmpty() ? QString() : u" ("_s + r.errorCode + u')'));
+    m_ui->selectedText->setPlainText(lines.join(u'\n'));
+    m_ui->detailTabs->setCurrentWidget(m_ui->selectedTab);
+}
+
+QString RequestLogWindow::selectedText() const
+{
+    return m_ui->selectedText->toPlainText();
+}
+
+void RequestLogWindow::selectRow(int row)
+{
+    m_ui->requestTable->setCurrentIndex(m_proxy->index(row, 0));
 }
 
 void RequestLogWindow::updateTotals()

@@ -8,6 +8,7 @@
 namespace Ui {
 class RequestLogWindow;
 }
+class QModelIndex;
 class QSortFilterProxyModel;
 class RequestLogModel;
 
@@ -27,12 +28,15 @@ public:
     int visibleRows() const;
     QString visibleText(int row, int column) const;
     QString copySelection() const; // what Copy puts on the clipboard: selected rows, or all shown
+    void selectRow(int row);       // a visible row; its full record shows in "Selected request"
+    QString selectedText() const;
 
 protected:
     void changeEvent(QEvent *event) override;
 
 private:
     void updateTotals();
+    void showRecord(const QModelIndex &proxyIndex);
     void retranslate();
 
     std::unique_ptr<Ui::RequestLogWindow> m_ui;

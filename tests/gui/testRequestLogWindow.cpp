@@ -75,6 +75,12 @@ void TestRequestLogWindow::showsAFailedRequest()
     QCOMPARE(alerts.count(), 1);
     QCOMPARE(alerts.at(0).at(0).toString(), u"upstream-changed"_s);
 
+    // The selected request in full: the whole error message and its code.
+    window.selectRow(0);
+    QVERIFY(window.selectedText().contains(u"Status: 502"_s));
+    QVERIFY(window.selectedText().contains(u"upstream_signature_rejected"_s));
+    QVERIFY(window.selectedText().contains(u"ZAI_SIGNING_SECRET"_s)); // the fix, at the end
+
     window.setFailuresOnly(true);
     QCOMPARE(window.visibleRows(), 2);
     window.setFailuresOnly(false);

@@ -173,6 +173,7 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     app.requestLog()->add(failed);
     app.openLog();
     QVERIFY(QTest::qWaitForWindowExposed(app.logWindow()));
+    app.logWindow()->selectRow(0); // the failure, in full
     QTest::qWait(100);
     save(app.logWindow()->grab().toImage(), u"request-log.png"_s);
     app.logWindow()->close();
