@@ -22,7 +22,7 @@
 <context>
     <name>AutoStart</name>
     <message>
-        <location filename="../src/gui/AutoStart.cpp" line="+54"/>
+        <location filename="../src/gui/AutoStart.cpp" line="+55"/>
         <source>Cannot change the Run key.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -68,7 +68,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Z.AI changed in a way ZaiBridge cannot handle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -332,7 +332,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/RequestLogWindow.cpp" line="+96"/>
+        <location filename="../src/gui/RequestLogWindow.cpp" line="+99"/>
         <source>Detailed logging is on: the bridge&apos;s log lines, secrets removed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -342,7 +342,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>Time: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -657,7 +657,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Tokens and the API key are stored in: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -692,7 +692,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>&quot;%1&quot; is not an origin such as https://example.com or *.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -702,7 +702,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Token %1 is empty: paste a token or remove the row.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -717,7 +717,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Model row %1 needs a client name and an upstream id.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -738,12 +738,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Imported %1: check the values, then click Apply.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,7 +761,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Guest access works.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -781,12 +781,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Z.AI refuses guest access (HTTP %1): add a token.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Rejected (HTTP %1): copy a fresh token from chat.z.ai.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -831,7 +831,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Secrets could not be saved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -990,7 +990,7 @@ Configured by environment variables (see the README) or a .env file; the options
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Started at login (no window is opened).</source>
         <translation type="unfinished"></translation>
     </message>

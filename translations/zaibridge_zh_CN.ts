@@ -22,7 +22,7 @@
 <context>
     <name>AutoStart</name>
     <message>
-        <location filename="../src/gui/AutoStart.cpp" line="+54"/>
+        <location filename="../src/gui/AutoStart.cpp" line="+55"/>
         <source>Cannot change the Run key.</source>
         <translation>无法修改 Run 注册表项。</translation>
     </message>
@@ -68,7 +68,7 @@
         <translation>解决方法：在“设置 → 服务器”中选择其他端口，或停止占用该端口的程序，然后点击“启动服务”。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+46"/>
         <source>Z.AI changed in a way ZaiBridge cannot handle</source>
         <translation>Z.AI 发生了 ZaiBridge 无法处理的变化</translation>
     </message>
@@ -338,7 +338,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>详细信息</translation>
     </message>
     <message>
-        <location filename="../src/gui/RequestLogWindow.cpp" line="+96"/>
+        <location filename="../src/gui/RequestLogWindow.cpp" line="+99"/>
         <source>Detailed logging is on: the bridge&apos;s log lines, secrets removed.</source>
         <translation>详细日志已开启：此处显示桥接服务的日志行，机密信息已移除。</translation>
     </message>
@@ -348,7 +348,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>在“设置 → 高级”中开启详细日志，即可在此查看请求正文和上游详情。</translation>
     </message>
     <message>
-        <location line="+69"/>
+        <location line="+70"/>
         <source>Time: %1</source>
         <translation>时间：%1</translation>
     </message>
@@ -667,7 +667,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>系统语言</translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+28"/>
         <source>Tokens and the API key are stored in: %1</source>
         <translation>令牌和 API 密钥保存在：%1</translation>
     </message>
@@ -702,7 +702,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>在网络上监听需要 API 密钥：请点击“重新生成”。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>&quot;%1&quot; is not an origin such as https://example.com or *.</source>
         <translation>“%1”不是有效的来源，例如 https://example.com 或 *。</translation>
     </message>
@@ -712,7 +712,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>在此粘贴令牌。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Token %1 is empty: paste a token or remove the row.</source>
         <translation>令牌 %1 为空：请粘贴令牌或删除该行。</translation>
     </message>
@@ -727,7 +727,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>前端版本的格式类似 prod-fe-1.0.231。</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+10"/>
         <source>Model row %1 needs a client name and an upstream id.</source>
         <translation>模型第 %1 行需要客户端名称和上游 ID。</translation>
     </message>
@@ -748,12 +748,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>请按 http://主机:端口 或 socks5://主机:端口 的格式输入代理。</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+45"/>
         <source>Imported %1: check the values, then click Apply.</source>
         <translation>已导入 %1：请检查各项值，然后点击“应用”。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+32"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
@@ -771,7 +771,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>无法连接 Z.AI：%1</translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Guest access works.</source>
         <translation>访客访问可用。</translation>
     </message>
@@ -791,12 +791,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>已接受（%1）。</translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Z.AI refuses guest access (HTTP %1): add a token.</source>
         <translation>Z.AI 拒绝访客访问（HTTP %1）：请添加令牌。</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Rejected (HTTP %1): copy a fresh token from chat.z.ai.</source>
         <translation>已拒绝（HTTP %1）：请从 chat.z.ai 复制新的令牌。</translation>
     </message>
@@ -843,7 +843,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>仅内存</translation>
     </message>
     <message>
-        <location line="+40"/>
+        <location line="+41"/>
         <source>Secrets could not be saved</source>
         <translation>无法保存机密信息</translation>
     </message>
@@ -1004,7 +1004,7 @@ Configured by environment variables (see the README) or a .env file; the options
         <translation>ZaiBridge 托盘应用：为 Z.AI GLM 网页聊天提供 OpenAI 兼容 API。</translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Started at login (no window is opened).</source>
         <translation>登录时启动（不打开窗口）。</translation>
     </message>

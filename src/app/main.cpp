@@ -3,8 +3,8 @@
 
 #include "KeychainSecretStore.h"
 #include "SingleInstance.h"
-#include "TrayApplication.h"
 #include "Translations.h"
+#include "TrayApplication.h"
 #include "UpstreamProfile.h"
 
 #include <QApplication>
@@ -34,7 +34,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption autostartOption(
-        u"autostart"_s, QCoreApplication::translate("main", "Started at login (no window is opened)."));
+        u"autostart"_s,
+        QCoreApplication::translate("main", "Started at login (no window is opened)."));
     parser.addOption(autostartOption);
     parser.process(app);
 

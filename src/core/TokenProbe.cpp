@@ -69,20 +69,19 @@ void TokenProbe::probe(const QString &token, int timeoutMs, Callback callback)
             result.account = json.value(u"email"_s).toString();
             if (result.account.isEmpty())
                 result.account = json.value(u"name"_s).toString();
-            const bool guest = token.isEmpty()
-                               || json.value(u"role"_s).toString() == u"guest"_s;
+            const bool guest = token.isEmpty() || json.value(u"role"_s).toString() == u"guest"_s;
             result.message = token.isEmpty() ? tr("Guest access works.")
-                             : guest ? tr("Accepted, but as a guest account.")
+                             : guest         ? tr("Accepted, but as a guest account.")
                              : result.account.isEmpty()
                                  ? tr("Accepted.")
                                  : tr("Accepted (%1).").arg(Redact::text(result.account, {token}));
         } else if (result.httpStatus == 401 || result.httpStatus == 403) {
             result.outcome = Outcome::Rejected;
-            result.message = token.isEmpty()
-                                 ? tr("Z.AI refuses guest access (HTTP %1): add a token.")
-                                       .arg(result.httpStatus)
-                                 : tr("Rejected (HTTP %1): copy a fresh token from chat.z.ai.")
-                                       .arg(result.httpStatus);
+            result.message =
+                token.isEmpty()
+                    ? tr("Z.AI refuses guest access (HTTP %1): add a token.").arg(result.httpStatus)
+                    : tr("Rejected (HTTP %1): copy a fresh token from chat.z.ai.")
+                          .arg(result.httpStatus);
         } else {
             result.outcome = Outcome::Unexpected;
             result.message = tr("Unexpected answer from Z.AI (HTTP %1).").arg(result.httpStatus);

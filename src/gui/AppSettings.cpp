@@ -57,9 +57,12 @@ UpstreamProfile AppSettings::profile(const UpstreamProfile &base) const
     if (!models.isEmpty()) {
         QJsonArray array;
         for (const ModelEntry &m : models) {
-            QJsonObject o{{u"id"_s, m.id},           {u"upstream"_s, m.upstreamId},
-                          {u"thinking"_s, m.thinking}, {u"search"_s, m.search},
-                          {u"vision"_s, m.vision},     {u"persisted"_s, m.persisted},
+            QJsonObject o{{u"id"_s, m.id},
+                          {u"upstream"_s, m.upstreamId},
+                          {u"thinking"_s, m.thinking},
+                          {u"search"_s, m.search},
+                          {u"vision"_s, m.vision},
+                          {u"persisted"_s, m.persisted},
                           {u"previewMode"_s, m.previewMode}};
             if (!m.mcpServers.isEmpty())
                 o.insert(u"mcpServers"_s, QJsonArray::fromStringList(m.mcpServers));
@@ -84,7 +87,9 @@ QStringList AppSettings::secrets() const
 
 void AppSettings::importFrom(const BridgeConfig &config, const QStringList &present)
 {
-    const auto has = [&](const char *name) { return present.contains(QLatin1StringView(name)); };
+    const auto has = [&](const char *name) {
+        return present.contains(QLatin1StringView(name));
+    };
     if (has("LISTEN_PORT"))
         port = config.listenPort;
     if (has("LISTEN_HOST"))
@@ -123,7 +128,8 @@ QString AppSettings::generateApiKey()
     static const char alphabet[] = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     QString key = u"sk-zb-"_s;
     for (int i = 0; i < 40; ++i)
-        key.append(QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof alphabet) - 1)]));
+        key.append(
+            QLatin1Char(alphabet[QRandomGenerator::system()->bounded(int(sizeof alphabet) - 1)]));
     return key;
 }
 
@@ -134,9 +140,9 @@ bool AppSettings::sameModels(const QList<ModelEntry> &a, const QList<ModelEntry>
     for (qsizetype i = 0; i < a.size(); ++i) {
         const ModelEntry &x = a.at(i);
         const ModelEntry &y = b.at(i);
-        if (x.id != y.id || x.upstreamId != y.upstreamId || x.thinking != y.thinking
-            || x.search != y.search || x.vision != y.vision || x.persisted != y.persisted
-            || x.previewMode != y.previewMode || x.mcpServers != y.mcpServers)
+        if (x.id != y.id || x.upstreamId != y.upstreamId || x.thinking != y.thinking ||
+            x.search != y.search || x.vision != y.vision || x.persisted != y.persisted ||
+            x.previewMode != y.previewMode || x.mcpServers != y.mcpServers)
             return false;
     }
     return true;
@@ -144,12 +150,11 @@ bool AppSettings::sameModels(const QList<ModelEntry> &a, const QList<ModelEntry>
 
 bool AppSettings::operator==(const AppSettings &o) const
 {
-    return lanAccess == o.lanAccess && port == o.port && apiKey == o.apiKey
-           && corsOrigins == o.corsOrigins && tokens == o.tokens && guestMode == o.guestMode
-           && endpoint == o.endpoint && signingSecret == o.signingSecret
-           && feVersion == o.feVersion && sameModels(models, o.models)
-           && proxyMode == o.proxyMode && httpProxy == o.httpProxy
-           && httpsProxy == o.httpsProxy && timeoutSeconds == o.timeoutSeconds
-           && maxRetries == o.maxRetries && detailedLogging == o.detailedLogging
-           && language == o.language && startServerAtLaunch == o.startServerAtLaunch;
+    return lanAccess == o.lanAccess && port == o.port && apiKey == o.apiKey &&
+           corsOrigins == o.corsOrigins && tokens == o.tokens && guestMode == o.guestMode &&
+           endpoint == o.endpoint && signingSecret == o.signingSecret && feVersion == o.feVersion &&
+           sameModels(models, o.models) && proxyMode == o.proxyMode && httpProxy == o.httpProxy &&
+           httpsProxy == o.httpsProxy && timeoutSeconds == o.timeoutSeconds &&
+           maxRetries == o.maxRetries && detailedLogging == o.detailedLogging &&
+           language == o.language && startServerAtLaunch == o.startServerAtLaunch;
 }

@@ -29,7 +29,7 @@ struct AppSettings
     // Server
     bool lanAccess = false; // listen on every interface (then an API key is required)
     quint16 port = 8080;
-    QString apiKey;         // secret; generated on first run
+    QString apiKey; // secret; generated on first run
     QStringList corsOrigins = {QStringLiteral("*")};
     // Z.AI
     QList<TokenEntry> tokens; // secrets

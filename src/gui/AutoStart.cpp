@@ -27,8 +27,8 @@ AutoStart::AutoStart(QString executable, QString location)
 #elif defined(Q_OS_MACOS)
     m_location = QDir::homePath() + u"/Library/LaunchAgents/io.github.zaibridge.plist"_s;
 #else
-    m_location = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation)
-                 + u"/autostart/zaibridge.desktop"_s;
+    m_location = QStandardPaths::writableLocation(QStandardPaths::GenericConfigLocation) +
+                 u"/autostart/zaibridge.desktop"_s;
 #endif
 }
 
@@ -46,7 +46,8 @@ bool AutoStart::setEnabled(bool enabled, QString *error)
 #if defined(Q_OS_WIN)
     QSettings run(m_location, QSettings::NativeFormat);
     if (enabled)
-        run.setValue(u"ZaiBridge"_s, u"\"%1\" --autostart"_s.arg(QDir::toNativeSeparators(m_executable)));
+        run.setValue(u"ZaiBridge"_s,
+                     u"\"%1\" --autostart"_s.arg(QDir::toNativeSeparators(m_executable)));
     else
         run.remove(u"ZaiBridge"_s);
     run.sync();

@@ -64,9 +64,9 @@ bool BridgeController::start()
         error = Redact::text(error, m_settings.secrets());
         setState(State::Error, error);
         raiseAlert(u"start-failed"_s, tr("ZaiBridge could not start"),
-                   error + u"\n\n"_s
-                       + tr("Fix: choose another port in Settings → Server, or stop the other "
-                            "program, then click Start server."));
+                   error + u"\n\n"_s +
+                       tr("Fix: choose another port in Settings → Server, or stop the other "
+                          "program, then click Start server."));
         return false;
     }
     setState(State::Serving);
@@ -96,7 +96,8 @@ void BridgeController::setState(State state, const QString &error)
         Q_EMIT stateChanged(state);
 }
 
-void BridgeController::raiseAlert(const QString &cause, const QString &title, const QString &message)
+void BridgeController::raiseAlert(const QString &cause, const QString &title,
+                                  const QString &message)
 {
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const auto last = m_lastAlert.constFind(cause);
@@ -108,14 +109,13 @@ void BridgeController::raiseAlert(const QString &cause, const QString &title, co
 
 void BridgeController::onRequestFinished(const RequestRecord &record)
 {
-    if (record.errorCode == u"upstream_signature_rejected"
-        || record.errorCode == u"upstream_version_rejected") {
+    if (record.errorCode == u"upstream_signature_rejected" ||
+        record.errorCode == u"upstream_version_rejected") {
         raiseAlert(u"upstream-changed"_s, tr("Z.AI changed in a way ZaiBridge cannot handle"),
                    tr("%1\n\nCheck for a ZaiBridge update, or set the signing secret or FE "
                       "version in Settings → Z.AI.")
                        .arg(record.error));
-    } else if (record.errorCode == u"upstream_token_rejected"
-               && m_settings.tokens.size() > 0) {
+    } else if (record.errorCode == u"upstream_token_rejected" && m_settings.tokens.size() > 0) {
         raiseAlert(u"tokens-rejected"_s, tr("Z.AI rejected every token"),
                    tr("Every configured Z.AI token was rejected. Open Settings → Z.AI, test the "
                       "tokens and paste fresh ones from chat.z.ai."));

@@ -36,7 +36,7 @@ public:
     State state() const { return m_state; }
     QString errorText() const { return m_error; }
     bool isRunning() const;
-    quint16 port() const;   // the bound port while serving, else the configured one
+    quint16 port() const;    // the bound port while serving, else the configured one
     QString baseUrl() const; // http://127.0.0.1:PORT/v1
     ApiServer *server() const { return m_server; }
 

@@ -44,20 +44,23 @@ void LogCapture::handler(QtMsgType type, const QMessageLogContext &context, cons
     {
         const QMutexLocker lock(&g_mutex);
         previous = g_previous;
-        if (g_capture && g_capture->m_enabled && context.category
-            && qstrncmp(context.category, "zaibridge.", 10) == 0) {
+        if (g_capture && g_capture->m_enabled && context.category &&
+            qstrncmp(context.category, "zaibridge.", 10) == 0) {
             capture = g_capture;
-            text = QDateTime::currentDateTime().toString(u"HH:mm:ss.zzz "_s)
-                   + QString::fromLatin1(context.category) + u": "_s
-                   + Redact::text(message, g_capture->m_secrets);
+            text = QDateTime::currentDateTime().toString(u"HH:mm:ss.zzz "_s) +
+                   QString::fromLatin1(context.category) + u": "_s +
+                   Redact::text(message, g_capture->m_secrets);
         }
     }
     // Outside the lock: posting the event may itself log.
     if (capture) {
-        QMetaObject::invokeMethod(capture.data(), [capture, text] {
-            if (capture)
-                Q_EMIT capture->line(text);
-        }, Qt::QueuedConnection);
+        QMetaObject::invokeMethod(
+            capture.data(),
+            [capture, text] {
+                if (capture)
+                    Q_EMIT capture->line(text);
+            },
+            Qt::QueuedConnection);
     }
     if (previous)
         previous(type, context, message);

@@ -42,8 +42,8 @@ void MainWindow::updateState(const QIcon &icon, const QString &status, const QSt
 
 void MainWindow::showNotice(const QString &title, const QString &message, bool error)
 {
-    m_ui->noticeLabel->setText(u"<b>%1</b><br>%2"_s.arg(title.toHtmlEscaped(),
-                                                         message.toHtmlEscaped().replace(u"\n"_s, u"<br>"_s)));
+    m_ui->noticeLabel->setText(u"<b>%1</b><br>%2"_s.arg(
+        title.toHtmlEscaped(), message.toHtmlEscaped().replace(u"\n"_s, u"<br>"_s)));
     m_ui->noticeLabel->setStyleSheet(error ? u"color: #c62828;"_s : QString());
     m_ui->noticeLabel->setVisible(true);
     show();

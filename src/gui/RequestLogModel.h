@@ -14,7 +14,17 @@ class RequestLogModel : public QAbstractTableModel
 {
     Q_OBJECT
 public:
-    enum Column { Time, Status, ClientModel, UpstreamModel, Latency, Tokens, Retries, Error, ColumnCount };
+    enum Column {
+        Time,
+        Status,
+        ClientModel,
+        UpstreamModel,
+        Latency,
+        Tokens,
+        Retries,
+        Error,
+        ColumnCount
+    };
     static constexpr int FailedRole = Qt::UserRole + 1;
     static constexpr int MaxRows = 1000;
 
@@ -26,7 +36,7 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role) const override;
 
     void add(const RequestRecord &record);
-    void clear();             // the request list; the totals stay
+    void clear(); // the request list; the totals stay
     void resetTotals();
     const RequestRecord &record(int row) const { return m_records.at(row); }
     const QHash<QString, ModelTotals> &totals() const { return m_totals; }

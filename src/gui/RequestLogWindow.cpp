@@ -39,7 +39,10 @@ protected:
         if (m_text.isEmpty())
             return true;
         for (int column = 0; column < m->columnCount(parent); ++column) {
-            if (m->index(row, column, parent).data().toString().contains(m_text, Qt::CaseInsensitive))
+            if (m->index(row, column, parent)
+                    .data()
+                    .toString()
+                    .contains(m_text, Qt::CaseInsensitive))
                 return true;
         }
         return false;
@@ -151,7 +154,8 @@ QString RequestLogWindow::copySelection() const
     std::sort(rows.begin(), rows.end());
     QStringList lines;
     for (const int row : rows)
-        lines.append(RequestLogModel::toText(m_model->record(m_proxy->mapToSource(m_proxy->index(row, 0)).row())));
+        lines.append(RequestLogModel::toText(
+            m_model->record(m_proxy->mapToSource(m_proxy->index(row, 0)).row())));
     return lines.join(u'\n');
 }
 
@@ -173,7 +177,8 @@ void RequestLogWindow::showRecord(const QModelIndex &proxyIndex)
         tr("Tokens: %1 prompt, %2 completion").arg(r.promptTokens).arg(r.completionTokens),
         tr("Attempts: %1").arg(r.attempts)};
     if (!r.error.isEmpty())
-        lines.append(tr("Error: %1").arg(r.error) + (r.errorCode.isEmpty() ? QString() : u" ("_s + r.errorCode + u')'));
+        lines.append(tr("Error: %1").arg(r.error) +
+                     (r.errorCode.isEmpty() ? QString() : u" ("_s + r.errorCode + u')'));
     m_ui->selectedText->setPlainText(lines.join(u'\n'));
     m_ui->detailTabs->setCurrentWidget(m_ui->selectedTab);
 }
@@ -196,11 +201,10 @@ void RequestLogWindow::updateTotals()
     models.sort(Qt::CaseInsensitive);
     for (const QString &name : models) {
         const ModelTotals &t = totals.value(name);
-        auto *item = new QTreeWidgetItem(m_ui->totalsTree,
-                                         {name, QString::number(t.requests),
-                                          QString::number(t.failures),
-                                          QString::number(t.promptTokens),
-                                          QString::number(t.completionTokens)});
+        auto *item = new QTreeWidgetItem(m_ui->totalsTree, {name, QString::number(t.requests),
+                                                            QString::number(t.failures),
+                                                            QString::number(t.promptTokens),
+                                                            QString::number(t.completionTokens)});
         for (int column = 1; column < 5; ++column)
             item->setTextAlignment(column, Qt::AlignRight | Qt::AlignVCenter);
     }

@@ -16,15 +16,15 @@ class SecretStore : public QObject
 public:
     enum class Status {
         Ok,
-        NotFound,      // nothing stored under that key (not an error for a first run)
-        NoBackend,     // no keychain service on this system
-        Failed,        // the backend refused (locked, denied, ...)
+        NotFound,  // nothing stored under that key (not an error for a first run)
+        NoBackend, // no keychain service on this system
+        Failed,    // the backend refused (locked, denied, ...)
     };
     struct Result
     {
         Status status = Status::Ok;
-        QString value;   // read only
-        QString error;   // for the user; empty when Ok or NotFound
+        QString value; // read only
+        QString error; // for the user; empty when Ok or NotFound
     };
     using Callback = std::function<void(const Result &)>;
 

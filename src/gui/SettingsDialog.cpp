@@ -72,8 +72,8 @@ QUrl proxyUrl(QString text)
 
 bool validProxy(const QUrl &url)
 {
-    return url.isValid() && !url.host().isEmpty()
-           && QStringList{u"http"_s, u"https"_s, u"socks5"_s}.contains(url.scheme());
+    return url.isValid() && !url.host().isEmpty() &&
+           QStringList{u"http"_s, u"https"_s, u"socks5"_s}.contains(url.scheme());
 }
 
 } // namespace
@@ -133,7 +133,7 @@ SettingsDialog::SettingsDialog(UpstreamProfile baseProfile, QWidget *parent)
     });
     connect(m_ui->testTokenButton, &QPushButton::clicked, this, [this] {
         testToken(m_ui->tokensTable->rowCount() == 0 ? -1
-                                                      : qMax(0, m_ui->tokensTable->currentRow()));
+                                                     : qMax(0, m_ui->tokensTable->currentRow()));
     });
     connect(m_ui->importEnvButton, &QPushButton::clicked, this, [this] {
         auto *dialog = new QFileDialog(this, tr("Import a .env file"), QString(),
@@ -225,7 +225,8 @@ void SettingsDialog::setServerPort(quint16 port)
 
 void SettingsDialog::setSecretBackend(const QString &description)
 {
-    m_ui->secretBackendLabel->setText(tr("Tokens and the API key are stored in: %1").arg(description));
+    m_ui->secretBackendLabel->setText(
+        tr("Tokens and the API key are stored in: %1").arg(description));
 }
 
 void SettingsDialog::addTokenRow(const TokenEntry &entry)
@@ -401,9 +402,10 @@ void SettingsDialog::validate()
     QString corsProblem;
     for (const QString &origin : s.corsOrigins) {
         const QUrl url(origin, QUrl::StrictMode);
-        if (origin != u"*" && (!url.isValid() || url.host().isEmpty()
-                               || (url.scheme() != u"http" && url.scheme() != u"https"))) {
-            corsProblem = tr("\"%1\" is not an origin such as https://example.com or *.").arg(origin);
+        if (origin != u"*" && (!url.isValid() || url.host().isEmpty() ||
+                               (url.scheme() != u"http" && url.scheme() != u"https"))) {
+            corsProblem =
+                tr("\"%1\" is not an origin such as https://example.com or *.").arg(origin);
             break;
         }
     }
@@ -416,12 +418,13 @@ void SettingsDialog::validate()
         item->setBackground(empty ? QColor(0xff, 0xcd, 0xd2) : QBrush());
         item->setToolTip(empty ? tr("Paste the token here.") : QString());
         if (empty)
-            m_problems.append(tr("Token %1 is empty: paste a token or remove the row.").arg(row + 1));
+            m_problems.append(
+                tr("Token %1 is empty: paste a token or remove the row.").arg(row + 1));
     }
     const QUrl endpoint(s.endpoint, QUrl::StrictMode);
     mark(m_ui->endpointEdit,
-         !s.endpoint.isEmpty() && (!endpoint.isValid() || endpoint.host().isEmpty()
-                                   || (endpoint.scheme() != u"http" && endpoint.scheme() != u"https"))
+         !s.endpoint.isEmpty() && (!endpoint.isValid() || endpoint.host().isEmpty() ||
+                                   (endpoint.scheme() != u"http" && endpoint.scheme() != u"https"))
              ? tr("The endpoint must be an http:// or https:// URL.")
              : QString());
     static const QRegularExpression feVersion(u"^(prod-fe-)?\\d+\\.\\d+\\.\\d+$"_s);
@@ -435,7 +438,8 @@ void SettingsDialog::validate()
         const QString id = m_ui->modelsTable->item(row, 0)->text().trimmed();
         const QString upstream = m_ui->modelsTable->item(row, 1)->text().trimmed();
         if (id.isEmpty() || upstream.isEmpty())
-            m_problems.append(tr("Model row %1 needs a client name and an upstream id.").arg(row + 1));
+            m_problems.append(
+                tr("Model row %1 needs a client name and an upstream id.").arg(row + 1));
         else if (ids.contains(id, Qt::CaseInsensitive))
             m_problems.append(tr("The model name \"%1\" appears twice.").arg(id));
         ids.append(id);
@@ -484,7 +488,8 @@ bool SettingsDialog::importEnvFile(const QString &path, QString *error)
     AppSettings s = settings();
     s.importFrom(*loaded.config, values->keys());
     if (!loaded.config->modelRenames.isEmpty()) {
-        QList<ModelEntry> list = s.models.isEmpty() ? m_baseProfile.catalogue().entries() : s.models;
+        QList<ModelEntry> list =
+            s.models.isEmpty() ? m_baseProfile.catalogue().entries() : s.models;
         for (ModelEntry &m : list) {
             const QString renamed = loaded.config->modelRenames.value(m.renameEnv);
             if (!m.renameEnv.isEmpty() && !renamed.isEmpty())
@@ -495,8 +500,8 @@ bool SettingsDialog::importEnvFile(const QString &path, QString *error)
     const AppSettings keep = m_loaded;
     setSettings(s);
     m_loaded = keep; // imported values are applied with Apply, like any other edit
-    m_ui->validationLabel->setText(tr("Imported %1: check the values, then click Apply.")
-                                       .arg(QFileInfo(path).fileName()));
+    m_ui->validationLabel->setText(
+        tr("Imported %1: check the values, then click Apply.").arg(QFileInfo(path).fileName()));
     m_ui->validationLabel->setStyleSheet(QString());
     return true;
 }
@@ -519,10 +524,9 @@ void SettingsDialog::testToken(int row)
         break;
     case AppSettings::ProxyMode::Manual: {
         const QUrl url = s.httpsProxy.isValid() ? s.httpsProxy : s.httpProxy;
-        m_network->setProxy(QNetworkProxy(url.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy
-                                                                     : QNetworkProxy::HttpProxy,
-                                          url.host(), quint16(url.port(8080)), url.userName(),
-                                          url.password()));
+        m_network->setProxy(QNetworkProxy(
+            url.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
+            url.host(), quint16(url.port(8080)), url.userName(), url.password()));
         break;
     }
     }

@@ -95,7 +95,8 @@ AppSettings SettingsStore::loadPlain() const
     const QByteArray models = q.value(u"models/catalogue"_s).toByteArray();
     if (!models.isEmpty()) {
         QString error;
-        if (auto catalogue = ModelCatalogue::fromJson(QJsonDocument::fromJson(models).array(), &error))
+        if (auto catalogue =
+                ModelCatalogue::fromJson(QJsonDocument::fromJson(models).array(), &error))
             s.models = catalogue->entries();
     }
     s.proxyMode = proxyModeFrom(q.value(u"network/proxyMode"_s).toString());
@@ -105,7 +106,8 @@ AppSettings SettingsStore::loadPlain() const
     s.maxRetries = q.value(u"network/maxRetries"_s, s.maxRetries).toInt();
     s.detailedLogging = q.value(u"advanced/detailedLogging"_s, s.detailedLogging).toBool();
     s.language = languageFrom(q.value(u"advanced/language"_s).toString());
-    s.startServerAtLaunch = q.value(u"desktop/startServerAtLaunch"_s, s.startServerAtLaunch).toBool();
+    s.startServerAtLaunch =
+        q.value(u"desktop/startServerAtLaunch"_s, s.startServerAtLaunch).toBool();
     return s;
 }
 
@@ -147,8 +149,8 @@ void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallbac
     auto state = std::make_shared<State>();
     state->settings = std::move(plain);
     const auto done = [state, callback](const SecretStore::Result &r) {
-        if (r.status != SecretStore::Status::Ok && r.status != SecretStore::Status::NotFound
-            && state->worst.status == SecretStore::Status::Ok)
+        if (r.status != SecretStore::Status::Ok && r.status != SecretStore::Status::NotFound &&
+            state->worst.status == SecretStore::Status::Ok)
             state->worst = {r.status, {}, r.error};
         if (--state->pending == 0)
             callback(state->settings, state->worst);
@@ -171,7 +173,8 @@ void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallbac
     });
 }
 
-void SettingsStore::saveSecrets(const AppSettings &settings, QObject *context, SaveCallback callback)
+void SettingsStore::saveSecrets(const AppSettings &settings, QObject *context,
+                                SaveCallback callback)
 {
     auto worst = std::make_shared<SecretStore::Result>();
     auto pending = std::make_shared<int>(2);
@@ -215,9 +218,10 @@ QHash<QString, ModelTotals> SettingsStore::loadTotals() const
         QJsonDocument::fromJson(m_settings->value(u"log/totals"_s).toByteArray()).object();
     for (auto it = json.begin(); it != json.end(); ++it) {
         const QJsonObject o = it.value().toObject();
-        totals.insert(it.key(), {o.value(u"requests"_s).toInteger(), o.value(u"failures"_s).toInteger(),
-                                 o.value(u"promptTokens"_s).toInteger(),
-                                 o.value(u"completionTokens"_s).toInteger()});
+        totals.insert(it.key(),
+                      {o.value(u"requests"_s).toInteger(), o.value(u"failures"_s).toInteger(),
+                       o.value(u"promptTokens"_s).toInteger(),
+                       o.value(u"completionTokens"_s).toInteger()});
     }
     return totals;
 }

@@ -36,10 +36,11 @@ public:
     SecretStore *secretStore() const { return m_secrets; }
     void setSecretStore(SecretStore *secrets) { m_secrets = secrets; }
 
-    AppSettings loadPlain() const;   // the secrets are left empty
+    AppSettings loadPlain() const; // the secrets are left empty
     void savePlain(const AppSettings &settings);
 
-    using LoadCallback = std::function<void(const AppSettings &settings, const SecretStore::Result &worst)>;
+    using LoadCallback =
+        std::function<void(const AppSettings &settings, const SecretStore::Result &worst)>;
     using SaveCallback = std::function<void(const SecretStore::Result &worst)>;
     // Reads the secrets into `plain` and calls back once; `worst` is the first read that failed
     // (NotFound is not a failure), or Ok.

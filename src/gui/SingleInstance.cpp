@@ -8,8 +8,7 @@
 
 using namespace Qt::StringLiterals;
 
-SingleInstance::SingleInstance(const QString &name, QObject *parent)
-    : QObject(parent), m_name(name)
+SingleInstance::SingleInstance(const QString &name, QObject *parent) : QObject(parent), m_name(name)
 {
 }
 
@@ -17,7 +16,9 @@ QString SingleInstance::defaultName()
 {
     // Per user: the home directory identifies the user on every platform.
     const QByteArray hash =
-        QCryptographicHash::hash(QDir::homePath().toUtf8(), QCryptographicHash::Sha256).toHex().left(16);
+        QCryptographicHash::hash(QDir::homePath().toUtf8(), QCryptographicHash::Sha256)
+            .toHex()
+            .left(16);
     return u"zaibridge-"_s + QString::fromLatin1(hash);
 }
 

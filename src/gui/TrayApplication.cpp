@@ -94,10 +94,10 @@ void TrayApplication::start()
         m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
         m_store->setSecretStore(m_ownStore.get());
     }
-    m_store->loadSecrets(plain, this, [this](const AppSettings &settings,
-                                             const SecretStore::Result &worst) {
-        onSecretsLoaded(settings, worst);
-    });
+    m_store->loadSecrets(plain, this,
+                         [this](const AppSettings &settings, const SecretStore::Result &worst) {
+                             onSecretsLoaded(settings, worst);
+                         });
 }
 
 void TrayApplication::onSecretsLoaded(AppSettings settings, const SecretStore::Result &worst)
@@ -129,19 +129,20 @@ void TrayApplication::askForFallback(const AppSettings &plain, const QString &re
     memory->setObjectName(u"memoryOnlyButton"_s);
     box->setAttribute(Qt::WA_DeleteOnClose);
     m_question = box;
-    connect(box, &QMessageBox::buttonClicked, this, [this, plain, useFile](QAbstractButton *button) {
-        if (button == useFile) {
-            m_store->setSecretFallback(u"file"_s);
-            m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
-        } else {
-            m_ownStore = std::make_unique<MemorySecretStore>();
-        }
-        m_store->setSecretStore(m_ownStore.get());
-        m_store->loadSecrets(plain, this, [this](const AppSettings &settings,
-                                                 const SecretStore::Result &worst) {
-            onSecretsLoaded(settings, worst);
+    connect(
+        box, &QMessageBox::buttonClicked, this, [this, plain, useFile](QAbstractButton *button) {
+            if (button == useFile) {
+                m_store->setSecretFallback(u"file"_s);
+                m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
+            } else {
+                m_ownStore = std::make_unique<MemorySecretStore>();
+            }
+            m_store->setSecretStore(m_ownStore.get());
+            m_store->loadSecrets(
+                plain, this, [this](const AppSettings &settings, const SecretStore::Result &worst) {
+                    onSecretsLoaded(settings, worst);
+                });
         });
-    });
     box->open();
 }
 
@@ -196,8 +197,8 @@ void TrayApplication::openSettings()
         connect(dialog, &SettingsDialog::applied, this, &TrayApplication::applySettings);
         m_settingsDialog = dialog;
     }
-    m_settingsDialog->setSecretBackend(m_store->secretStore() ? m_store->secretStore()->backendName()
-                                                              : QString());
+    m_settingsDialog->setSecretBackend(
+        m_store->secretStore() ? m_store->secretStore()->backendName() : QString());
     m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
     m_settingsDialog->setSettings(m_bridge->settings());
     m_settingsDialog->show();

@@ -158,8 +158,8 @@ void TrayController::show()
                         if (reason == QSystemTrayIcon::Trigger)
                             m_menu->popup(QCursor::pos());
 #endif
-                        if (reason == QSystemTrayIcon::DoubleClick
-                            || reason == QSystemTrayIcon::MiddleClick)
+                        if (reason == QSystemTrayIcon::DoubleClick ||
+                            reason == QSystemTrayIcon::MiddleClick)
                             m_bridge->toggle();
                     });
         }
@@ -214,7 +214,8 @@ void TrayController::showMessage(const QString &title, const QString &message, b
 {
     if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages()) {
         m_tray->showMessage(title, message,
-                            error ? QSystemTrayIcon::Critical : QSystemTrayIcon::Information, 10000);
+                            error ? QSystemTrayIcon::Critical : QSystemTrayIcon::Information,
+                            10000);
     } else {
         ensureWindow();
         m_window->showNotice(title, message, error);

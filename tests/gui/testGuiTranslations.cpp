@@ -4,9 +4,9 @@
 
 #include "BridgeController.h"
 #include "SettingsDialog.h"
-#include "TrayController.h"
-#include "TrayApplication.h"
 #include "Translations.h"
+#include "TrayApplication.h"
+#include "TrayController.h"
 
 #include <QAction>
 #include <QCoreApplication>
@@ -31,12 +31,12 @@ void TestGuiTranslations::chineseStringsLoad()
     QCOMPARE(QCoreApplication::translate("TrayController", "Quit"), u"退出"_s);
     QCOMPARE(QCoreApplication::translate("TrayController", "Start server"), u"启动服务"_s);
     QCOMPARE(QCoreApplication::translate("SettingsDialog", "Server"), u"服务器"_s);
-    QVERIFY(QCoreApplication::translate("SettingsDialog",
-                                        "The port must be a number from 1 to 65535.")
-                .contains(u"65535"_s));
-    QVERIFY(QCoreApplication::translate("SettingsDialog",
-                                        "The port must be a number from 1 to 65535.")
-                .contains(u"端口"_s));
+    QVERIFY(
+        QCoreApplication::translate("SettingsDialog", "The port must be a number from 1 to 65535.")
+            .contains(u"65535"_s));
+    QVERIFY(
+        QCoreApplication::translate("SettingsDialog", "The port must be a number from 1 to 65535.")
+            .contains(u"端口"_s));
 }
 
 void TestGuiTranslations::openDialogSwitchesAtOnce()

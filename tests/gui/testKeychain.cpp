@@ -54,7 +54,8 @@ void TestKeychain::writeReadRemove()
     QCOMPARE(run([&](auto cb) { other.read(key, this, cb); }).value, u"sk-keychain-secret"_s);
     r = run([&](auto cb) { store.remove(key, this, cb); });
     QCOMPARE(r.status, SecretStore::Status::Ok);
-    QCOMPARE(run([&](auto cb) { store.read(key, this, cb); }).status, SecretStore::Status::NotFound);
+    QCOMPARE(run([&](auto cb) { store.read(key, this, cb); }).status,
+             SecretStore::Status::NotFound);
 }
 
 void TestKeychain::settingsStoreUsesTheKeychain()

@@ -46,7 +46,8 @@ void TestRequestLogWindow::showsAFailedRequest()
     QVERIFY(bridge.start());
 
     auto model = std::make_unique<RequestLogModel>(&store);
-    QObject::connect(&bridge, &BridgeController::requestFinished, model.get(), &RequestLogModel::add);
+    QObject::connect(&bridge, &BridgeController::requestFinished, model.get(),
+                     &RequestLogModel::add);
     QSignalSpy alerts(&bridge, &BridgeController::alert);
     RequestLogWindow window(model.get());
     window.show();

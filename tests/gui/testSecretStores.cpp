@@ -70,13 +70,14 @@ void TestSecretStores::fileStoreIsOwnerOnly()
     const QString path = dir.filePath(u"sub/secrets.json"_s);
     {
         FileSecretStore store(path);
-        QCOMPARE(wait(store, [&](auto cb) { store.write(u"api-key"_s, u"sk-1"_s, this, cb); }).status,
-                 SecretStore::Status::Ok);
+        QCOMPARE(
+            wait(store, [&](auto cb) { store.write(u"api-key"_s, u"sk-1"_s, this, cb); }).status,
+            SecretStore::Status::Ok);
     }
     QVERIFY(QFile::exists(path));
 #ifdef Q_OS_UNIX
-    QCOMPARE(QFile::permissions(path) & ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser
-                                          | QFile::WriteUser),
+    QCOMPARE(QFile::permissions(path) &
+                 ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
              QFile::Permissions());
 #endif
     FileSecretStore again(path);
@@ -129,7 +130,8 @@ void TestSecretStores::failedSecretReadIsReported()
     secrets.setFailure(SecretStore::Status::NoBackend);
     SettingsStore store(&ini, &secrets);
     std::optional<SecretStore::Result> worst;
-    store.loadSecrets({}, this, [&worst](const AppSettings &, const SecretStore::Result &r) { worst = r; });
+    store.loadSecrets({}, this,
+                      [&worst](const AppSettings &, const SecretStore::Result &r) { worst = r; });
     QTRY_VERIFY(worst.has_value());
     QCOMPARE(worst->status, SecretStore::Status::NoBackend);
     QVERIFY(!worst->error.isEmpty());

@@ -39,8 +39,7 @@ private Q_SLOTS:
 
 private:
     static AppSettings sample();
-    template <typename T>
-    static T *field(SettingsDialog &dialog, const char *name)
+    template <typename T> static T *field(SettingsDialog &dialog, const char *name)
     {
         T *widget = dialog.findChild<T *>(QLatin1StringView(name));
         if (!widget)
@@ -140,7 +139,8 @@ void TestSettingsDialog::portInUseIsFlagged()
     QTest::keyClicks(port, QString::number(taken));
     QVERIFY(!dialog.isValid());
     QVERIFY(port->property("invalid").toBool());
-    QVERIFY2(dialog.problems().first().contains(u"in use"_s), qPrintable(dialog.problems().join(u'|')));
+    QVERIFY2(dialog.problems().first().contains(u"in use"_s),
+             qPrintable(dialog.problems().join(u'|')));
 
     // The port our own server holds is not "in use" for it.
     dialog.setServerPort(taken);

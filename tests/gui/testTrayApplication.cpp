@@ -63,7 +63,8 @@ void TestTrayApplication::init()
 {
     m_dir = std::make_unique<QTemporaryDir>();
     QVERIFY(m_dir->isValid());
-    m_settings = std::make_unique<QSettings>(m_dir->filePath(u"zaibridge.ini"_s), QSettings::IniFormat);
+    m_settings =
+        std::make_unique<QSettings>(m_dir->filePath(u"zaibridge.ini"_s), QSettings::IniFormat);
     m_keychain = std::make_unique<MemorySecretStore>();
 }
 
@@ -101,9 +102,9 @@ void TestTrayApplication::menuHoldsTheActions()
         if (!action->isSeparator() && action->isEnabled())
             texts.append(action->text());
     }
-    QCOMPARE(texts, (QStringList{u"Start server"_s, u"Copy base URL"_s, u"Copy API key"_s,
-                                 u"Settings…"_s, u"Request log…"_s, u"Open at login"_s,
-                                 u"About ZaiBridge"_s, u"Quit"_s}));
+    QCOMPARE(texts,
+             (QStringList{u"Start server"_s, u"Copy base URL"_s, u"Copy API key"_s, u"Settings…"_s,
+                          u"Request log…"_s, u"Open at login"_s, u"About ZaiBridge"_s, u"Quit"_s}));
     QVERIFY(app->tray()->openAtLoginAction()->isCheckable());
     // No tray offscreen: the small window with the same controls is shown instead.
     QVERIFY(app->tray()->mainWindow());
@@ -142,7 +143,8 @@ void TestTrayApplication::toggleStartsAndStopsARealServer()
 
     toggle->trigger();
     QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
-    QCOMPARE(Http::get(QUrl(u"http://127.0.0.1:%1/health"_s.arg(app->bridge()->port()))).status, 200);
+    QCOMPARE(Http::get(QUrl(u"http://127.0.0.1:%1/health"_s.arg(app->bridge()->port()))).status,
+             200);
     QCOMPARE(states.count(), 3); // serving, stopped, serving
 }
 
@@ -248,7 +250,8 @@ void TestTrayApplication::rejectedTokensRaiseOneAlert()
     QTRY_VERIFY(app->isReady());
     AppSettings s = app->bridge()->settings();
     s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
-    s.tokens = {{u"old"_s, TestBed::makeToken(u"gone-1"_s)}, {u"older"_s, TestBed::makeToken(u"gone-2"_s)}};
+    s.tokens = {{u"old"_s, TestBed::makeToken(u"gone-1"_s)},
+                {u"older"_s, TestBed::makeToken(u"gone-2"_s)}};
     app->applySettings(s); // neither token is known to the fake: both are rejected
     QSignalSpy alerts(app->bridge(), &BridgeController::alert);
     const QUrl chat(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(app->bridge()->port()));
@@ -279,8 +282,8 @@ void TestTrayApplication::missingKeychainAsksBeforeUsingAFile()
     const QString path = m_dir->filePath(u"secrets.json"_s);
     QTRY_VERIFY(QFile::exists(path));
 #ifdef Q_OS_UNIX
-    QCOMPARE(QFile::permissions(path) & (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup
-                                         | QFile::WriteOther),
+    QCOMPARE(QFile::permissions(path) &
+                 (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
              QFile::Permissions());
 #endif
     QCOMPARE(SettingsStore(m_settings.get(), nullptr).secretFallback(), u"file"_s);

@@ -52,7 +52,8 @@ void TestTrayIcons::readableOnLightAndDarkPanels()
     QFETCH(int, state);
     QFETCH(QColor, panel);
     for (const int size : {16, 22, 32}) {
-        const QImage image = onPanel(TrayIcons::forState(BridgeController::State(state)), size, panel);
+        const QImage image =
+            onPanel(TrayIcons::forState(BridgeController::State(state)), size, panel);
         const bool darkPanel = panel.lightness() < 128;
         int contrasting = 0;
         int outline = 0;
@@ -75,9 +76,12 @@ void TestTrayIcons::statesDiffer()
 {
     const QPoint centre(8, 16); // inside the disc, off the glyph
     const QColor white(Qt::white);
-    const QRgb stopped = onPanel(TrayIcons::forState(BridgeController::State::Stopped), 32, white).pixel(centre);
-    const QRgb serving = onPanel(TrayIcons::forState(BridgeController::State::Serving), 32, white).pixel(centre);
-    const QRgb error = onPanel(TrayIcons::forState(BridgeController::State::Error), 32, white).pixel(centre);
+    const QRgb stopped =
+        onPanel(TrayIcons::forState(BridgeController::State::Stopped), 32, white).pixel(centre);
+    const QRgb serving =
+        onPanel(TrayIcons::forState(BridgeController::State::Serving), 32, white).pixel(centre);
+    const QRgb error =
+        onPanel(TrayIcons::forState(BridgeController::State::Error), 32, white).pixel(centre);
     QVERIFY(distance(stopped, serving) > 100);
     QVERIFY(distance(serving, error) > 100);
     QVERIFY(distance(stopped, error) > 100);

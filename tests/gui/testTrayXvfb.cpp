@@ -90,9 +90,9 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
         if (!action->isSeparator())
             texts.append(action->text());
     }
-    for (const QString &expected : {u"Stop server"_s, u"Copy base URL"_s, u"Copy API key"_s,
-                                    u"Settings…"_s, u"Request log…"_s, u"Open at login"_s,
-                                    u"About ZaiBridge"_s, u"Quit"_s})
+    for (const QString &expected :
+         {u"Stop server"_s, u"Copy base URL"_s, u"Copy API key"_s, u"Settings…"_s,
+          u"Request log…"_s, u"Open at login"_s, u"About ZaiBridge"_s, u"Quit"_s})
         QVERIFY2(texts.contains(expected), qPrintable(expected));
 
     // The three state icons at panel sizes, on a light and a dark panel.
@@ -137,8 +137,9 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     // What a user's dialog looks like: the usual port (held by the bridge) and two tokens.
     AppSettings shown = app.bridge()->settings();
     shown.port = 8080;
-    shown.tokens = {{u"work laptop"_s, u"eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEyMyJ9.c2lnbmF0dXJlLXdvcms"_s},
-                    {u"personal"_s, u"eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjQ1NiJ9.c2lnbmF0dXJlLWhvbWU"_s}};
+    shown.tokens = {
+        {u"work laptop"_s, u"eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjEyMyJ9.c2lnbmF0dXJlLXdvcms"_s},
+        {u"personal"_s, u"eyJhbGciOiJIUzI1NiJ9.eyJpZCI6IjQ1NiJ9.c2lnbmF0dXJlLWhvbWU"_s}};
     dialog->setPortCheck([](const QString &, quint16) { return true; });
     dialog->setServerPort(8080);
     dialog->setSettings(shown);
@@ -168,7 +169,8 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     failed.latencyMs = 230;
     failed.promptTokens = failed.completionTokens = 0;
     failed.attempts = 2;
-    failed.error = u"Z.AI rejected the request signature (HTTP 400: Signature verification failed)."_s;
+    failed.error =
+        u"Z.AI rejected the request signature (HTTP 400: Signature verification failed)."_s;
     app.requestLog()->add(ok);
     app.requestLog()->add(failed);
     app.openLog();

@@ -35,8 +35,8 @@ void TestReconfigure::newTokensAndKeyOnTheSameSocket()
 
     const QByteArray body = chatBody(u"GLM-4.5"_s, u"hello"_s, false);
     QCOMPARE(Http::post(bed.url(u"/v1/chat/completions"_s), body).status, 401);
-    const auto ok = Http::post(bed.url(u"/v1/chat/completions"_s), body,
-                               {{"Authorization", "Bearer sk-new"}});
+    const auto ok =
+        Http::post(bed.url(u"/v1/chat/completions"_s), body, {{"Authorization", "Bearer sk-new"}});
     QCOMPARE(ok.status, 200);
     QCOMPARE(bed.fake->requests(u"/api/v2/chat/completions"_s).last().header("authorization"),
              "Bearer " + token.toUtf8());
