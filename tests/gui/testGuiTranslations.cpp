@@ -10,6 +10,8 @@
 
 #include <QAction>
 #include <QCoreApplication>
+#include <QDialogButtonBox>
+#include <QPushButton>
 #include <QTabWidget>
 #include <QTest>
 
@@ -49,6 +51,10 @@ void TestGuiTranslations::openDialogSwitchesAtOnce()
     TrayApplication::installLanguage(AppSettings::Language::SimplifiedChinese);
     QTRY_COMPARE(tabs->tabText(0), u"服务器"_s);
     QCOMPARE(dialog.windowTitle(), u"ZaiBridge 设置"_s);
+    // Qt's own strings come from qtbase_zh_CN (qt6-translations-l10n, scripts/install-deps.sh).
+    auto *buttons = dialog.findChild<QDialogButtonBox *>(u"buttonBox"_s);
+    QTRY_VERIFY2(buttons->button(QDialogButtonBox::Cancel)->text().contains(u"取消"_s),
+                 qPrintable(buttons->button(QDialogButtonBox::Cancel)->text()));
     TrayApplication::installLanguage(AppSettings::Language::English);
     QTRY_COMPARE(tabs->tabText(0), u"Server"_s);
 }
