@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+138"/>
+        <location filename="../src/server/ApiServer.cpp" line="+139"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -98,7 +98,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -113,7 +113,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+46"/>
         <source>API_ENDPOINT points at the legacy path /api/chat/completions; using /api/v2/chat/completions instead (pin the legacy path in an upstream profile if you really need it).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -938,7 +938,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="+74"/>
+        <location filename="../src/headless/main.cpp" line="+92"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>

@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+138"/>
+        <location filename="../src/server/ApiServer.cpp" line="+139"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation>%2 上的端口 %1 已被占用。请停止占用它的程序，或换一个端口（LISTEN_PORT 或 --port）。</translation>
     </message>
@@ -100,7 +100,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>%1 必须是以 %2 开头的 URL（当前为“%3”）。</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
@@ -115,7 +115,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>LISTEN_HOST 必须是 IP 地址，例如 127.0.0.1 或 0.0.0.0（当前为“%1”）。</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+46"/>
         <source>API_ENDPOINT points at the legacy path /api/chat/completions; using /api/v2/chat/completions instead (pin the legacy path in an upstream profile if you really need it).</source>
         <translation>API_ENDPOINT 指向旧路径 /api/chat/completions，已改用 /api/v2/chat/completions（如确需旧路径，请在上游配置文件中固定）。</translation>
     </message>
@@ -950,7 +950,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="+74"/>
+        <location filename="../src/headless/main.cpp" line="+92"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>
