@@ -12,10 +12,13 @@ PACKAGES=(
     # Qt 6 (the tray app needs Widgets, GL headers and QtKeychain; libsecret is its runtime backend)
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libsecret-1-0 libgl-dev
+    # Qt's own strings (OK, Cancel, Apply, …) in Simplified Chinese for the tray app
+    qt6-translations-l10n
     # the Qt 6.8 check (scripts/qt68-check.sh); the keyring verifies Debian's archive on Ubuntu too
     debootstrap debian-archive-keyring
-    # GUI and keychain tests: a session bus, a Secret Service, an X server
-    dbus gnome-keyring xvfb
+    # GUI and keychain tests: a session bus, a Secret Service, an X server with a tray host (trayer)
+    # for the tray test and screenshots, the xcb platform plugin and a font to draw with
+    dbus gnome-keyring xvfb trayer qt6-qpa-plugins fonts-dejavu-core
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

@@ -3,7 +3,8 @@
 # The one test command, run by CI (.ci/run) and by developers:
 #   deps   install the dependencies (scripts/install-deps.sh)
 #   build  configure + build build/ci (preset ci: RelWithDebInfo, -Werror)
-#   ctest  unit + integration tests in build/ci
+#   ctest  unit, integration and GUI tests in build/ci (the keychain and Xvfb tray tests run
+#          through tests/gui/run-with-keyring.sh and run-with-xvfb-tray.sh)
 #   e2e    tests/e2e with npm against the built zaibridge-server and fake-zai-upstream
 #   asan   build/asan (preset asan: clang, Debug, address+undefined, libFuzzer targets, -Werror)
 #          and its ctest run, leak checking on (suppressions: tests/lsan.supp)
@@ -20,7 +21,7 @@ STEPS=(deps build ctest e2e asan qt68)
 declare -A TITLE=(
     [deps]="install dependencies"
     [build]="configure + build build/ci (RelWithDebInfo, -Werror)"
-    [ctest]="ctest build/ci (unit + integration)"
+    [ctest]="ctest build/ci (unit, integration, GUI: offscreen, keychain, tray in Xvfb)"
     [e2e]="end-to-end tests (tests/e2e, npm)"
     [asan]="AddressSanitizer + UBSan build, ctest and fuzzing (build/asan, clang)"
     [qt68]="Qt 6.8 build and ctest (Debian trixie chroot)"

@@ -4,83 +4,953 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="136"/>
+        <location filename="../src/server/ApiServer.cpp" line="+138"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation>%2 上的端口 %1 已被占用。请停止占用它的程序，或换一个端口（LISTEN_PORT 或 --port）。</translation>
     </message>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="140"/>
+        <location line="+4"/>
         <source>Cannot listen on %1:%2: %3</source>
         <translation>无法在 %1:%2 上监听：%3</translation>
     </message>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="149"/>
+        <location line="+9"/>
         <source>The HTTP server could not take over the listening socket.</source>
         <translation>HTTP 服务器无法接管监听套接字。</translation>
     </message>
 </context>
 <context>
+    <name>AutoStart</name>
+    <message>
+        <location filename="../src/gui/AutoStart.cpp" line="+55"/>
+        <source>Cannot change the Run key.</source>
+        <translation>无法修改 Run 注册表项。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Cannot remove %1.</source>
+        <translation>无法删除 %1。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <location line="+28"/>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>BridgeController</name>
+    <message>
+        <location filename="../src/gui/BridgeController.cpp" line="+15"/>
+        <location line="+104"/>
+        <source>Z.AI rejected every token</source>
+        <translation>Z.AI 拒绝了所有令牌</translation>
+    </message>
+    <message>
+        <location line="-103"/>
+        <location line="+104"/>
+        <source>Every configured Z.AI token was rejected. Open Settings → Z.AI, test the tokens and paste fresh ones from chat.z.ai.</source>
+        <translation>所有已配置的 Z.AI 令牌都被拒绝。请打开“设置 → Z.AI”，测试令牌，并从 chat.z.ai 粘贴新的令牌。</translation>
+    </message>
+    <message>
+        <location line="-62"/>
+        <source>Listening on the network needs an API key: set one in Settings → Server.</source>
+        <translation>在网络上监听需要 API 密钥：请在“设置 → 服务器”中设置。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>ZaiBridge could not start</source>
+        <translation>ZaiBridge 无法启动</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fix: choose another port in Settings → Server, or stop the other program, then click Start server.</source>
+        <translation>解决方法：在“设置 → 服务器”中选择其他端口，或停止占用该端口的程序，然后点击“启动服务”。</translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Z.AI changed in a way ZaiBridge cannot handle</source>
+        <translation>Z.AI 发生了 ZaiBridge 无法处理的变化</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%1
+
+Check for a ZaiBridge update, or set the signing secret or FE version in Settings → Z.AI.</source>
+        <translation>%1
+
+请检查 ZaiBridge 是否有更新，或在“设置 → Z.AI”中设置签名密钥或前端版本。</translation>
+    </message>
+</context>
+<context>
     <name>ConfigLoader</name>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="45"/>
+        <location filename="../src/core/BridgeConfig.cpp" line="+45"/>
         <source>%1 must be true or false (got &quot;%2&quot;).</source>
         <translation>%1 必须为 true 或 false（当前为“%2”）。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="59"/>
+        <location line="+14"/>
         <source>%1 must be a whole number from %2 to %3 (got &quot;%4&quot;).</source>
         <translation>%1 必须是 %2 到 %3 之间的整数（当前为“%4”）。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="79"/>
+        <location line="+20"/>
         <source>%1 must be a URL starting with %2 (got &quot;%3&quot;).</source>
         <translation>%1 必须是以 %2 开头的 URL（当前为“%3”）。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="123"/>
+        <location line="+44"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="138"/>
+        <location line="+15"/>
         <source>%1:%2: expected KEY=VALUE, got &quot;%3&quot;.</source>
         <translation>%1:%2：应为 KEY=VALUE，实际为“%3”。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="188"/>
+        <location line="+50"/>
         <source>LISTEN_HOST must be an IP address such as 127.0.0.1 or 0.0.0.0 (got &quot;%1&quot;).</source>
         <translation>LISTEN_HOST 必须是 IP 地址，例如 127.0.0.1 或 0.0.0.0（当前为“%1”）。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="229"/>
+        <location line="+41"/>
         <source>API_ENDPOINT points at the legacy path /api/chat/completions; using /api/v2/chat/completions instead (pin the legacy path in an upstream profile if you really need it).</source>
         <translation>API_ENDPOINT 指向旧路径 /api/chat/completions，已改用 /api/v2/chat/completions（如确需旧路径，请在上游配置文件中固定）。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="240"/>
+        <location line="+11"/>
         <source>ZAI_SIGNING_SECRET=junjie is the original template&apos;s key, which Z.AI has rejected since October 2025; using the built-in signing secret instead.</source>
         <translation>ZAI_SIGNING_SECRET=junjie 是原项目模板中的密钥，Z.AI 自 2025 年 10 月起已不再接受；改用内置签名密钥。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="272"/>
+        <location line="+32"/>
         <source>UVICORN_WORKERS is ignored: one event loop serves every request, so there are no worker processes to configure.</source>
         <translation>已忽略 UVICORN_WORKERS：所有请求由同一个事件循环处理，没有可配置的工作进程。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="277"/>
+        <location line="+5"/>
         <source>SKIP_AUTH_TOKEN only applies on a loopback address; requests to %1 still need the API key.</source>
         <translation>SKIP_AUTH_TOKEN 仅在回环地址上生效；发往 %1 的请求仍需 API 密钥。</translation>
     </message>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="281"/>
+        <location line="+4"/>
         <source>Refusing to listen on %1 without an API key: anyone on the network could use your Z.AI account. Set AUTH_TOKEN, or listen on 127.0.0.1.</source>
         <translation>拒绝在没有 API 密钥的情况下监听 %1：网络上的任何人都可能使用你的 Z.AI 账号。请设置 AUTH_TOKEN，或监听 127.0.0.1。</translation>
     </message>
 </context>
 <context>
+    <name>FileSecretStore</name>
+    <message>
+        <location filename="../src/gui/FileSecretStore.cpp" line="+25"/>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <location line="+7"/>
+        <source>Cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <location line="+57"/>
+        <source>file readable only by you (%1)</source>
+        <translation>仅您可读的文件（%1）</translation>
+    </message>
+</context>
+<context>
+    <name>KeychainSecretStore</name>
+    <message>
+        <location filename="../src/gui/KeychainSecretStore.cpp" line="+100"/>
+        <source>Windows Credential Manager</source>
+        <translation>Windows 凭据管理器</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>macOS Keychain</source>
+        <translation>macOS 钥匙串</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Secret Service (GNOME Keyring, KWallet)</source>
+        <translation>Secret Service（GNOME 密钥环、KWallet）</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>ZaiBridge</source>
+        <translation type="vanished">ZaiBridge</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.ui" line="+41"/>
+        <source>No system tray was found on this desktop, so ZaiBridge shows this window instead.</source>
+        <translation>此桌面没有系统托盘，因此 ZaiBridge 显示此窗口。</translation>
+    </message>
+</context>
+<context>
+    <name>MemorySecretStore</name>
+    <message>
+        <location filename="../src/gui/MemorySecretStore.cpp" line="+10"/>
+        <source>The test keychain is unavailable.</source>
+        <translation>测试钥匙串不可用。</translation>
+    </message>
+    <message>
+        <location line="+36"/>
+        <source>memory (not saved)</source>
+        <translation>内存（不保存）</translation>
+    </message>
+</context>
+<context>
+    <name>RequestLogModel</name>
+    <message>
+        <location filename="../src/gui/RequestLogModel.cpp" line="+50"/>
+        <source>%1 (client left)</source>
+        <translation>%1（客户端已断开）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>%1 ms</source>
+        <translation>%1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 + %2</source>
+        <translation>%1 + %2</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Upstream model</source>
+        <translation>上游模型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Latency</source>
+        <translation>延迟</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Tokens (in + out)</source>
+        <translation>令牌数（输入 + 输出）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Retries</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+</context>
+<context>
+    <name>RequestLogWindow</name>
+    <message>
+        <location filename="../ui/RequestLogWindow.ui" line="+9"/>
+        <source>ZaiBridge Request Log</source>
+        <translation>ZaiBridge 请求日志</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Filter by model, status or error</source>
+        <translation>按模型、状态或错误筛选</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Failures only</source>
+        <translation>仅显示失败</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Clear</source>
+        <translation>清空</translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Selected request</source>
+        <translation>所选请求</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Select a request to see all of it here, the full error message included.</source>
+        <translation>选择一个请求即可在此查看其全部信息，包括完整的错误消息。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Totals per model</source>
+        <translation>按模型统计</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Requests</source>
+        <translation>请求数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Failures</source>
+        <translation>失败数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Prompt tokens</source>
+        <translation>提示令牌数</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Completion tokens</source>
+        <translation>补全令牌数</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Reset totals</source>
+        <translation>重置统计</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Details</source>
+        <translation>详细信息</translation>
+    </message>
+    <message>
+        <location filename="../src/gui/RequestLogWindow.cpp" line="+99"/>
+        <source>Detailed logging is on: the bridge&apos;s log lines, secrets removed.</source>
+        <translation>详细日志已开启：此处显示桥接服务的日志行，机密信息已移除。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Turn on detailed logging in Settings → Advanced to see request bodies and upstream details here.</source>
+        <translation>在“设置 → 高级”中开启详细日志，即可在此查看请求正文和上游详情。</translation>
+    </message>
+    <message>
+        <location line="+70"/>
+        <source>Time: %1</source>
+        <translation>时间：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Request: %1 %2%3</source>
+        <translation>请求：%1 %2%3</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source> (streaming)</source>
+        <translation>（流式）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Status: %1</source>
+        <translation>状态：%1</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Model: %1 → upstream %2</source>
+        <translation>模型：%1 → 上游 %2</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Latency: %1 ms (first byte after %2 ms)</source>
+        <translation>延迟：%1 毫秒（首字节用时 %2 毫秒）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latency: %1 ms</source>
+        <translation>延迟：%1 毫秒</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Tokens: %1 prompt, %2 completion</source>
+        <translation>令牌数：提示 %1，补全 %2</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Attempts: %1</source>
+        <translation>尝试次数：%1</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../ui/SettingsDialog.ui" line="+6"/>
+        <source>ZaiBridge Settings</source>
+        <translation>ZaiBridge 设置</translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Server</source>
+        <translation>服务器</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Allow other computers on the network (LAN); the API key is then required</source>
+        <translation>允许局域网中的其他计算机访问（此时必须使用 API 密钥）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Port:</source>
+        <translation>端口：</translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>API key:</source>
+        <translation>API 密钥：</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Regenerate</source>
+        <translation>重新生成</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Allowed CORS origins:</source>
+        <translation>允许的 CORS 来源：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>* or https://example.com, http://localhost:3000</source>
+        <translation>* 或 https://example.com, http://localhost:3000</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Clients use the base URL http://127.0.0.1:PORT/v1 and the API key.</source>
+        <translation>客户端使用基础 URL http://127.0.0.1:端口/v1 和 API 密钥。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Z.AI</source>
+        <translation>Z.AI</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Z.AI tokens (from chat.z.ai: the token cookie or localStorage):</source>
+        <translation>Z.AI 令牌（来自 chat.z.ai：token Cookie 或 localStorage）：</translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Label</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Test result</source>
+        <translation>测试结果</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+141"/>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <location line="-134"/>
+        <location line="+141"/>
+        <source>Remove</source>
+        <translation>移除</translation>
+    </message>
+    <message>
+        <location line="-134"/>
+        <source>Test</source>
+        <translation>测试</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Import .env…</source>
+        <translation>导入 .env…</translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Use guest accounts when no token is set</source>
+        <translation>未设置令牌时使用访客账户</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Endpoint:</source>
+        <translation>端点：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>default: https://chat.z.ai/api/v2/chat/completions</source>
+        <translation>默认：https://chat.z.ai/api/v2/chat/completions</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Signing secret:</source>
+        <translation>签名密钥：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>default: built in</source>
+        <translation>默认：内置</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>FE version:</source>
+        <translation>前端版本：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>default: detected, e.g. prod-fe-1.0.231</source>
+        <translation>默认：自动检测，例如 prod-fe-1.0.231</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Client name</source>
+        <translation>客户端名称</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Upstream id</source>
+        <translation>上游 ID</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Thinking</source>
+        <translation>思考</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Vision</source>
+        <translation>视觉</translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Reset to defaults</source>
+        <translation>恢复默认</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Network</source>
+        <translation>网络</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Proxy:</source>
+        <translation>代理：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>HTTP proxy:</source>
+        <translation>HTTP 代理：</translation>
+    </message>
+    <message>
+        <source>http://127.0.0.1:7890</source>
+        <translation type="vanished">http://127.0.0.1:7890</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>HTTPS proxy:</source>
+        <translation>HTTPS 代理：</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>empty: the HTTP proxy</source>
+        <translation>留空：使用 HTTP 代理</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Upstream timeout:</source>
+        <translation>上游超时：</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Retries:</source>
+        <translation>重试次数：</translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Advanced</source>
+        <translation>高级</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Detailed logging (request bodies in the request log, secrets removed)</source>
+        <translation>详细日志（在请求日志中显示请求正文，机密信息已移除）</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Language:</source>
+        <translation>语言：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Start the server when ZaiBridge starts</source>
+        <translation>ZaiBridge 启动时启动服务</translation>
+    </message>
+    <message>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+139"/>
+        <source>Import a .env file</source>
+        <translation>导入 .env 文件</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>.env files (.env *.env);;All files (*)</source>
+        <translation>.env 文件 (.env *.env);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location line="+55"/>
+        <source>System settings</source>
+        <translation>系统设置</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No proxy</source>
+        <translation>不使用代理</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>System language</source>
+        <translation>系统语言</translation>
+    </message>
+    <message>
+        <location line="+28"/>
+        <source>Tokens and the API key are stored in: %1</source>
+        <translation>令牌和 API 密钥保存在：%1</translation>
+    </message>
+    <message>
+        <location line="+162"/>
+        <source>The port must be a number from 1 to 65535.</source>
+        <translation>端口必须是 1 到 65535 之间的数字。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Port %1 is in use by another program: choose another one.</source>
+        <translation>端口 %1 已被其他程序占用：请选择其他端口。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>in use by ZaiBridge</source>
+        <translation>由 ZaiBridge 使用</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>free</source>
+        <translation>可用</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>in use</source>
+        <translation>已占用</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Listening on the network needs an API key: click Regenerate.</source>
+        <translation>在网络上监听需要 API 密钥：请点击“重新生成”。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&quot;%1&quot; is not an origin such as https://example.com or *.</source>
+        <translation>“%1”不是有效的来源，例如 https://example.com 或 *。</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Paste the token here.</source>
+        <translation>在此粘贴令牌。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Token %1 is empty: paste a token or remove the row.</source>
+        <translation>令牌 %1 为空：请粘贴令牌或删除该行。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The endpoint must be an http:// or https:// URL.</source>
+        <translation>端点必须是 http:// 或 https:// URL。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The FE version looks like prod-fe-1.0.231.</source>
+        <translation>前端版本的格式类似 prod-fe-1.0.231。</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Model row %1 needs a client name and an upstream id.</source>
+        <translation>模型第 %1 行需要客户端名称和上游 ID。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The model name &quot;%1&quot; appears twice.</source>
+        <translation>模型名称“%1”重复出现。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The model list is empty: click Reset to defaults.</source>
+        <translation>模型列表为空：请点击“恢复默认”。</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+4"/>
+        <source>Enter the proxy as http://host:port or socks5://host:port.</source>
+        <translation>请按 http://主机:端口 或 socks5://主机:端口 的格式输入代理。</translation>
+    </message>
+    <message>
+        <location line="+45"/>
+        <source>Imported %1: check the values, then click Apply.</source>
+        <translation>已导入 %1：请检查各项值，然后点击“应用”。</translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Testing guest access…</source>
+        <translation>正在测试访客访问…</translation>
+    </message>
+</context>
+<context>
+    <name>TokenProbe</name>
+    <message>
+        <location filename="../src/core/TokenProbe.cpp" line="+65"/>
+        <source>Z.AI could not be reached: %1</source>
+        <translation>无法连接 Z.AI：%1</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Guest access works.</source>
+        <translation>访客访问可用。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accepted, but as a guest account.</source>
+        <translation>已接受，但这是访客账户。</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Accepted.</source>
+        <translation>已接受。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Accepted (%1).</source>
+        <translation>已接受（%1）。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Z.AI refuses guest access (HTTP %1): add a token.</source>
+        <translation>Z.AI 拒绝访客访问（HTTP %1）：请添加令牌。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Rejected (HTTP %1): copy a fresh token from chat.z.ai.</source>
+        <translation>已拒绝（HTTP %1）：请从 chat.z.ai 复制新的令牌。</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Unexpected answer from Z.AI (HTTP %1).</source>
+        <translation>Z.AI 返回了意外的响应（HTTP %1）。</translation>
+    </message>
+</context>
+<context>
+    <name>TrayApplication</name>
+    <message>
+        <location filename="../src/gui/TrayApplication.cpp" line="+111"/>
+        <source>Secrets could not be read</source>
+        <translation>无法读取机密信息</translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>No keychain available</source>
+        <translation>没有可用的钥匙串</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ZaiBridge keeps your Z.AI tokens and API key in the system keychain, but none is available (%1).
+
+Store them in a file that only your user account can read instead? The file is not encrypted. If you choose &quot;Memory only&quot;, secrets are forgotten when ZaiBridge quits.</source>
+        <translation>ZaiBridge 将您的 Z.AI 令牌和 API 密钥保存在系统钥匙串中，但当前没有可用的钥匙串（%1）。
+
+是否改为保存在仅您的用户账户可读的文件中？该文件不加密。如果选择“仅内存”，ZaiBridge 退出后这些机密信息将被遗忘。</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>no Secret Service</source>
+        <translation>没有 Secret Service</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Use a private file</source>
+        <translation>使用私有文件</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Memory only</source>
+        <translation>仅内存</translation>
+    </message>
+    <message>
+        <location line="+41"/>
+        <source>Secrets could not be saved</source>
+        <translation>无法保存机密信息</translation>
+    </message>
+    <message>
+        <location line="+56"/>
+        <source>About ZaiBridge</source>
+        <translation>关于 ZaiBridge</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&lt;h3&gt;ZaiBridge %1&lt;/h3&gt;&lt;p&gt;A local OpenAI-compatible API in front of the Z.AI GLM web chat, for Cline, Roo Code, Kilo Code and other clients.&lt;/p&gt;&lt;p&gt;Base URL: &lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;MIT License.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;ZaiBridge %1&lt;/h3&gt;&lt;p&gt;位于 Z.AI GLM 网页聊天之前的本地 OpenAI 兼容 API，适用于 Cline、Roo Code、Kilo Code 等客户端。&lt;/p&gt;&lt;p&gt;基础 URL：&lt;code&gt;%2&lt;/code&gt;&lt;/p&gt;&lt;p&gt;MIT 许可证。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>TrayController</name>
+    <message>
+        <location filename="../src/gui/TrayController.cpp" line="+62"/>
+        <location line="+39"/>
+        <source>Open at login</source>
+        <translation>登录时启动</translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <source>Server restarted</source>
+        <translation>服务已重启</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The server was restarted to apply the new address or port: %1</source>
+        <translation>服务已重启以应用新的地址或端口：%1</translation>
+    </message>
+    <message>
+        <location line="+29"/>
+        <source>Copy base URL</source>
+        <translation>复制基础 URL</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Copy API key</source>
+        <translation>复制 API 密钥</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Request log…</source>
+        <translation>请求日志…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>About ZaiBridge</source>
+        <translation>关于 ZaiBridge</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>ZaiBridge: serving at %1</source>
+        <translation>ZaiBridge：正在 %1 提供服务</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ZaiBridge: error: %1</source>
+        <translation>ZaiBridge：错误：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>ZaiBridge: stopped (%1)</source>
+        <translation>ZaiBridge：已停止（%1）</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Stop server</source>
+        <translation>停止服务</translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Start server</source>
+        <translation>启动服务</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Serving at %1</source>
+        <translation>正在 %1 提供服务</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Error: server not running</source>
+        <translation>错误：服务未运行</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Stopped</source>
+        <translation>已停止</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="72"/>
+        <location filename="../src/headless/main.cpp" line="+74"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>
@@ -89,44 +959,54 @@ Configured by environment variables (see the README) or a .env file; the options
 通过环境变量（见 README）或 .env 文件配置；下列选项优先。</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="80"/>
+        <location line="+8"/>
         <source>Port to listen on (LISTEN_PORT, default 8080; 0 picks a free one).</source>
         <translation>监听端口（LISTEN_PORT，默认 8080；0 表示自动选择空闲端口）。</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="83"/>
+        <location line="+3"/>
         <source>Address to listen on (LISTEN_HOST, default 127.0.0.1).</source>
         <translation>监听地址（LISTEN_HOST，默认 127.0.0.1）。</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="86"/>
+        <location line="+3"/>
         <source>Read variables from this file (default: .env in the working directory, if present).</source>
         <translation>从此文件读取变量（默认：工作目录中的 .env，若存在）。</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="89"/>
+        <location line="+3"/>
         <source>JSON file that overrides parts of the built-in upstream profile (UPSTREAM_PROFILE).</source>
         <translation>覆盖内置上游配置部分内容的 JSON 文件（UPSTREAM_PROFILE）。</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="107"/>
+        <location line="+18"/>
         <source>zaibridge-server: configuration error: %1</source>
         <translation>zaibridge-server：配置错误：%1</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="119"/>
+        <location line="+12"/>
         <source>zaibridge-server: upstream profile error: %1</source>
         <translation>zaibridge-server：上游配置文件错误：%1</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="126"/>
+        <location line="+7"/>
         <source>zaibridge-server: %1</source>
         <translation>zaibridge-server：%1</translation>
     </message>
     <message>
-        <location filename="../src/headless/main.cpp" line="135"/>
+        <location line="+9"/>
         <source>ZaiBridge %1 listening on %2</source>
         <translation>ZaiBridge %1 正在监听 %2</translation>
+    </message>
+    <message>
+        <location filename="../src/app/main.cpp" line="+32"/>
+        <source>ZaiBridge tray application: an OpenAI-compatible API for the Z.AI GLM web chat.</source>
+        <translation>ZaiBridge 托盘应用：为 Z.AI GLM 网页聊天提供 OpenAI 兼容 API。</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Started at login (no window is opened).</source>
+        <translation>登录时启动（不打开窗口）。</translation>
     </message>
 </context>
 </TS>

@@ -21,6 +21,7 @@ struct RequestRecord
     int attempts = 0;
     bool stream = false;
     QString error; // message of the error the client got, if any
+    QString errorCode; // its OpenAI error code ("upstream_signature_rejected", ...), if any
 
     QString toLogLine() const;
 };

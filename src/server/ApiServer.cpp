@@ -12,6 +12,7 @@
 #include "Logging.h"
 #include "OpenAiFormat.h"
 #include "Redact.h"
+#include "TokenPool.h"
 #include "ZaiClient.h"
 
 #include <QCryptographicHash>
@@ -157,7 +158,7 @@ bool ApiServer::start(const BridgeConfig &config, const UpstreamProfile &profile
     tcp->attachAfterHttpServer();
     m_tcp = tcp;
     m_http = http;
-    m_client = new ZaiClient(config, profile, this);
+    createClient(config, profile);
     m_uptime.start();
     m_startedAt = QDateTime::currentSecsSinceEpoch();
     qCInfo(lcServer).noquote() << "serving the OpenAI API at" << baseUrl();
@@ -185,6 +186,48 @@ void ApiServer::stop()
     m_client = nullptr;
     qCInfo(lcServer) << "server stopped";
     Q_EMIT runningChanged(false);
+}
+
+void ApiServer::createClient(const BridgeConfig &config, const UpstreamProfile &profile)
+{
+    m_client = new ZaiClient(config, profile, this);
+    connect(m_client->tokens(), &TokenPool::allTokensRejected, this, &ApiServer::allTokensRejected);
+}
+
+bool ApiServer::needsRebind(const BridgeConfig &before, const BridgeConfig &after)
+{
+    return before.listenHost != after.listenHost || before.listenPort != after.listenPort
+           || before.maxBodyBytes != after.maxBodyBytes
+           || before.corsOrigins.contains(u"*"_s) != after.corsOrigins.contains(u"*"_s);
+}
+
+bool ApiServer::reconfigure(const BridgeConfig &config, const UpstreamProfile &profile)
+{
+    if (!m_tcp || needsRebind(m_config, config))
+        return false;
+    BridgeConfig applied = config;
+    applied.listenPort = m_config.listenPort; // keeps port 0 meaning "the port we got"
+    m_config = applied;
+    // Sessions in flight hold the old client: it goes when the last of them has gone.
+    ZaiClient *old = m_client;
+    disconnect(old->tokens(), nullptr, this, nullptr);
+    createClient(applied, profile);
+    const auto exchanges = findChildren<ChatExchange *>(Qt::FindDirectChildrenOnly);
+    if (exchanges.isEmpty()) {
+        delete old;
+    } else {
+        auto remaining = std::make_shared<qsizetype>(exchanges.size());
+        const QPointer<ZaiClient> guard = old;
+        for (ChatExchange *exchange : exchanges) {
+            connect(exchange, &QObject::destroyed, this, [remaining, guard] {
+                // Later: the exchange's session still talks to the client while it dies.
+                if (--*remaining == 0 && guard)
+                    guard->deleteLater();
+            });
+        }
+    }
+    qCInfo(lcServer) << "configuration applied without restarting the server";
+    return true;
 }
 
 QList<QPair<QByteArray, QByteArray>> ApiServer::commonHeaders(const QByteArray &origin,
@@ -250,6 +293,7 @@ void ApiServer::sendError(std::unique_ptr<HttpExchange> &exchange,
     if (error.retryAfterSeconds() > 0)
         extra.emplaceBack("Retry-After", QByteArray::number(error.retryAfterSeconds()));
     record.error = error.message();
+    record.errorCode = error.code();
     sendJson(exchange, request, error.status(), error.toJsonBytes(), record, extra);
 }
 

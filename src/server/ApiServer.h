@@ -28,6 +28,12 @@ public:
     // Listens and serves; on failure returns false with a message that says how to fix it.
     bool start(const BridgeConfig &config, const UpstreamProfile &profile, QString *error);
     void stop();
+    // Applies a new configuration to a running server without closing the listening socket:
+    // tokens, models, timeouts, proxy, CORS and the API key. Requests in flight finish on the
+    // old upstream client. Returns false (and changes nothing) when the server is stopped or the
+    // change needs a new socket (see needsRebind): call start() then.
+    bool reconfigure(const BridgeConfig &config, const UpstreamProfile &profile);
+    static bool needsRebind(const BridgeConfig &before, const BridgeConfig &after);
 
     bool isRunning() const { return m_tcp != nullptr; }
     quint16 port() const;
@@ -41,6 +47,8 @@ public:
 Q_SIGNALS:
     void runningChanged(bool running);
     void requestFinished(const RequestRecord &record);
+    // Every configured Z.AI token was rejected (forwarded from the client's TokenPool).
+    void allTokensRejected();
 
 private:
     struct Route;
@@ -63,6 +71,7 @@ private:
                    const class ApiError &error, RequestRecord &record,
                    QList<QPair<QByteArray, QByteArray>> extra = {});
     void log(const RequestRecord &record);
+    void createClient(const BridgeConfig &config, const UpstreamProfile &profile);
 
     BridgeConfig m_config;
     GuardedTcpServer *m_tcp = nullptr;

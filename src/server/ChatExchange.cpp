@@ -123,6 +123,7 @@ void ChatExchange::onFailed(const ApiError &error, bool afterOutput)
     if (m_http->isStreaming()) {
         // Too late for a status code: one error event ends the stream (never a silent stop).
         m_http->endStream(OpenAiFormat::sseEvent(error.toJson()));
+        m_record.errorCode = error.code();
         finish(200, error.message());
         return;
     }
@@ -130,6 +131,7 @@ void ChatExchange::onFailed(const ApiError &error, bool afterOutput)
     if (error.retryAfterSeconds() > 0)
         headers.emplaceBack("Retry-After", QByteArray::number(error.retryAfterSeconds()));
     m_http->respond(error.status(), error.toJsonBytes(), headers);
+    m_record.errorCode = error.code();
     finish(error.status(), error.message());
 }
 

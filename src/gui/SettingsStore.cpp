@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: MIT
+#include "SettingsStore.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSettings>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString proxyModeName(AppSettings::ProxyMode mode)
+{
+    switch (mode) {
+    case AppSettings::ProxyMode::None:
+        return u"none"_s;
+    case AppSettings::ProxyMode::Manual:
+        return u"manual"_s;
+    case AppSettings::ProxyMode::System:
+        break;
+    }
+    return u"system"_s;
+}
+
+AppSettings::ProxyMode proxyModeFrom(const QString &name)
+{
+    if (name == u"none")
+        return AppSettings::ProxyMode::None;
+    if (name == u"manual")
+        return AppSettings::ProxyMode::Manual;
+    return AppSettings::ProxyMode::System;
+}
+
+QString languageName(AppSettings::Language language)
+{
+    switch (language) {
+    case AppSettings::Language::English:
+        return u"en"_s;
+    case AppSettings::Language::SimplifiedChinese:
+        return u"zh_CN"_s;
+    case AppSettings::Language::System:
+        break;
+    }
+    return u"system"_s;
+}
+
+AppSettings::Language languageFrom(const QString &name)
+{
+    if (name == u"en")
+        return AppSettings::Language::English;
+    if (name == u"zh_CN")
+        return AppSettings::Language::SimplifiedChinese;
+    return AppSettings::Language::System;
+}
+
+QJsonArray modelsToJson(const QList<ModelEntry> &models)
+{
+    QJsonArray array;
+    for (const ModelEntry &m : models) {
+        array.append(QJsonObject{{u"id"_s, m.id},
+                                 {u"upstream"_s, m.upstreamId},
+                                 {u"env"_s, m.renameEnv},
+                                 {u"thinking"_s, m.thinking},
+                                 {u"search"_s, m.search},
+                                 {u"vision"_s, m.vision},
+                                 {u"persisted"_s, m.persisted},
+                                 {u"previewMode"_s, m.previewMode},
+                                 {u"mcpServers"_s, QJsonArray::fromStringList(m.mcpServers)}});
+    }
+    return array;
+}
+
+} // namespace
+
+SettingsStore::SettingsStore(QSettings *settings, SecretStore *secrets, QObject *parent)
+    : QObject(parent), m_settings(settings), m_secrets(secrets)
+{
+}
+
+AppSettings SettingsStore::loadPlain() const
+{
+    AppSettings s;
+    QSettings &q = *m_settings;
+    s.lanAccess = q.value(u"server/lanAccess"_s, s.lanAccess).toBool();
+    s.port = quint16(q.value(u"server/port"_s, s.port).toUInt());
+    if (q.contains(u"server/corsOrigins"_s))
+        s.corsOrigins = q.value(u"server/corsOrigins"_s).toString().split(u',', Qt::SkipEmptyParts);
+    s.guestMode = q.value(u"zai/guestMode"_s, s.guestMode).toBool();
+    s.endpoint = q.value(u"zai/endpoint"_s).toString();
+    s.signingSecret = q.value(u"zai/signingSecret"_s).toString();
+    s.feVersion = q.value(u"zai/feVersion"_s).toString();
+    const QByteArray models = q.value(u"models/catalogue"_s).toByteArray();
+    if (!models.isEmpty()) {
+        QString error;
+        if (auto catalogue =
+                ModelCatalogue::fromJson(QJsonDocument::fromJson(models).array(), &error))
+            s.models = catalogue->entries();
+    }
+    s.proxyMode = proxyModeFrom(q.value(u"network/proxyMode"_s).toString());
+    s.httpProxy = QUrl(q.value(u"network/httpProxy"_s).toString());
+    s.httpsProxy = QUrl(q.value(u"network/httpsProxy"_s).toString());
+    s.timeoutSeconds = q.value(u"network/timeoutSeconds"_s, s.timeoutSeconds).toInt();
+    s.maxRetries = q.value(u"network/maxRetries"_s, s.maxRetries).toInt();
+    s.detailedLogging = q.value(u"advanced/detailedLogging"_s, s.detailedLogging).toBool();
+    s.language = languageFrom(q.value(u"advanced/language"_s).toString());
+    s.startServerAtLaunch =
+        q.value(u"desktop/startServerAtLaunch"_s, s.startServerAtLaunch).toBool();
+    return s;
+}
+
+void SettingsStore::savePlain(const AppSettings &s)
+{
+    QSettings &q = *m_settings;
+    q.setValue(u"version"_s, Version);
+    q.setValue(u"server/lanAccess"_s, s.lanAccess);
+    q.setValue(u"server/port"_s, s.port);
+    q.setValue(u"server/corsOrigins"_s, s.corsOrigins.join(u','));
+    q.setValue(u"zai/guestMode"_s, s.guestMode);
+    q.setValue(u"zai/endpoint"_s, s.endpoint);
+    q.setValue(u"zai/signingSecret"_s, s.signingSecret);
+    q.setValue(u"zai/feVersion"_s, s.feVersion);
+    if (s.models.isEmpty())
+        q.remove(u"models/catalogue"_s);
+    else
+        q.setValue(u"models/catalogue"_s,
+                   QJsonDocument(modelsToJson(s.models)).toJson(QJsonDocument::Compact));
+    q.setValue(u"network/proxyMode"_s, proxyModeName(s.proxyMode));
+    q.setValue(u"network/httpProxy"_s, s.httpProxy.toString());
+    q.setValue(u"network/httpsProxy"_s, s.httpsProxy.toString());
+    q.setValue(u"network/timeoutSeconds"_s, s.timeoutSeconds);
+    q.setValue(u"network/maxRetries"_s, s.maxRetries);
+    q.setValue(u"advanced/detailedLogging"_s, s.detailedLogging);
+    q.setValue(u"advanced/language"_s, languageName(s.language));
+    q.setValue(u"desktop/startServerAtLaunch"_s, s.startServerAtLaunch);
+    q.sync();
+}
+
+void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallback callback)
+{
+    struct State
+    {
+        AppSettings settings;
+        SecretStore::Result worst;
+        int pending = 2;
+    };
+    auto state = std::make_shared<State>();
+    state->settings = std::move(plain);
+    const auto done = [state, callback](const SecretStore::Result &r) {
+        if (r.status != SecretStore::Status::Ok && r.status != SecretStore::Status::NotFound &&
+            state->worst.status == SecretStore::Status::Ok)
+            state->worst = {r.status, {}, r.error};
+        if (--state->pending == 0)
+            callback(state->settings, state->worst);
+    };
+    m_secrets->read(ApiKeyName, context, [state, done](const SecretStore::Result &r) {
+        if (r.status == SecretStore::Status::Ok)
+            state->settings.apiKey = r.value;
+        done(r);
+    });
+    m_secrets->read(TokensName, context, [state, done](const SecretStore::Result &r) {
+        if (r.status == SecretStore::Status::Ok) {
+            const QJsonArray array = QJsonDocument::fromJson(r.value.toUtf8()).array();
+            for (const QJsonValue &v : array) {
+                const QJsonObject o = v.toObject();
+                state->settings.tokens.append(
+                    {o.value(u"label"_s).toString(), o.value(u"token"_s).toString()});
+            }
+        }
+        done(r);
+    });
+}
+
+void SettingsStore::saveSecrets(const AppSettings &settings, QObject *context,
+                                SaveCallback callback)
+{
+    auto worst = std::make_shared<SecretStore::Result>();
+    auto pending = std::make_shared<int>(2);
+    const auto done = [worst, pending, callback](const SecretStore::Result &r) {
+        if (r.status != SecretStore::Status::Ok && worst->status == SecretStore::Status::Ok)
+            *worst = r;
+        if (--*pending == 0 && callback)
+            callback(*worst);
+    };
+    if (settings.apiKey.isEmpty())
+        m_secrets->remove(ApiKeyName, context, done);
+    else
+        m_secrets->write(ApiKeyName, settings.apiKey, context, done);
+    if (settings.tokens.isEmpty()) {
+        m_secrets->remove(TokensName, context, done);
+    } else {
+        QJsonArray array;
+        for (const TokenEntry &t : settings.tokens)
+            array.append(QJsonObject{{u"label"_s, t.label}, {u"token"_s, t.token}});
+        m_secrets->write(TokensName,
+                         QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)),
+                         context, done);
+    }
+}
+
+QString SettingsStore::secretFallback() const
+{
+    return m_settings->value(u"secrets/fallback"_s).toString();
+}
+
+void SettingsStore::setSecretFallback(const QString &choice)
+{
+    m_settings->setValue(u"secrets/fallback"_s, choice);
+    m_settings->sync();
+}
+
+QHash<QString, ModelTotals> SettingsStore::loadTotals() const
+{
+    QHash<QString, ModelTotals> totals;
+    const QJsonObject json =
+        QJsonDocument::fromJson(m_settings->value(u"log/totals"_s).toByteArray()).object();
+    for (auto it = json.begin(); it != json.end(); ++it) {
+        const QJsonObject o = it.value().toObject();
+        totals.insert(it.key(),
+                      {o.value(u"requests"_s).toInteger(), o.value(u"failures"_s).toInteger(),
+                       o.value(u"promptTokens"_s).toInteger(),
+                       o.value(u"completionTokens"_s).toInteger()});
+    }
+    return totals;
+}
+
+void SettingsStore::saveTotals(const QHash<QString, ModelTotals> &totals)
+{
+    QJsonObject json;
+    for (auto it = totals.cbegin(); it != totals.cend(); ++it) {
+        json.insert(it.key(), QJsonObject{{u"requests"_s, it->requests},
+                                          {u"failures"_s, it->failures},
+                                          {u"promptTokens"_s, it->promptTokens},
+                                          {u"completionTokens"_s, it->completionTokens}});
+    }
+    m_settings->setValue(u"log/totals"_s, QJsonDocument(json).toJson(QJsonDocument::Compact));
+    m_settings->sync();
+}
+
+QVariant SettingsStore::uiValue(const QString &key, const QVariant &fallback) const
+{
+    return m_settings->value(u"ui/"_s + key, fallback);
+}
+
+void SettingsStore::setUiValue(const QString &key, const QVariant &value)
+{
+    m_settings->setValue(u"ui/"_s + key, value);
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+#include "TrayApplication.h"
+
+#include "ApiServer.h"
+#include "AutoStart.h"
+#include "BridgeController.h"
+#include "FileSecretStore.h"
+#include "LogCapture.h"
+#include "MemorySecretStore.h"
+#include "RequestLogModel.h"
+#include "RequestLogWindow.h"
+#include "SettingsDialog.h"
+#include "SettingsStore.h"
+#include "Translations.h"
+#include "TrayController.h"
+#include "TrayIcons.h"
+
+#include <QApplication>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSettings>
+
+using namespace Qt::StringLiterals;
+
+TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObject *parent)
+    : QObject(parent), m_options(std::move(options)), m_profile(std::move(profile)),
+      m_store(new SettingsStore(m_options.settings, m_options.keychain, this)),
+      m_bridge(new BridgeController(m_profile, this)),
+      m_autoStart(std::make_unique<AutoStart>(m_options.executable, m_options.autoStartLocation)),
+      m_tray(new TrayController(m_bridge, m_autoStart.get(), this)),
+      m_log(new RequestLogModel(m_store, this)), m_capture(new LogCapture(this))
+{
+    connect(m_bridge, &BridgeController::requestFinished, m_log, &RequestLogModel::add);
+    connect(m_bridge, &BridgeController::alert, this,
+            [this](const QString &, const QString &title, const QString &message) {
+                m_tray->showMessage(title, message, true);
+            });
+    connect(m_tray, &TrayController::settingsRequested, this, &TrayApplication::openSettings);
+    connect(m_tray, &TrayController::logRequested, this, &TrayApplication::openLog);
+    connect(m_tray, &TrayController::aboutRequested, this, &TrayApplication::showAbout);
+    connect(m_tray, &TrayController::quitRequested, this, [this] {
+        m_bridge->stop();
+        QCoreApplication::quit();
+    });
+    connect(m_capture, &LogCapture::line, this, [this](const QString &line) {
+        if (m_logWindow)
+            m_logWindow->appendDetail(line);
+    });
+}
+
+TrayApplication::~TrayApplication()
+{
+    delete m_settingsDialog.data();
+    delete m_logWindow.data();
+    delete m_question.data();
+    delete m_about.data();
+}
+
+SettingsDialog *TrayApplication::settingsDialog() const
+{
+    return m_settingsDialog;
+}
+
+RequestLogWindow *TrayApplication::logWindow() const
+{
+    return m_logWindow;
+}
+
+QMessageBox *TrayApplication::pendingQuestion() const
+{
+    return m_question;
+}
+
+void TrayApplication::installLanguage(AppSettings::Language language)
+{
+    switch (language) {
+    case AppSettings::Language::English:
+        Translations::install(QLocale(QLocale::English, QLocale::UnitedStates));
+        break;
+    case AppSettings::Language::SimplifiedChinese:
+        Translations::install(QLocale(QLocale::Chinese, QLocale::China));
+        break;
+    case AppSettings::Language::System:
+        Translations::install(QLocale::system());
+        break;
+    }
+}
+
+void TrayApplication::start()
+{
+    const AppSettings plain = m_store->loadPlain();
+    installLanguage(plain.language);
+    if (m_store->secretFallback() == u"file" || !m_options.keychain) {
+        m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
+        m_store->setSecretStore(m_ownStore.get());
+    }
+    m_store->loadSecrets(plain, this,
+                         [this](const AppSettings &settings, const SecretStore::Result &worst) {
+                             onSecretsLoaded(settings, worst);
+                         });
+}
+
+void TrayApplication::onSecretsLoaded(AppSettings settings, const SecretStore::Result &worst)
+{
+    const bool usingKeychain = m_store->secretStore() == m_options.keychain;
+    if (worst.status != SecretStore::Status::Ok && usingKeychain) {
+        askForFallback(m_store->loadPlain(), worst.error);
+        return;
+    }
+    if (worst.status != SecretStore::Status::Ok)
+        m_tray->showMessage(tr("Secrets could not be read"), worst.error, true);
+    finishStart(std::move(settings));
+}
+
+void TrayApplication::askForFallback(const AppSettings &plain, const QString &reason)
+{
+    // Never silently: the user decides between an owner-only file and memory for this session.
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("No keychain available"),
+                                tr("ZaiBridge keeps your Z.AI tokens and API key in the system "
+                                   "keychain, but none is available (%1).\n\nStore them in a file "
+                                   "that only your user account can read instead? The file is not "
+                                   "encrypted. If you choose \"Memory only\", secrets are "
+                                   "forgotten when ZaiBridge quits.")
+                                    .arg(reason.isEmpty() ? tr("no Secret Service") : reason));
+    box->setObjectName(u"keychainFallbackQuestion"_s);
+    QPushButton *useFile = box->addButton(tr("Use a private file"), QMessageBox::AcceptRole);
+    useFile->setObjectName(u"useFileButton"_s);
+    QPushButton *memory = box->addButton(tr("Memory only"), QMessageBox::RejectRole);
+    memory->setObjectName(u"memoryOnlyButton"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    m_question = box;
+    connect(
+        box, &QMessageBox::buttonClicked, this, [this, plain, useFile](QAbstractButton *button) {
+            if (button == useFile) {
+                m_store->setSecretFallback(u"file"_s);
+                m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
+            } else {
+                m_ownStore = std::make_unique<MemorySecretStore>();
+            }
+            m_store->setSecretStore(m_ownStore.get());
+            m_store->loadSecrets(
+                plain, this, [this](const AppSettings &settings, const SecretStore::Result &worst) {
+                    onSecretsLoaded(settings, worst);
+                });
+        });
+    box->open();
+}
+
+void TrayApplication::finishStart(AppSettings settings)
+{
+    if (settings.apiKey.isEmpty()) {
+        settings.apiKey = AppSettings::generateApiKey(); // first run
+        saveSecrets(settings);
+    }
+    m_bridge->setSettings(settings);
+    m_capture->setSecrets(settings.secrets());
+    m_capture->setEnabled(settings.detailedLogging);
+    m_tray->show();
+    if (settings.startServerAtLaunch)
+        m_bridge->start();
+    m_ready = true;
+    Q_EMIT ready();
+}
+
+void TrayApplication::saveSecrets(const AppSettings &settings)
+{
+    m_store->saveSecrets(settings, this, [this](const SecretStore::Result &result) {
+        if (result.status != SecretStore::Status::Ok)
+            m_tray->showMessage(tr("Secrets could not be saved"), result.error, true);
+        Q_EMIT secretsSaved(result);
+    });
+}
+
+void TrayApplication::applySettings(const AppSettings &settings)
+{
+    const AppSettings before = m_bridge->settings();
+    m_store->savePlain(settings);
+    if (settings.apiKey != before.apiKey || settings.tokens != before.tokens)
+        saveSecrets(settings);
+    if (settings.language != before.language)
+        installLanguage(settings.language);
+    m_capture->setSecrets(settings.secrets());
+    m_capture->setEnabled(settings.detailedLogging);
+    if (m_logWindow)
+        m_logWindow->setDetailedLogging(settings.detailedLogging);
+    m_bridge->setSettings(settings);
+    if (m_settingsDialog)
+        m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
+}
+
+void TrayApplication::openSettings()
+{
+    if (!m_settingsDialog) {
+        auto *dialog = new SettingsDialog(m_profile);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setWindowIcon(TrayIcons::application());
+        connect(dialog, &SettingsDialog::applied, this, &TrayApplication::applySettings);
+        m_settingsDialog = dialog;
+    }
+    m_settingsDialog->setSecretBackend(
+        m_store->secretStore() ? m_store->secretStore()->backendName() : QString());
+    m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
+    m_settingsDialog->setSettings(m_bridge->settings());
+    m_settingsDialog->show();
+    m_settingsDialog->raise();
+    m_settingsDialog->activateWindow();
+}
+
+void TrayApplication::openLog()
+{
+    if (!m_logWindow) {
+        auto *window = new RequestLogWindow(m_log);
+        window->setAttribute(Qt::WA_DeleteOnClose);
+        m_logWindow = window;
+    }
+    m_logWindow->setDetailedLogging(m_bridge->settings().detailedLogging);
+    m_logWindow->show();
+    m_logWindow->raise();
+    m_logWindow->activateWindow();
+}
+
+void TrayApplication::showAbout()
+{
+    if (!m_about) {
+        auto *box = new QMessageBox(QMessageBox::NoIcon, tr("About ZaiBridge"), QString());
+        box->setAttribute(Qt::WA_DeleteOnClose);
+        box->setIconPixmap(TrayIcons::application().pixmap(64, 64));
+        m_about = box;
+    }
+    m_about->setText(tr("<h3>ZaiBridge %1</h3><p>A local OpenAI-compatible API in front of the "
+                        "Z.AI GLM web chat, for Cline, Roo Code, Kilo Code and other clients.</p>"
+                        "<p>Base URL: <code>%2</code></p><p>MIT License.</p>")
+                         .arg(QCoreApplication::applicationVersion(), m_bridge->baseUrl()));
+    m_about->open();
+}
+
+void TrayApplication::bringToFront()
+{
+    m_tray->bringToFront();
+}

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "AppSettings.h"
+#include "SecretStore.h"
+#include "UpstreamProfile.h"
+
+#include <QObject>
+#include <QPointer>
+
+#include <memory>
+
+class AutoStart;
+class BridgeController;
+class LogCapture;
+class QMessageBox;
+class QSettings;
+class RequestLogModel;
+class RequestLogWindow;
+class SettingsDialog;
+class SettingsStore;
+class TrayController;
+
+// The tray application assembled: settings and secrets, the server controller, the tray, the
+// settings dialog and the request log. start() reads the secrets (asynchronously), asks before
+// falling back to a file when there is no keychain, then starts the server if so configured.
+class TrayApplication : public QObject
+{
+    Q_OBJECT
+public:
+    struct Options
+    {
+        QSettings *settings = nullptr;   // required; not owned
+        SecretStore *keychain = nullptr; // the preferred store; not owned
+        QString fallbackSecretsPath;     // the user-confirmed file fallback
+        QString autoStartLocation;       // empty: the platform's
+        QString executable;              // what open-at-login launches
+    };
+
+    TrayApplication(Options options, UpstreamProfile profile, QObject *parent = nullptr);
+    ~TrayApplication() override;
+
+    void start();
+    bool isReady() const { return m_ready; }
+
+    BridgeController *bridge() const { return m_bridge; }
+    TrayController *tray() const { return m_tray; }
+    RequestLogModel *requestLog() const { return m_log; }
+    SettingsStore *store() const { return m_store; }
+    SettingsDialog *settingsDialog() const;
+    RequestLogWindow *logWindow() const;
+    QMessageBox *pendingQuestion() const; // the keychain fallback question, while it is open
+
+    void openSettings();
+    void openLog();
+    void showAbout();
+    void applySettings(const AppSettings &settings);
+    void bringToFront();
+    static void installLanguage(AppSettings::Language language);
+
+Q_SIGNALS:
+    void ready();
+    void secretsSaved(const SecretStore::Result &result);
+
+private:
+    void onSecretsLoaded(AppSettings settings, const SecretStore::Result &worst);
+    void askForFallback(const AppSettings &plain, const QString &reason);
+    void finishStart(AppSettings settings);
+    void saveSecrets(const AppSettings &settings);
+
+    Options m_options;
+    UpstreamProfile m_profile;
+    std::unique_ptr<SecretStore> m_ownStore; // the file or memory store chosen at run time
+    SettingsStore *m_store;
+    BridgeController *m_bridge;
+    std::unique_ptr<AutoStart> m_autoStart;
+    TrayController *m_tray;
+    RequestLogModel *m_log;
+    LogCapture *m_capture;
+    QPointer<SettingsDialog> m_settingsDialog;
+    QPointer<RequestLogWindow> m_logWindow;
+    QPointer<QMessageBox> m_question;
+    QPointer<QMessageBox> m_about;
+    bool m_ready = false;
+};

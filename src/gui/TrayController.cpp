@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: MIT
+#include "TrayController.h"
+
+#include "AutoStart.h"
+#include "MainWindow.h"
+#include "TrayIcons.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QCursor>
+#include <QEvent>
+#include <QMenu>
+#include <QSystemTrayIcon>
+#include <QTimer>
+
+using namespace Qt::StringLiterals;
+
+TrayController::TrayController(BridgeController *bridge, AutoStart *autoStart, QObject *parent)
+    : QObject(parent), m_bridge(bridge), m_autoStart(autoStart), m_menu(new QMenu)
+{
+    m_status = m_menu->addAction(QString());
+    m_status->setEnabled(false);
+    m_menu->addSeparator();
+    m_toggle = m_menu->addAction(QString());
+    m_toggle->setObjectName(u"actionToggleServer"_s);
+    m_copyUrl = m_menu->addAction(QString());
+    m_copyUrl->setObjectName(u"actionCopyBaseUrl"_s);
+    m_copyKey = m_menu->addAction(QString());
+    m_copyKey->setObjectName(u"actionCopyApiKey"_s);
+    m_menu->addSeparator();
+    m_settings = m_menu->addAction(QString());
+    m_settings->setObjectName(u"actionSettings"_s);
+    m_log = m_menu->addAction(QString());
+    m_log->setObjectName(u"actionRequestLog"_s);
+    m_openAtLogin = m_menu->addAction(QString());
+    m_openAtLogin->setObjectName(u"actionOpenAtLogin"_s);
+    m_openAtLogin->setCheckable(true);
+    m_openAtLogin->setChecked(m_autoStart && m_autoStart->isEnabled());
+    m_menu->addSeparator();
+    m_about = m_menu->addAction(QString());
+    m_about->setObjectName(u"actionAbout"_s);
+    m_quit = m_menu->addAction(QString());
+    m_quit->setObjectName(u"actionQuit"_s);
+
+    connect(m_toggle, &QAction::triggered, m_bridge, &BridgeController::toggle);
+    connect(m_copyUrl, &QAction::triggered, this,
+            [this] { QApplication::clipboard()->setText(m_bridge->baseUrl()); });
+    connect(m_copyKey, &QAction::triggered, this,
+            [this] { QApplication::clipboard()->setText(m_bridge->settings().apiKey); });
+    connect(m_settings, &QAction::triggered, this, &TrayController::settingsRequested);
+    connect(m_log, &QAction::triggered, this, &TrayController::logRequested);
+    connect(m_about, &QAction::triggered, this, &TrayController::aboutRequested);
+    connect(m_quit, &QAction::triggered, this, &TrayController::quitRequested);
+    connect(m_openAtLogin, &QAction::toggled, this, [this](bool on) {
+        if (!m_autoStart)
+            return;
+        QString error;
+        if (!m_autoStart->setEnabled(on, &error)) {
+            const QSignalBlocker block(m_openAtLogin);
+            m_openAtLogin->setChecked(!on);
+            showMessage(tr("Open at login"), error, true);
+        }
+    });
+    connect(m_bridge, &BridgeController::stateChanged, this, &TrayController::updateState);
+    connect(m_bridge, &BridgeController::serverRestarted, this, [this] {
+        showMessage(tr("Server restarted"),
+                    tr("The server was restarted to apply the new address or port: %1")
+                        .arg(m_bridge->baseUrl()),
+                    false);
+    });
+    qApp->installEventFilter(this);
+    retranslate();
+}
+
+TrayController::~TrayController()
+{
+    delete m_window.data();
+    delete m_tray;
+    delete m_menu;
+}
+
+MainWindow *TrayController::mainWindow() const
+{
+    return m_window;
+}
+
+bool TrayController::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == qApp && event->type() == QEvent::LanguageChange)
+        retranslate();
+    return QObject::eventFilter(watched, event);
+}
+
+void TrayController::retranslate()
+{
+    m_copyUrl->setText(tr("Copy base URL"));
+    m_copyKey->setText(tr("Copy API key"));
+    m_settings->setText(tr("Settings…"));
+    m_log->setText(tr("Request log…"));
+    m_openAtLogin->setText(tr("Open at login"));
+    m_about->setText(tr("About ZaiBridge"));
+    m_quit->setText(tr("Quit"));
+    updateState();
+}
+
+QString TrayController::toolTip() const
+{
+    switch (m_bridge->state()) {
+    case BridgeController::State::Serving:
+        return tr("ZaiBridge: serving at %1").arg(m_bridge->baseUrl());
+    case BridgeController::State::Error:
+        return tr("ZaiBridge: error: %1").arg(m_bridge->errorText());
+    case BridgeController::State::Stopped:
+        break;
+    }
+    return tr("ZaiBridge: stopped (%1)").arg(m_bridge->baseUrl());
+}
+
+void TrayController::updateState()
+{
+    const bool running = m_bridge->isRunning();
+    m_toggle->setText(running ? tr("Stop server") : tr("Start server"));
+    QString status;
+    switch (m_bridge->state()) {
+    case BridgeController::State::Serving:
+        status = tr("Serving at %1").arg(m_bridge->baseUrl());
+        break;
+    case BridgeController::State::Error:
+        status = tr("Error: server not running");
+        break;
+    case BridgeController::State::Stopped:
+        status = tr("Stopped");
+        break;
+    }
+    m_status->setText(status);
+    m_copyKey->setEnabled(!m_bridge->settings().apiKey.isEmpty());
+    const QIcon icon = TrayIcons::forState(m_bridge->state());
+    if (m_tray) {
+        m_tray->setIcon(icon);
+        m_tray->setToolTip(toolTip());
+    }
+    if (m_window)
+        m_window->updateState(icon, status, toolTip(), m_bridge->errorText());
+}
+
+void TrayController::show()
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        if (!m_tray) {
+            m_tray = new QSystemTrayIcon;
+            m_tray->setContextMenu(m_menu);
+            connect(m_tray, &QSystemTrayIcon::activated, this,
+                    [this](QSystemTrayIcon::ActivationReason reason) {
+#if !defined(Q_OS_MACOS)
+                        // macOS opens the menu on any click by itself; elsewhere a left click
+                        // opens it too, and a double or middle click toggles the server.
+                        if (reason == QSystemTrayIcon::Trigger)
+                            m_menu->popup(QCursor::pos());
+#endif
+                        if (reason == QSystemTrayIcon::DoubleClick ||
+                            reason == QSystemTrayIcon::MiddleClick)
+                            m_bridge->toggle();
+                    });
+        }
+        updateState();
+        m_tray->show();
+        if (m_window && !m_window->isVisible())
+            delete m_window.data();
+        return;
+    }
+    ensureWindow();
+    m_window->show();
+    pollForTray();
+}
+
+void TrayController::pollForTray()
+{
+    // Some panels start after the session's autostart programs: keep looking for a tray.
+    if (!m_trayPoll) {
+        m_trayPoll = new QTimer(this);
+        m_trayPoll->setInterval(2000);
+        connect(m_trayPoll, &QTimer::timeout, this, [this] {
+            if (QSystemTrayIcon::isSystemTrayAvailable()) {
+                m_trayPoll->stop();
+                show();
+            }
+        });
+    }
+    m_trayPoll->start();
+}
+
+void TrayController::ensureWindow()
+{
+    if (m_window)
+        return;
+    m_window = new MainWindow(this);
+    updateState();
+}
+
+void TrayController::bringToFront()
+{
+    if (m_tray && m_tray->isVisible() && !m_window) {
+        m_menu->popup(QCursor::pos());
+        return;
+    }
+    ensureWindow();
+    m_window->show();
+    m_window->raise();
+    m_window->activateWindow();
+}
+
+void TrayController::showMessage(const QString &title, const QString &message, bool error)
+{
+    if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages()) {
+        m_tray->showMessage(title, message,
+                            error ? QSystemTrayIcon::Critical : QSystemTrayIcon::Information,
+                            10000);
+    } else {
+        ensureWindow();
+        m_window->showNotice(title, message, error);
+    }
+}

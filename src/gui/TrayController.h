@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "BridgeController.h"
+
+#include <QObject>
+#include <QPointer>
+
+class AutoStart;
+class MainWindow;
+class QAction;
+class QMenu;
+class QSystemTrayIcon;
+class QTimer;
+
+// The tray icon, its menu and the actions it shares with the fallback main window (shown where
+// no system tray exists). Follows the controller's state: icon, tooltip and the toggle's text.
+class TrayController : public QObject
+{
+    Q_OBJECT
+public:
+    TrayController(BridgeController *bridge, AutoStart *autoStart, QObject *parent = nullptr);
+    ~TrayController() override;
+
+    // Shows the tray icon, or the main window when there is no tray (and keeps looking for one).
+    void show();
+    void showMessage(const QString &title, const QString &message, bool error);
+    void bringToFront(); // a second launch: show the main window or the menu
+
+    QMenu *menu() const { return m_menu; }
+    QSystemTrayIcon *trayIcon() const { return m_tray; }
+    MainWindow *mainWindow() const; // the fallback window, if shown
+
+    QAction *toggleAction() const { return m_toggle; }
+    QAction *copyUrlAction() const { return m_copyUrl; }
+    QAction *copyKeyAction() const { return m_copyKey; }
+    QAction *settingsAction() const { return m_settings; }
+    QAction *logAction() const { return m_log; }
+    QAction *openAtLoginAction() const { return m_openAtLogin; }
+    QAction *aboutAction() const { return m_about; }
+    QAction *quitAction() const { return m_quit; }
+
+    QString toolTip() const;
+
+Q_SIGNALS:
+    void settingsRequested();
+    void logRequested();
+    void aboutRequested();
+    void quitRequested();
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
+private:
+    void retranslate();
+    void updateState();
+    void ensureWindow();
+    void pollForTray();
+
+    BridgeController *m_bridge;
+    AutoStart *m_autoStart;
+    QMenu *m_menu;
+    QSystemTrayIcon *m_tray = nullptr;
+    QPointer<MainWindow> m_window;
+    QTimer *m_trayPoll = nullptr;
+    QAction *m_status;
+    QAction *m_toggle;
+    QAction *m_copyUrl;
+    QAction *m_copyKey;
+    QAction *m_settings;
+    QAction *m_log;
+    QAction *m_openAtLogin;
+    QAction *m_about;
+    QAction *m_quit;
+};

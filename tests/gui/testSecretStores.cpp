@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// The in-memory and file secret stores and the settings store's split: secrets through the
+// SecretStore only, everything else in QSettings, read back as written.
+
+#include "FileSecretStore.h"
+#include "MemorySecretStore.h"
+#include "SettingsStore.h"
+
+#include <QFile>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestSecretStores : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void memoryStoreAnswersAsynchronously();
+    void fileStoreIsOwnerOnly();
+    void settingsRoundTripKeepsSecretsOutOfQSettings();
+    void failedSecretReadIsReported();
+
+private:
+    static SecretStore::Result wait(SecretStore &store,
+                                    const std::function<void(SecretStore::Callback)> &call);
+};
+
+SecretStore::Result TestSecretStores::wait(SecretStore &,
+                                           const std::function<void(SecretStore::Callback)> &call)
+{
+    std::optional<SecretStore::Result> result;
+    call([&result](const SecretStore::Result &r) { result = r; });
+    if (!QTest::qWaitFor([&] { return result.has_value(); }, 5000))
+        return {SecretStore::Status::Failed, {}, u"timeout"_s};
+    return *result;
+}
+
+void TestSecretStores::memoryStoreAnswersAsynchronously()
+{
+    MemorySecretStore store;
+    bool called = false;
+    store.read(u"k"_s, this, [&called](const SecretStore::Result &) { called = true; });
+    QVERIFY(!called); // never synchronously
+    QTRY_VERIFY(called);
+    QCOMPARE(wait(store, [&](auto cb) { store.read(u"k"_s, this, cb); }).status,
+             SecretStore::Status::NotFound);
+    QCOMPARE(wait(store, [&](auto cb) { store.write(u"k"_s, u"v"_s, this, cb); }).status,
+             SecretStore::Status::Ok);
+    QCOMPARE(wait(store, [&](auto cb) { store.read(u"k"_s, this, cb); }).value, u"v"_s);
+    QCOMPARE(wait(store, [&](auto cb) { store.remove(u"k"_s, this, cb); }).status,
+             SecretStore::Status::Ok);
+    QCOMPARE(wait(store, [&](auto cb) { store.read(u"k"_s, this, cb); }).status,
+             SecretStore::Status::NotFound);
+
+    // A destroyed context drops the callback.
+    auto *context = new QObject;
+    bool late = false;
+    store.read(u"k"_s, context, [&late](const SecretStore::Result &) { late = true; });
+    delete context;
+    QTest::qWait(20);
+    QVERIFY(!late);
+}
+
+void TestSecretStores::fileStoreIsOwnerOnly()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"sub/secrets.json"_s);
+    {
+        FileSecretStore store(path);
+        QCOMPARE(
+            wait(store, [&](auto cb) { store.write(u"api-key"_s, u"sk-1"_s, this, cb); }).status,
+            SecretStore::Status::Ok);
+    }
+    QVERIFY(QFile::exists(path));
+#ifdef Q_OS_UNIX
+    QCOMPARE(QFile::permissions(path) &
+                 ~(QFile::ReadOwner | QFile::WriteOwner | QFile::ReadUser | QFile::WriteUser),
+             QFile::Permissions());
+#endif
+    FileSecretStore again(path);
+    QCOMPARE(wait(again, [&](auto cb) { again.read(u"api-key"_s, this, cb); }).value, u"sk-1"_s);
+    QVERIFY(again.backendName().contains(u"secrets.json"_s));
+}
+
+void TestSecretStores::settingsRoundTripKeepsSecretsOutOfQSettings()
+{
+    QTemporaryDir dir;
+    QSettings ini(dir.filePath(u"z.ini"_s), QSettings::IniFormat);
+    MemorySecretStore secrets;
+    SettingsStore store(&ini, &secrets);
+    AppSettings s;
+    s.port = 9000;
+    s.lanAccess = true;
+    s.apiKey = u"sk-roundtrip-secret"_s;
+    s.tokens = {{u"a"_s, u"tok-roundtrip-a"_s}, {u"b"_s, u"tok-roundtrip-b"_s}};
+    s.proxyMode = AppSettings::ProxyMode::Manual;
+    s.httpProxy = QUrl(u"http://proxy:8080"_s);
+    s.language = AppSettings::Language::SimplifiedChinese;
+    s.models = UpstreamProfile::builtIn().catalogue().entries().mid(0, 2);
+    s.models[0].id = u"renamed"_s;
+    store.savePlain(s);
+    std::optional<SecretStore::Result> saved;
+    store.saveSecrets(s, this, [&saved](const SecretStore::Result &r) { saved = r; });
+    QTRY_VERIFY(saved.has_value());
+    QCOMPARE(saved->status, SecretStore::Status::Ok);
+
+    ini.sync();
+    QFile file(ini.fileName());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(!text.contains("sk-roundtrip-secret"));
+    QVERIFY(!text.contains("tok-roundtrip"));
+    QVERIFY(text.contains("zh_CN")); // enums stored as strings
+
+    std::optional<AppSettings> loaded;
+    store.loadSecrets(store.loadPlain(), this,
+                      [&loaded](const AppSettings &a, const SecretStore::Result &) { loaded = a; });
+    QTRY_VERIFY(loaded.has_value());
+    QVERIFY(*loaded == s);
+}
+
+void TestSecretStores::failedSecretReadIsReported()
+{
+    QTemporaryDir dir;
+    QSettings ini(dir.filePath(u"z.ini"_s), QSettings::IniFormat);
+    MemorySecretStore secrets;
+    secrets.setFailure(SecretStore::Status::NoBackend);
+    SettingsStore store(&ini, &secrets);
+    std::optional<SecretStore::Result> worst;
+    store.loadSecrets({}, this,
+                      [&worst](const AppSettings &, const SecretStore::Result &r) { worst = r; });
+    QTRY_VERIFY(worst.has_value());
+    QCOMPARE(worst->status, SecretStore::Status::NoBackend);
+    QVERIFY(!worst->error.isEmpty());
+}
+
+QTEST_MAIN(TestSecretStores)
+#include "testSecretStores.moc"

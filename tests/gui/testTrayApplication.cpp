@@ -1,0 +1,330 @@
+// SPDX-License-Identifier: MIT
+// The assembled tray application offscreen (no tray there, so the fallback window shows): the
+// menu's actions start and stop a real server on port 0, the state and tooltip follow, settings
+// apply without restarting the app, start-up failures raise one alert, and a missing keychain
+// leads to a question, never to a silent fallback.
+
+#include "ApiServer.h"
+#include "BridgeController.h"
+#include "IntegrationSupport.h"
+#include "MainWindow.h"
+#include "MemorySecretStore.h"
+#include "SettingsStore.h"
+#include "TrayApplication.h"
+#include "TrayController.h"
+
+#include <QAbstractButton>
+#include <QAction>
+#include <QApplication>
+#include <QClipboard>
+#include <QFile>
+#include <QMenu>
+#include <QMessageBox>
+#include <QSettings>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestTrayApplication : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void menuHoldsTheActions();
+    void toggleStartsAndStopsARealServer();
+    void firstRunGeneratesAnApiKeyInTheSecretStore();
+    void applyReconfiguresOrRestartsOnlyTheServer();
+    void portInUseIsAnErrorWithOneAlert();
+    void rejectedTokensRaiseOneAlert();
+    void missingKeychainAsksBeforeUsingAFile();
+    void declinedFallbackKeepsSecretsInMemory();
+    void openAtLoginWritesAnAutostartEntry();
+
+private:
+    std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MemorySecretStore> m_keychain;
+};
+
+void TestTrayApplication::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);
+}
+
+void TestTrayApplication::init()
+{
+    m_dir = std::make_unique<QTemporaryDir>();
+    QVERIFY(m_dir->isValid());
+    m_settings =
+        std::make_unique<QSettings>(m_dir->filePath(u"zaibridge.ini"_s), QSettings::IniFormat);
+    m_keychain = std::make_unique<MemorySecretStore>();
+}
+
+void TestTrayApplication::cleanup()
+{
+    m_settings.reset();
+    m_keychain.reset();
+    m_dir.reset();
+}
+
+std::unique_ptr<TrayApplication> TestTrayApplication::makeApp(quint16 port, bool start)
+{
+    AppSettings plain;
+    plain.port = port;
+    plain.startServerAtLaunch = start;
+    plain.language = AppSettings::Language::English;
+    SettingsStore(m_settings.get(), nullptr).savePlain(plain);
+    TrayApplication::Options options;
+    options.settings = m_settings.get();
+    options.keychain = m_keychain.get();
+    options.fallbackSecretsPath = m_dir->filePath(u"secrets.json"_s);
+    options.autoStartLocation = m_dir->filePath(u"autostart/zaibridge.desktop"_s);
+    options.executable = u"/opt/zaibridge/bin/zaibridge"_s;
+    return std::make_unique<TrayApplication>(options, UpstreamProfile::builtIn());
+}
+
+void TestTrayApplication::menuHoldsTheActions()
+{
+    auto app = makeApp(0, false);
+    QSignalSpy ready(app.get(), &TrayApplication::ready);
+    app->start();
+    QTRY_COMPARE(ready.count(), 1);
+    QStringList texts;
+    for (QAction *action : app->tray()->menu()->actions()) {
+        if (!action->isSeparator() && action->isEnabled())
+            texts.append(action->text());
+    }
+    QCOMPARE(texts,
+             (QStringList{u"Start server"_s, u"Copy base URL"_s, u"Copy API key"_s, u"Settings…"_s,
+                          u"Request log…"_s, u"Open at login"_s, u"About ZaiBridge"_s, u"Quit"_s}));
+    QVERIFY(app->tray()->openAtLoginAction()->isCheckable());
+    // No tray offscreen: the small window with the same controls is shown instead.
+    QVERIFY(app->tray()->mainWindow());
+    QVERIFY(app->tray()->mainWindow()->isVisible());
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
+    QVERIFY(app->tray()->toolTip().contains(u"stopped"_s));
+}
+
+void TestTrayApplication::toggleStartsAndStopsARealServer()
+{
+    auto app = makeApp(0, true);
+    QSignalSpy ready(app.get(), &TrayApplication::ready);
+    QSignalSpy states(app->bridge(), &BridgeController::stateChanged);
+    app->start();
+    QTRY_COMPARE(ready.count(), 1);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    const quint16 port = app->bridge()->port();
+    QVERIFY(port != 0);
+    QAction *toggle = app->tray()->toggleAction();
+    QCOMPARE(toggle->text(), u"Stop server"_s);
+    QVERIFY(app->tray()->toolTip().contains(u"serving at http://127.0.0.1:%1/v1"_s.arg(port)));
+
+    const QUrl health(u"http://127.0.0.1:%1/health"_s.arg(port));
+    QCOMPARE(Http::get(health).status, 200);
+
+    app->tray()->copyUrlAction()->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), u"http://127.0.0.1:%1/v1"_s.arg(port));
+    app->tray()->copyKeyAction()->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), app->bridge()->settings().apiKey);
+
+    toggle->trigger();
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
+    QVERIFY(!app->bridge()->server()->isRunning());
+    QCOMPARE(toggle->text(), u"Start server"_s);
+    QCOMPARE(Http::get(health, {}, 2000).status, 0); // nobody listens any more
+
+    toggle->trigger();
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    QCOMPARE(Http::get(QUrl(u"http://127.0.0.1:%1/health"_s.arg(app->bridge()->port()))).status,
+             200);
+    QCOMPARE(states.count(), 3); // serving, stopped, serving
+}
+
+void TestTrayApplication::firstRunGeneratesAnApiKeyInTheSecretStore()
+{
+    auto app = makeApp(0, false);
+    QSignalSpy saved(app.get(), &TrayApplication::secretsSaved);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    const QString key = app->bridge()->settings().apiKey;
+    QVERIFY(key.size() >= 32);
+    QTRY_COMPARE(saved.count(), 1);
+    QVERIFY(m_keychain->contains(SettingsStore::ApiKeyName));
+    // Secrets never reach the settings file.
+    m_settings->sync();
+    QFile ini(m_settings->fileName());
+    QVERIFY(ini.open(QIODevice::ReadOnly));
+    QVERIFY(!ini.readAll().contains(key.toUtf8()));
+
+    // The next start reads the same key back.
+    app.reset();
+    auto second = makeApp(0, false);
+    second->start();
+    QTRY_VERIFY(second->isReady());
+    QCOMPARE(second->bridge()->settings().apiKey, key);
+}
+
+void TestTrayApplication::applyReconfiguresOrRestartsOnlyTheServer()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    ApiServer *server = app->bridge()->server();
+    QVERIFY(server->isRunning());
+    const quint16 port = server->port();
+    QSignalSpy restarted(app->bridge(), &BridgeController::serverRestarted);
+
+    // A token and endpoint change: same socket, new upstream side.
+    AppSettings s = app->bridge()->settings();
+    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    const QString token = TestBed::makeToken(u"u-7"_s);
+    fake.addValidToken(token);
+    s.tokens = {{u"mine"_s, token}};
+    app->applySettings(s);
+    QCOMPARE(restarted.count(), 0);
+    QCOMPARE(server->port(), port);
+    QCOMPARE(server->config().tokens, QStringList{token});
+    const auto reply = Http::post(QUrl(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(port)),
+                                  chatBody(u"GLM-4.5"_s, u"hello"_s, false),
+                                  {{"Authorization", "Bearer " + s.apiKey.toUtf8()}});
+    QCOMPARE(reply.status, 200);
+    QCOMPARE(fake.requests(u"/api/v2/chat/completions"_s).last().header("authorization"),
+             "Bearer " + token.toUtf8());
+
+    // A port change needs a new socket: only the server restarts.
+    QTcpServer probe;
+    QVERIFY(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 newPort = probe.serverPort();
+    probe.close();
+    s.port = newPort;
+    app->applySettings(s);
+    QCOMPARE(restarted.count(), 1);
+    QCOMPARE(server->port(), newPort);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    QVERIFY(app->tray()->toolTip().contains(QString::number(newPort)));
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).loadPlain().port, newPort);
+}
+
+void TestTrayApplication::portInUseIsAnErrorWithOneAlert()
+{
+    QTcpServer holder;
+    QVERIFY(holder.listen(QHostAddress::LocalHost, 0));
+    auto app = makeApp(holder.serverPort(), true);
+    QSignalSpy alerts(app->bridge(), &BridgeController::alert);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Error);
+    QVERIFY(app->bridge()->errorText().contains(u"already in use"_s));
+    QVERIFY(app->tray()->toolTip().contains(u"error"_s));
+    QCOMPARE(alerts.count(), 1);
+    QCOMPARE(alerts.at(0).at(0).toString(), u"start-failed"_s);
+    QVERIFY(alerts.at(0).at(2).toString().contains(u"another port"_s));
+    // Trying again within the minute fails again, silently.
+    app->tray()->toggleAction()->trigger();
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Error);
+    QCOMPARE(alerts.count(), 1);
+    // Choosing a free port in Settings is the fix: Apply starts the server.
+    AppSettings s = app->bridge()->settings();
+    s.port = 0;
+    app->applySettings(s);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    QVERIFY(app->bridge()->port() != holder.serverPort());
+}
+
+void TestTrayApplication::rejectedTokensRaiseOneAlert()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    AppSettings s = app->bridge()->settings();
+    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    s.tokens = {{u"old"_s, TestBed::makeToken(u"gone-1"_s)},
+                {u"older"_s, TestBed::makeToken(u"gone-2"_s)}};
+    app->applySettings(s); // neither token is known to the fake: both are rejected
+    QSignalSpy alerts(app->bridge(), &BridgeController::alert);
+    const QUrl chat(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(app->bridge()->port()));
+    const HeaderPairs auth{{"Authorization", "Bearer " + s.apiKey.toUtf8()}};
+    const auto first = Http::post(chat, chatBody(u"GLM-4.5"_s, u"hi"_s, false), auth);
+    QVERIFY2(first.status == 403 || first.status == 401, first.body.constData());
+    QCOMPARE(first.error().value(u"code"_s).toString(), u"upstream_token_rejected"_s);
+    QTRY_VERIFY(alerts.count() >= 1);
+    QCOMPARE(alerts.at(0).at(0).toString(), u"tokens-rejected"_s);
+    QVERIFY(!alerts.at(0).at(2).toString().contains(s.tokens.at(0).token));
+    Http::post(chat, chatBody(u"GLM-4.5"_s, u"again"_s, false), auth);
+    QTest::qWait(50);
+    QCOMPARE(alerts.count(), 1); // once per cause and minute
+}
+
+void TestTrayApplication::missingKeychainAsksBeforeUsingAFile()
+{
+    m_keychain->setFailure(SecretStore::Status::NoBackend);
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->pendingQuestion() != nullptr);
+    QVERIFY(!app->isReady()); // nothing happens until the user answers
+    QVERIFY(!QFile::exists(m_dir->filePath(u"secrets.json"_s)));
+    auto *useFile = app->pendingQuestion()->findChild<QAbstractButton *>(u"useFileButton"_s);
+    QVERIFY(useFile);
+    useFile->click();
+    QTRY_VERIFY(app->isReady());
+    const QString path = m_dir->filePath(u"secrets.json"_s);
+    QTRY_VERIFY(QFile::exists(path));
+#ifdef Q_OS_UNIX
+    QCOMPARE(QFile::permissions(path) &
+                 (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+             QFile::Permissions());
+#endif
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).secretFallback(), u"file"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains(app->bridge()->settings().apiKey.toUtf8()));
+}
+
+void TestTrayApplication::declinedFallbackKeepsSecretsInMemory()
+{
+    m_keychain->setFailure(SecretStore::Status::NoBackend);
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->pendingQuestion() != nullptr);
+    app->pendingQuestion()->findChild<QAbstractButton *>(u"memoryOnlyButton"_s)->click();
+    QTRY_VERIFY(app->isReady());
+    QVERIFY(!app->bridge()->settings().apiKey.isEmpty());
+    QVERIFY(!QFile::exists(m_dir->filePath(u"secrets.json"_s)));
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).secretFallback(), QString());
+}
+
+void TestTrayApplication::openAtLoginWritesAnAutostartEntry()
+{
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    const QString entry = m_dir->filePath(u"autostart/zaibridge.desktop"_s);
+    QAction *action = app->tray()->openAtLoginAction();
+    QVERIFY(!action->isChecked());
+    action->trigger();
+    QVERIFY(action->isChecked());
+#if !defined(Q_OS_WIN)
+    QFile file(entry);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QVERIFY(file.readAll().contains("/opt/zaibridge/bin/zaibridge"));
+    file.close();
+#endif
+    action->trigger();
+    QVERIFY(!action->isChecked());
+    QVERIFY(!QFile::exists(entry));
+}
+
+QTEST_MAIN(TestTrayApplication)
+#include "testTrayApplication.moc"
