@@ -13,7 +13,9 @@ out=${2:?usage: sign-and-notarize.sh BUILD_DIR OUTPUT_DIR}
 mkdir -p "${out}"
 
 keychain=""
-cleanup() { [[ -n "${keychain}" ]] && security delete-keychain "${keychain}" 2>/dev/null || true; }
+cleanup() {
+    if [[ -n "${keychain}" ]]; then security delete-keychain "${keychain}" 2>/dev/null || true; fi
+}
 trap cleanup EXIT
 
 if [[ -n "${MACOS_CERTIFICATE_P12:-}" && -n "${MACOS_CERTIFICATE_PASSWORD:-}" \
@@ -29,7 +31,9 @@ if [[ -n "${MACOS_CERTIFICATE_P12:-}" && -n "${MACOS_CERTIFICATE_PASSWORD:-}" \
     security import "${p12}" -k "${keychain}" -P "${MACOS_CERTIFICATE_PASSWORD}" -T /usr/bin/codesign
     rm -f "${p12}"
     security set-key-partition-list -S apple-tool:,apple: -s -k "${kc_password}" "${keychain}" >/dev/null
-    security list-keychains -d user -s "${keychain}" $(security list-keychains -d user | tr -d '"')
+    # The new keychain first in the search list, the existing ones after it.
+    read -r -a existing < <(security list-keychains -d user | tr -d '"' | tr '\n' ' ')
+    security list-keychains -d user -s "${keychain}" "${existing[@]}"
     echo "signing: with '${MACOS_SIGNING_IDENTITY}'"
 else
     echo "signing: no certificate secrets (MACOS_CERTIFICATE_P12, MACOS_CERTIFICATE_PASSWORD," \
