@@ -49,8 +49,9 @@ if(TARGET zaibridge)
     if(WIN32 OR APPLE)
         # windeployqt / macdeployqt at install time (Qt 6.5+; the release workflow uses Qt 6.8).
         # windeployqt does not know QtKeychain: its DLL is installed next to the executables.
+        # Qt's own translations are deployed too: the tray app shows Qt's strings in Chinese.
         qt_generate_deploy_app_script(TARGET zaibridge OUTPUT_SCRIPT _zb_deploy
-            NO_TRANSLATIONS NO_UNSUPPORTED_PLATFORM_ERROR)
+            NO_UNSUPPORTED_PLATFORM_ERROR)
         install(SCRIPT "${_zb_deploy}")
         if(WIN32 AND TARGET qt6keychain)
             install(IMPORTED_RUNTIME_ARTIFACTS qt6keychain RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
