@@ -75,6 +75,25 @@ set(CPACK_SOURCE_IGNORE_FILES "/build/;/\\\\.git/;/node_modules/")
 set(CPACK_INSTALL_DEFAULT_DIRECTORY_PERMISSIONS
     OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
 
+# ---- NSIS (the Windows installer). Set everywhere: harmless to other generators, and it lets
+# scripts/package-check.sh compile the installer script with Debian's makensis as a syntax check.
+set(CPACK_NSIS_PACKAGE_NAME "ZaiBridge")
+set(CPACK_NSIS_DISPLAY_NAME "ZaiBridge ${PROJECT_VERSION}")
+set(CPACK_NSIS_MUI_ICON "${ZB_PACKAGING_DIR}/windows/zaibridge.ico")
+set(CPACK_NSIS_MUI_UNIICON "${ZB_PACKAGING_DIR}/windows/zaibridge.ico")
+set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\\\zaibridge.exe")
+set(CPACK_NSIS_URL_INFO_ABOUT "${PROJECT_HOMEPAGE_URL}")
+set(CPACK_NSIS_HELP_LINK "${PROJECT_HOMEPAGE_URL}#readme")
+set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
+set(CPACK_NSIS_EXECUTABLES_DIRECTORY "bin")
+set(CPACK_NSIS_MUI_FINISHPAGE_RUN "zaibridge.exe")
+set(CPACK_NSIS_MANIFEST_DPI_AWARE ON)
+# The Start-menu entry comes from CPACK_PACKAGE_EXECUTABLES; the open-at-login choice and the
+# uninstaller's clean-up are NSIS snippets in packaging/windows/, read by CPackProjectConfig.cmake.
+set(CPACK_ZB_PACKAGING_DIR "${ZB_PACKAGING_DIR}")
+set(CPACK_PROJECT_CONFIG_FILE "${ZB_PACKAGING_DIR}/CPackProjectConfig.cmake")
+set(CPACK_PACKAGE_INSTALL_REGISTRY_KEY "ZaiBridge")
+
 if(UNIX AND NOT APPLE)
     # ---- Linux: desktop entry (src/app), metainfo, icons, systemd user unit, Debian docs --------
     if(ZB_BUILD_GUI)
@@ -136,27 +155,11 @@ server (zaibridge-server) with a systemd user unit.")
     install(FILES "${ZB_PACKAGING_DIR}/linux/copyright"
         DESTINATION "${CMAKE_INSTALL_DATADIR}/doc/zaibridge")
 elseif(WIN32)
-    # ---- Windows: NSIS installer and a portable ZIP (the deploy rules are in src/app) ---------
+    # ---- Windows: NSIS installer and a portable ZIP (the deploy rules are above) ----------
     set(CPACK_GENERATOR "NSIS;ZIP")
     set(CPACK_PACKAGE_FILE_NAME "ZaiBridge-${PROJECT_VERSION}-windows-x64")
-    set(CPACK_NSIS_PACKAGE_NAME "ZaiBridge")
-    set(CPACK_NSIS_DISPLAY_NAME "ZaiBridge ${PROJECT_VERSION}")
-    set(CPACK_NSIS_MUI_ICON "${ZB_PACKAGING_DIR}/windows/zaibridge.ico")
-    set(CPACK_NSIS_MUI_UNIICON "${ZB_PACKAGING_DIR}/windows/zaibridge.ico")
-    set(CPACK_NSIS_INSTALLED_ICON_NAME "bin\\\\zaibridge.exe")
-    set(CPACK_NSIS_URL_INFO_ABOUT "${PROJECT_HOMEPAGE_URL}")
-    set(CPACK_NSIS_HELP_LINK "${PROJECT_HOMEPAGE_URL}#readme")
-    set(CPACK_NSIS_ENABLE_UNINSTALL_BEFORE_INSTALL ON)
-    set(CPACK_NSIS_EXECUTABLES_DIRECTORY "bin")
-    set(CPACK_NSIS_MUI_FINISHPAGE_RUN "zaibridge.exe")
-    set(CPACK_NSIS_MANIFEST_DPI_AWARE ON)
-    # The Start-menu entry comes from CPACK_PACKAGE_EXECUTABLES; the open-at-login choice and the
-    # uninstaller's clean-up are NSIS snippets in packaging/windows/.
-    file(READ "${ZB_PACKAGING_DIR}/windows/nsis-install.nsh" CPACK_NSIS_EXTRA_INSTALL_COMMANDS)
-    file(READ "${ZB_PACKAGING_DIR}/windows/nsis-uninstall.nsh" CPACK_NSIS_EXTRA_UNINSTALL_COMMANDS)
-    set(CPACK_PACKAGE_INSTALL_REGISTRY_KEY "ZaiBridge")
 elseif(APPLE)
-    # ---- macOS: the bundle (Info.plist and icon are set in src/app) in a DragNDrop disk image ---
+    # ---- macOS: the bundle (Info.plist and icon are set above) in a DragNDrop disk image -----
     set(CPACK_GENERATOR "DragNDrop")
     set(CPACK_PACKAGE_FILE_NAME "ZaiBridge-${PROJECT_VERSION}-macos")
     set(CPACK_DMG_VOLUME_NAME "ZaiBridge ${PROJECT_VERSION}")

