@@ -265,4 +265,17 @@ node -e '
     const m = a.choices && a.choices[0] && a.choices[0].message;
     if (a.object !== "chat.completion" || !m || typeof m.content !== "string" || !m.content.length)
         process.exit(1);' "${answer}" || die "the chat completion is not a chat.completion with content"
+# The container's HEALTHCHECK command, taken from the Dockerfile, against the installed server.
+healthcheck=$(node -e '
+    const text = require("fs").readFileSync(process.argv[1], "utf8").replace(/\\\n\s*/g, " ");
+    const m = /^HEALTHCHECK .*? CMD (\[.*\])\s*$/m.exec(text);
+    if (!m) process.exit(1);
+    const argv = JSON.parse(m[1]);
+    if (argv[0] !== "bash" || argv[1] !== "-c") process.exit(1);
+    process.stdout.write(argv[2]);' packaging/docker/Dockerfile) \
+    || die "no HEALTHCHECK CMD [\"bash\", \"-c\", ...] in packaging/docker/Dockerfile"
+PORT=${BASE_URL##*:}; PORT=${PORT%/v1}
+in_root env LISTEN_PORT="${PORT}" bash -c "${healthcheck}" \
+    || die "the Dockerfile's HEALTHCHECK command fails against the installed server"
+say "the Dockerfile's HEALTHCHECK command passes against the installed server"
 say "the installed package works: --version, /health and a chat completion in a clean ${SUITE}"
