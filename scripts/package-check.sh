@@ -92,9 +92,15 @@ stop_child() {
     sleep 1
 }
 SERVICES=()   # process groups started in the chroot (the fake and the server)
+BOOT_PID=""   # the background debootstrap's process group
 cleanup() {
     trap - EXIT INT TERM
     stop_child
+    if [[ -n "${BOOT_PID}" ]]; then
+        kill -TERM -- "-${BOOT_PID}" 2>/dev/null || true
+        sleep 2
+        kill -KILL -- "-${BOOT_PID}" 2>/dev/null || true
+    fi
     local pid
     for pid in "${SERVICES[@]}"; do kill -TERM -- "-${pid}" 2>/dev/null || true; done
     ((${#SERVICES[@]})) && sleep 1
@@ -111,6 +117,30 @@ in_root() {  # a command in the chroot with a clean environment
         PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
         HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"
 }
+
+# ---- 0. the clean bookworm base, made in the background while the release build runs ----------
+# (debootstrap waits on the network, the build on the CPU). A half-made base (no marker) is
+# removed and made anew.
+start_bootstrap() {
+    [[ -f "${BASE}/.zb-bootstrapped" ]] && return 0
+    if [[ -e "${BASE}" ]]; then rm -rf --one-file-system "${BASE}"; fi
+    say "debootstrap --variant=minbase ${SUITE} ${MIRROR} in the background (log: ${LOGDIR}/debootstrap.log)"
+    setsid debootstrap --variant=minbase "${SUITE}" "${BASE}" "${MIRROR}" \
+        >"${LOGDIR}/debootstrap.log" 2>&1 &
+    BOOT_PID=$!
+}
+finish_bootstrap() {
+    local rc=0
+    if [[ -n "${BOOT_PID}" ]]; then
+        wait "${BOOT_PID}" || rc=$?
+        BOOT_PID=""
+        unmount_all || die "debootstrap left mounts that cannot be removed"
+        ((rc == 0)) || show_log debootstrap "${LOGDIR}/debootstrap.log"
+        touch "${BASE}/.zb-bootstrapped"
+        say "debootstrap done"
+    fi
+}
+start_bootstrap
 
 # ---- 1. the release build and the .deb ---------------------------------------------------------
 t0=${SECONDS}
@@ -184,15 +214,7 @@ say "linters from npm (tests/lint)"
 
 # ---- 6. a clean bookworm: install the .deb and run it --------------------------------------------
 t0=${SECONDS}
-if [[ ! -f "${BASE}/.zb-bootstrapped" ]]; then
-    if [[ -e "${BASE}" ]]; then rm -rf --one-file-system "${BASE}"; fi
-    say "debootstrap --variant=minbase ${SUITE} ${MIRROR} (log: ${LOGDIR}/debootstrap.log)"
-    run_child debootstrap --variant=minbase "${SUITE}" "${BASE}" "${MIRROR}" \
-        >"${LOGDIR}/debootstrap.log" 2>&1 \
-        || { unmount_all || true; show_log debootstrap "${LOGDIR}/debootstrap.log"; }
-    unmount_all || die "debootstrap left mounts that cannot be removed"
-    touch "${BASE}/.zb-bootstrapped"
-fi
+finish_bootstrap
 # A fresh copy of the untouched base on every run: nothing of an earlier run remains.
 rm -rf --one-file-system "${ROOT}"
 cp -a "${BASE}" "${ROOT}"
