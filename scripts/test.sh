@@ -9,9 +9,10 @@
 #   asan   build/asan (preset asan: clang, Debug, address+undefined, libFuzzer targets, -Werror)
 #          and its ctest run, leak checking on (suppressions: tests/lsan.supp)
 #   qt68   the same source with -Werror and its tests against Qt 6.8 (scripts/qt68-check.sh)
-#   package  build/release, the .deb (CPack), lintian, desktop/AppStream validation, the Dockerfile,
-#          compose and workflow linters, and the .deb installed and run in a clean Debian bookworm
-#          chroot against the fake upstream (scripts/package-check.sh; needs build/ci's fake)
+#   package  build/release, the .deb (CPack), lintian, desktop/AppStream validation, the NSIS
+#          script compiled by makensis, the Dockerfile, compose and workflow linters, and the .deb
+#          installed and run in a clean Debian bookworm chroot against the fake upstream
+#          (scripts/package-check.sh; needs build/ci's fake-zai-upstream)
 # Stops at the first failing step and ends with the line "N passed, M failed".
 #   ZB_SKIP=asan,qt68,e2e   skip steps (comma list of the names above; CI skips nothing)
 #   ZB_KEEP_GOING=1         after a failure, go on with the steps that do not depend on it
