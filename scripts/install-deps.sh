@@ -16,6 +16,10 @@ PACKAGES=(
     qt6-translations-l10n
     # the Qt 6.8 check (scripts/qt68-check.sh); the keyring verifies Debian's archive on Ubuntu too
     debootstrap debian-archive-keyring
+    # packaging (scripts/package-check.sh): CPack's dpkg-shlibdeps, lintian, the desktop entry and
+    # AppStream validators, gzip for the Debian changelog, makensis to compile the Windows
+    # installer script
+    dpkg-dev lintian desktop-file-utils appstream gzip nsis
     # GUI and keychain tests: a session bus, a Secret Service, an X server with a tray host (trayer)
     # for the tray test and screenshots, the xcb platform plugin and a font to draw with
     dbus gnome-keyring xvfb trayer qt6-qpa-plugins fonts-dejavu-core

@@ -9,6 +9,10 @@
 #   asan   build/asan (preset asan: clang, Debug, address+undefined, libFuzzer targets, -Werror)
 #          and its ctest run, leak checking on (suppressions: tests/lsan.supp)
 #   qt68   the same source with -Werror and its tests against Qt 6.8 (scripts/qt68-check.sh)
+#   package  build/release, the .deb (CPack), lintian, desktop/AppStream validation, the NSIS
+#          script compiled by makensis, the Dockerfile, compose and workflow linters, and the .deb
+#          installed and run in a clean Debian bookworm chroot against the fake upstream
+#          (scripts/package-check.sh; needs build/ci's fake-zai-upstream)
 # Stops at the first failing step and ends with the line "N passed, M failed".
 #   ZB_SKIP=asan,qt68,e2e   skip steps (comma list of the names above; CI skips nothing)
 #   ZB_KEEP_GOING=1         after a failure, go on with the steps that do not depend on it
@@ -17,7 +21,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd -P)
 JOBS=$(nproc)
-STEPS=(deps build ctest e2e asan qt68)
+STEPS=(deps build ctest e2e asan qt68 package)
 declare -A TITLE=(
     [deps]="install dependencies"
     [build]="configure + build build/ci (RelWithDebInfo, -Werror)"
@@ -25,8 +29,9 @@ declare -A TITLE=(
     [e2e]="end-to-end tests (tests/e2e, npm)"
     [asan]="AddressSanitizer + UBSan build, ctest and fuzzing (build/asan, clang)"
     [qt68]="Qt 6.8 build and ctest (Debian trixie chroot)"
+    [package]=".deb, lintian, desktop/AppStream/Docker/workflow lint, install in a clean bookworm"
 )
-declare -A NEEDS=([build]=deps [ctest]=build [e2e]=build [asan]=deps [qt68]=deps)
+declare -A NEEDS=([build]=deps [ctest]=build [e2e]=build [asan]=deps [qt68]=deps [package]=build)
 declare -A RESULT=() DURATION=()
 
 IFS=, read -r -a SKIP <<<"${ZB_SKIP:-}"
@@ -102,12 +107,14 @@ step_asan() {
 
 step_qt68() { run bash scripts/qt68-check.sh; }
 
+step_package() { run bash scripts/package-check.sh; }
+
 summary() {
     local s passed=0 failed=0
     echo
     echo "==> summary ($((SECONDS - START))s in all)"
     for s in "${STEPS[@]}"; do
-        printf '  %-6s %-9s %6s  %s\n' "${s}" "${RESULT[${s}]:-not run}" \
+        printf '  %-7s %-9s %6s  %s\n' "${s}" "${RESULT[${s}]:-not run}" \
             "${DURATION[${s}]:+${DURATION[${s}]}s}" "${TITLE[${s}]}"
         case "${RESULT[${s}]:-}" in
             passed) passed=$((passed + 1)) ;;
