@@ -149,6 +149,35 @@ public:
         return true;
     }
 
+    struct Scalar
+    {
+        enum class Kind { String, True, False, Null, Number } kind = Kind::Null;
+        QString text;                  // String
+        std::optional<qint64> integer; // Number, when a plain integer that fits
+    };
+
+    // A string, number, true, false or null; false for anything else (objects and arrays
+    // included: the general path takes those).
+    bool scalar(Scalar *out)
+    {
+        using K = Scalar::Kind;
+        if (peek() == '"') {
+            out->kind = K::String;
+            return string(&out->text);
+        }
+        if (literal("true", 4)) {
+            out->kind = K::True;
+        } else if (literal("false", 5)) {
+            out->kind = K::False;
+        } else if (literal("null", 4)) {
+            out->kind = K::Null;
+        } else {
+            out->kind = K::Number;
+            return number(&out->integer);
+        }
+        return true;
+    }
+
 private:
     static bool isDigit(char c) { return c >= '0' && c <= '9'; }
 
@@ -259,6 +288,12 @@ private:
 
 std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
 {
+    // The data fields the translator reads; each may appear once.
+    enum Field { Phase, Delta, Content, EditIndex, EditContent, Done, Other };
+    static constexpr QByteArrayView kFields[] = {"phase",      "delta_content", "content",
+                                                 "edit_index", "edit_content",  "done"};
+    using K = Scanner::Scalar::Kind;
+
     Scanner in(json);
     if (!in.take('{'))
         return std::nullopt;
@@ -270,88 +305,58 @@ std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
             return std::nullopt;
         first = false;
         QByteArrayView key;
-        if (!in.key(&key))
+        Scanner::Scalar value;
+        if (!in.key(&key) || key == "error")
             return std::nullopt;
-        if (key == "data") {
-            if (sawData || !in.take('{'))
+        if (key != "data") {
+            if (!in.scalar(&value)) // anything else at the top ("type", ids) is a plain value
                 return std::nullopt;
-            sawData = true;
-            bool firstField = true;
-            unsigned seen = 0;
-            while (!in.take('}')) {
-                if (!firstField && !in.take(','))
-                    return std::nullopt;
-                firstField = false;
-                QByteArrayView name;
-                if (!in.key(&name))
-                    return std::nullopt;
-                // Fields the translator reads; each may appear once.
-                static constexpr QByteArrayView kFields[] = {"phase",      "delta_content",
-                                                             "content",    "edit_index",
-                                                             "edit_content", "done"};
-                int field = -1;
-                for (int f = 0; f < 6; ++f) {
-                    if (name == kFields[f])
-                        field = f;
-                }
-                if (name == "error" || name == "data" || name == "usage")
-                    return std::nullopt;
-                if (field >= 0) {
-                    if (seen & (1u << field))
-                        return std::nullopt;
-                    seen |= 1u << field;
-                }
-                const char next = in.peek();
-                if (next == '"') {
-                    QString text;
-                    if (!in.string(&text))
-                        return std::nullopt;
-                    switch (field) {
-                    case 0: e.phase = std::move(text); break;
-                    case 1: e.deltaContent = std::move(text); break;
-                    case 2: e.content = std::move(text); break;
-                    case 4: e.editContent = std::move(text); break;
-                    default: break; // a string edit_index or done counts as 0 / false
-                    }
-                    if (field == 3)
-                        e.hasEditIndex = true;
-                } else if (next == 't' || next == 'f' || next == 'n') {
-                    const bool isTrue = in.literal("true", 4);
-                    if (!isTrue && !in.literal("false", 5) && !in.literal("null", 4))
-                        return std::nullopt;
-                    if (field == 5)
-                        e.done = isTrue;
-                    if (field == 3)
-                        e.hasEditIndex = true;
-                } else {
-                    std::optional<qint64> integer;
-                    if (!in.number(&integer))
-                        return std::nullopt;
-                    if (field == 3) {
-                        if (!integer)
-                            return std::nullopt; // fractions and huge values: the general path
-                        e.hasEditIndex = true;
-                        e.editIndex = *integer;
-                    }
-                }
-            }
             continue;
         }
-        if (key == "error")
+        if (sawData || !in.take('{'))
             return std::nullopt;
-        // Anything else at the top ("type", ids) must be a plain value.
-        const char next = in.peek();
-        if (next == '"') {
-            QString ignored;
-            if (!in.string(&ignored))
+        sawData = true;
+        bool firstField = true;
+        unsigned seen = 0;
+        while (!in.take('}')) {
+            if (!firstField && !in.take(','))
                 return std::nullopt;
-        } else if (next == 't' || next == 'f' || next == 'n') {
-            if (!in.literal("true", 4) && !in.literal("false", 5) && !in.literal("null", 4))
+            firstField = false;
+            QByteArrayView name;
+            if (!in.key(&name) || name == "error" || name == "data" || name == "usage")
                 return std::nullopt;
-        } else {
-            std::optional<qint64> ignored;
-            if (!in.number(&ignored))
+            int field = Other;
+            for (int f = Phase; f < Other; ++f) {
+                if (name == kFields[f])
+                    field = f;
+            }
+            if (field != Other && (seen & (1u << field)))
                 return std::nullopt;
+            seen |= 1u << field;
+            if (!in.scalar(&value))
+                return std::nullopt;
+            const bool isString = value.kind == K::String;
+            switch (field) {
+            case Phase: e.phase = isString ? value.text : QString(); break;
+            case Delta: e.deltaContent = isString ? value.text : QString(); break;
+            case Content: e.content = isString ? value.text : QString(); break;
+            case EditContent:
+                if (isString)
+                    e.editContent = value.text;
+                break;
+            case EditIndex:
+                // A string or literal counts as 0, as QJsonValue::toInteger() has it; fractions
+                // and huge numbers go to the general path.
+                e.hasEditIndex = true;
+                if (value.kind == K::Number) {
+                    if (!value.integer)
+                        return std::nullopt;
+                    e.editIndex = *value.integer;
+                }
+                break;
+            case Done: e.done = value.kind == K::True; break;
+            default: break;
+            }
         }
     }
     if (!sawData || !in.atEnd())
