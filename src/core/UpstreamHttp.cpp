@@ -78,6 +78,7 @@ public:
         m_reply = reply;
         reply->m_connection = this;
         m_request = std::move(requestBytes);
+        m_sent = false;
         m_timeoutMs = timeoutMs;
         m_sawResponseBytes = false;
         m_state = State::Head;
@@ -106,6 +107,7 @@ public:
     // Parked between calls: a connection the server closes or talks on is dropped.
     void park()
     {
+        m_request.clear(); // answered: never sent again
         m_timer.setInterval(UpstreamHttp::kIdleTimeoutMs);
         m_timer.start();
     }
@@ -134,7 +136,7 @@ private:
     void send()
     {
         m_socket->write(m_request);
-        m_request.clear();
+        m_sent = true;
     }
 
     void onReadyRead()
@@ -406,12 +408,12 @@ private:
         }
         // A kept-alive connection the server had already closed: send the call again on a fresh
         // one, as long as not a byte of the answer came back.
-        if (reused() && !m_sawResponseBytes && m_request.isEmpty() && m_retryBytes.size()) {
+        if (reused() && m_sent && !m_sawResponseBytes) {
             UpstreamReply *reply = m_reply;
             m_reply = nullptr;
             reply->m_connection = nullptr;
             close();
-            m_owner->retryFresh(reply, m_retryBytes, m_timeoutMs, m_route, m_proxy);
+            m_owner->retryFresh(reply, m_request, m_timeoutMs, m_route, m_proxy);
             return;
         }
         using E = UpstreamReply::Error;
@@ -461,9 +463,6 @@ private:
         deleteLater();
     }
 
-public:
-    QByteArray m_retryBytes; // the request as sent, kept while a retry on a fresh connection may come
-
 private:
     UpstreamHttp *m_owner;
     QString m_route;
@@ -478,7 +477,8 @@ private:
     bool m_closed = false;
     int m_calls = 0;
     QPointer<UpstreamReply> m_reply;
-    QByteArray m_request;
+    QByteArray m_request; // kept after sending: a stale reused connection sends it again
+    bool m_sent = false;
     QByteArray m_in;
     State m_state = State::Head;
     Framing m_framing = Framing::Length;
@@ -629,7 +629,6 @@ UpstreamReply *UpstreamHttp::post(const QNetworkRequest &request, const QByteArr
         connection = new UpstreamConnection(this, route, url, proxy);
         ++m_open;
     }
-    connection->m_retryBytes = head;
     connection->start(reply, std::move(head), timeoutMs);
     return reply;
 }
@@ -644,7 +643,6 @@ void UpstreamHttp::retryFresh(UpstreamReply *reply, const QByteArray &requestByt
 
 void UpstreamHttp::park(UpstreamConnection *connection)
 {
-    connection->m_retryBytes.clear();
     if (m_idle.count(connection->route()) >= kMaxIdlePerRoute) {
         connection->cancel();
         return;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "IntegrationSupport.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
@@ -28,6 +29,19 @@ bool HttpResponse::hasHeader(const QByteArray &name) const
             return true;
     }
     return false;
+}
+
+QString HttpResponse::answer() const
+{
+    return json()
+        .value(QLatin1StringView("choices"))
+        .toArray()
+        .first()
+        .toObject()
+        .value(QLatin1StringView("message"))
+        .toObject()
+        .value(QLatin1StringView("content"))
+        .toString();
 }
 
 QJsonObject HttpResponse::json() const

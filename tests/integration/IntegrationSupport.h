@@ -45,6 +45,8 @@ struct HttpResponse
     QJsonObject json() const;
     // The OpenAI error object of an error body, or an empty object.
     QJsonObject error() const { return json().value(QLatin1StringView("error")).toObject(); }
+    // choices[0].message.content of a non-streaming answer, or "".
+    QString answer() const;
 };
 
 // One server-sent event of a response body.

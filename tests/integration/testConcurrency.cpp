@@ -73,15 +73,7 @@ Outcome runConcurrent(TestBed &bed, int n, bool stream, qint64 *elapsedMs)
                 outcome.problems.append(u"#%1: stream did not end with [DONE]"_s.arg(i));
             got = Sse::content(Sse::chunks(events));
         } else {
-            got = r.json()
-                      .value("choices"_L1)
-                      .toArray()
-                      .first()
-                      .toObject()
-                      .value("message"_L1)
-                      .toObject()
-                      .value("content"_L1)
-                      .toString();
+            got = r.answer();
         }
         if (r.status != 200 || got != expected)
             outcome.problems.append(u"#%1: status %2, content '%3'"_s.arg(i).arg(r.status).arg(got));

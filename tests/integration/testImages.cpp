@@ -64,19 +64,6 @@ HttpResponse chat(TestBed &bed, const QString &model, const QJsonArray &messages
                       {}, 30000);
 }
 
-QString answerOf(const HttpResponse &r)
-{
-    return r.json()
-        .value("choices"_L1)
-        .toArray()
-        .first()
-        .toObject()
-        .value("message"_L1)
-        .toObject()
-        .value("content"_L1)
-        .toString();
-}
-
 QByteArray sha256(const QByteArray &bytes)
 {
     return QCryptographicHash::hash(bytes, QCryptographicHash::Sha256);
@@ -231,7 +218,7 @@ void TestImages::dataUrlUploadedAndReferenced()
         chat(bed, u"GLM-4.5"_s, {user({text(u"What is in this picture?"_s), image(dataUrl(png))})});
     QCOMPARE(r.status, 200);
     // The fake describes what it received: the real PNG, 16x16.
-    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"What is in this picture?"_s) +
+    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"What is in this picture?"_s) +
                               FakeZaiServer::imageNote({u"image/png 16x16"_s}));
 
     // The upload: multipart, one part named "file", the account's token, the exact bytes.
@@ -347,7 +334,7 @@ void TestImages::oneUploadPerImageAndAccount()
     QCOMPARE(files.size(), 2); // b only: a was uploaded by this account already
     QCOMPARE(files.at(1).sha256, sha256(fixture("red-8x4.png")));
     // Order kept across turns and within the turn: a (turn 1), then b, a (turn 2).
-    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"and now?"_s) +
+    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"and now?"_s) +
                               FakeZaiServer::imageNote({u"image/png 16x16"_s, u"image/png 8x4"_s,
                                                         u"image/png 16x16"_s}));
     const QJsonObject body = bed.fake->requests(CompletionsPath).last().json;
@@ -408,7 +395,7 @@ void TestImages::failedUploadIsRetried()
     QCOMPARE(r.status, 200);
     QCOMPARE(bed.fake->count(FilesPath), 2);
     QCOMPARE(bed.fake->uploadedFiles().size(), 1);
-    QVERIFY(answerOf(r).endsWith(FakeZaiServer::imageNote({u"image/png 8x4"_s})));
+    QVERIFY(r.answer().endsWith(FakeZaiServer::imageNote({u"image/png 8x4"_s})));
 
     // An upload failing every time ends the request with the upstream's failure, named as such.
     for (int i = 0; i <= bed.config.maxRetries; ++i) // the first attempt and every retry
@@ -435,7 +422,7 @@ void TestImages::remoteImageFetchedAndUploaded()
 
     const HttpResponse r = chat(bed, u"GLM-4.5V"_s, {user({text(u"Look"_s), image(url)})});
     QCOMPARE(r.status, 200);
-    QCOMPARE(answerOf(r), FakeZaiServer::expectedAnswer(u"Look"_s) +
+    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"Look"_s) +
                               FakeZaiServer::imageNote({u"image/png 16x16"_s}));
     QCOMPARE(images.requestLines(), QStringList{u"GET /shots/screen.png?size=large HTTP/1.1"_s});
     QCOMPARE(bed.fake->uploadedFiles().size(), 1);
