@@ -10,6 +10,8 @@ using namespace Qt::StringLiterals;
 
 QString ChatMessage::text() const
 {
+    if (parts.size() == 1 && parts.first().type == ContentPart::Type::Text)
+        return parts.first().text; // shared, not copied: the common case
     QStringList texts;
     for (const ContentPart &part : parts) {
         if (part.type == ContentPart::Type::Text)

@@ -6,6 +6,10 @@
 
 #include <cmath>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
@@ -55,14 +59,38 @@ void appendNumber(QByteArray &out, const QJsonValue &value)
 void JsonWriter::appendString(QByteArray &out, QStringView text)
 {
     const qsizetype start = out.size();
-    // Worst case per UTF-16 unit: six bytes (\u00XX); UTF-8 needs at most three.
-    out.resize(start + 6 * text.size() + 2);
+    // Worst case per UTF-16 unit: six bytes (\u00XX); UTF-8 needs at most three. Grow
+    // geometrically: a body of many long messages would otherwise be copied once per message.
+    const qsizetype needed = start + 6 * text.size() + 2;
+    if (needed > out.capacity())
+        out.reserve(qMax(needed, 2 * out.capacity()));
+    out.resize(needed);
     char *const begin = out.data() + start;
     char *p = begin;
     *p++ = '"';
     const char16_t *s = text.utf16();
     const qsizetype n = text.size();
     for (qsizetype i = 0; i < n; ++i) {
+#if defined(__SSE2__)
+        // Runs of printable ASCII without quotes or backslashes, eight units at a time.
+        while (i + 8 <= n) {
+            const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s + i));
+            // Signed compares: units of 0x8000 and above are negative, so they count as "low".
+            const __m128i low = _mm_cmplt_epi16(units, _mm_set1_epi16(0x20));
+            const __m128i high = _mm_cmpgt_epi16(units, _mm_set1_epi16(0x7e));
+            const __m128i quote = _mm_cmpeq_epi16(units, _mm_set1_epi16('"'));
+            const __m128i backslash = _mm_cmpeq_epi16(units, _mm_set1_epi16('\\'));
+            const __m128i special =
+                _mm_or_si128(_mm_or_si128(low, high), _mm_or_si128(quote, backslash));
+            if (_mm_movemask_epi8(special) != 0)
+                break;
+            _mm_storel_epi64(reinterpret_cast<__m128i *>(p), _mm_packus_epi16(units, units));
+            p += 8;
+            i += 8;
+        }
+        if (i >= n)
+            break;
+#endif
         const char16_t c = s[i];
         if (c < 0x80) {
             if (c >= 0x20 && c != u'"' && c != u'\\')
@@ -146,4 +174,77 @@ QByteArray JsonWriter::toBytes(const QJsonArray &array)
     out.reserve(256);
     appendValue(out, array);
     return out;
+}
+
+JsonStream &JsonStream::key(QLatin1StringView name)
+{
+    separate();
+    m_out += '"';
+    m_out.append(name.data(), name.size());
+    m_out += "\":";
+    m_first = true;
+    return *this;
+}
+
+JsonStream &JsonStream::key(QStringView name)
+{
+    separate();
+    JsonWriter::appendString(m_out, name);
+    m_out += ':';
+    m_first = true;
+    return *this;
+}
+
+JsonStream &JsonStream::value(QStringView text)
+{
+    separate();
+    JsonWriter::appendString(m_out, text);
+    return *this;
+}
+
+JsonStream &JsonStream::value(QLatin1StringView text)
+{
+    separate();
+    m_out += '"';
+    m_out.append(text.data(), text.size());
+    m_out += '"';
+    return *this;
+}
+
+JsonStream &JsonStream::value(bool b)
+{
+    separate();
+    m_out += b ? "true" : "false";
+    return *this;
+}
+
+JsonStream &JsonStream::value(qint64 n)
+{
+    separate();
+    m_out += QByteArray::number(n);
+    return *this;
+}
+
+JsonStream &JsonStream::value(double d)
+{
+    separate();
+    if (std::isfinite(d))
+        m_out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
+    else
+        m_out += "null";
+    return *this;
+}
+
+JsonStream &JsonStream::value(std::nullptr_t)
+{
+    separate();
+    m_out += "null";
+    return *this;
+}
+
+JsonStream &JsonStream::value(const QJsonValue &v)
+{
+    separate();
+    JsonWriter::appendValue(m_out, v);
+    return *this;
 }

@@ -5,7 +5,10 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QJsonValue>
+#include <QLatin1StringView>
 #include <QStringView>
+
+#include <cstddef>
 
 // Compact JSON text, byte for byte what QJsonDocument::toJson(QJsonDocument::Compact) writes, at a
 // fraction of its cost: strings are escaped and UTF-8 encoded in one pass straight into the
@@ -19,3 +22,72 @@ QByteArray toBytes(const QJsonObject &object);
 QByteArray toBytes(const QJsonArray &array);
 
 } // namespace JsonWriter
+
+// Compact JSON written straight into bytes in the order of the calls, for documents that are
+// built once and sent (the upstream body, answers): no QJsonObject in between, whose inserts
+// would cost more than the writing. Commas are placed by the stream; names given as
+// QLatin1StringView are plain ASCII and written as they are, any other name is escaped.
+class JsonStream
+{
+public:
+    explicit JsonStream(qsizetype reserve = 256) { m_out.reserve(reserve); }
+    // Continues after `start` (e.g. "data: " of a server-sent event), which is kept as it is.
+    JsonStream(QByteArray start, qsizetype reserve) : m_out(std::move(start))
+    {
+        m_out.reserve(reserve);
+    }
+
+    JsonStream &beginObject() { return open('{'); }
+    JsonStream &endObject() { return close('}'); }
+    JsonStream &beginArray() { return open('['); }
+    JsonStream &endArray() { return close(']'); }
+
+    JsonStream &key(QLatin1StringView name);
+    JsonStream &key(QStringView name);
+
+    JsonStream &value(QStringView text);
+    JsonStream &value(const QString &text) { return value(QStringView(text)); }
+    JsonStream &value(QLatin1StringView text); // ASCII without characters to escape
+    JsonStream &value(bool b);
+    JsonStream &value(int n) { return value(qint64(n)); }
+    JsonStream &value(qint64 n);
+    JsonStream &value(double d);
+    JsonStream &value(std::nullptr_t);
+    JsonStream &value(const QJsonValue &v);
+    JsonStream &value(const QJsonObject &o) { return value(QJsonValue(o)); }
+    JsonStream &value(const QJsonArray &a) { return value(QJsonValue(a)); }
+    JsonStream &value(const char *) = delete; // would silently become a bool
+
+    template<typename Name, typename Value>
+    JsonStream &field(const Name &name, const Value &v)
+    {
+        return key(name).value(v);
+    }
+
+    const QByteArray &bytes() const { return m_out; }
+    QByteArray take() { return std::move(m_out); }
+
+private:
+    void separate()
+    {
+        if (!m_first)
+            m_out += ',';
+        m_first = false;
+    }
+    JsonStream &open(char c)
+    {
+        separate();
+        m_out += c;
+        m_first = true;
+        return *this;
+    }
+    JsonStream &close(char c)
+    {
+        m_out += c;
+        m_first = false;
+        return *this;
+    }
+
+    QByteArray m_out;
+    bool m_first = true; // nothing written yet in the innermost container, or a key was just written
+};

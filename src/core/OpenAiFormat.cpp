@@ -16,17 +16,23 @@ QString OpenAiFormat::newCompletionId()
     return u"chatcmpl-"_s + randomAlphanumeric(29);
 }
 
-QJsonObject OpenAiFormat::usage(const TokenUsage &u)
+void OpenAiFormat::writeUsage(JsonStream &out, const TokenUsage &u)
 {
-    QJsonObject o{{u"prompt_tokens"_s, double(u.promptTokens)},
-                  {u"completion_tokens"_s, double(u.completionTokens)},
-                  {u"total_tokens"_s, double(u.totalTokens())},
-                  {u"prompt_tokens_details"_s,
-                   QJsonObject{{u"cached_tokens"_s, double(qMax<qint64>(0, u.cachedTokens))}}}};
-    if (u.reasoningTokens >= 0)
-        o.insert(u"completion_tokens_details"_s,
-                 QJsonObject{{u"reasoning_tokens"_s, double(u.reasoningTokens)}});
-    return o;
+    out.beginObject()
+        .field("prompt_tokens"_L1, u.promptTokens)
+        .field("completion_tokens"_L1, u.completionTokens)
+        .field("total_tokens"_L1, u.totalTokens())
+        .key("prompt_tokens_details"_L1)
+        .beginObject()
+        .field("cached_tokens"_L1, qMax<qint64>(0, u.cachedTokens))
+        .endObject();
+    if (u.reasoningTokens >= 0) {
+        out.key("completion_tokens_details"_L1)
+            .beginObject()
+            .field("reasoning_tokens"_L1, u.reasoningTokens)
+            .endObject();
+    }
+    out.endObject();
 }
 
 QByteArray OpenAiFormat::sseEvent(const QJsonObject &object)
@@ -37,27 +43,57 @@ QByteArray OpenAiFormat::sseEvent(const QJsonObject &object)
     return out;
 }
 
-QJsonObject OpenAiFormat::chunk(const StreamIds &ids, const QJsonObject &delta,
-                                const QJsonValue &finishReason)
+namespace {
+
+JsonStream beginEvent(qsizetype reserve = 256)
 {
-    QJsonObject o{{u"id"_s, ids.id},
-                  {u"object"_s, u"chat.completion.chunk"_s},
-                  {u"created"_s, double(ids.created)},
-                  {u"model"_s, ids.model},
-                  {u"system_fingerprint"_s, QJsonValue::Null},
-                  {u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
-                                                        {u"delta"_s, delta},
-                                                        {u"logprobs"_s, QJsonValue::Null},
-                                                        {u"finish_reason"_s, finishReason}}}}};
+    return JsonStream("data: "_ba, reserve);
+}
+
+QByteArray endEvent(JsonStream &out)
+{
+    QByteArray bytes = out.take();
+    bytes += "\n\n";
+    return bytes;
+}
+
+} // namespace
+
+void OpenAiFormat::beginChunk(JsonStream &out, const StreamIds &ids)
+{
+    out.beginObject()
+        .field("id"_L1, ids.id)
+        .field("object"_L1, "chat.completion.chunk"_L1)
+        .field("created"_L1, ids.created)
+        .field("model"_L1, ids.model)
+        .field("system_fingerprint"_L1, nullptr)
+        .key("choices"_L1)
+        .beginArray()
+        .beginObject()
+        .field("index"_L1, 0)
+        .key("delta"_L1);
+}
+
+void OpenAiFormat::endChunk(JsonStream &out, const StreamIds &ids, const QString &finishReason)
+{
+    out.field("logprobs"_L1, nullptr).key("finish_reason"_L1);
+    if (finishReason.isEmpty())
+        out.value(nullptr);
+    else
+        out.value(finishReason);
+    out.endObject().endArray();
     if (ids.includeUsage)
-        o.insert(u"usage"_s, QJsonValue::Null);
-    return o;
+        out.field("usage"_L1, nullptr);
+    out.endObject();
 }
 
 QByteArray OpenAiFormat::roleChunk(const StreamIds &ids)
 {
-    return sseEvent(chunk(ids, QJsonObject{{u"role"_s, u"assistant"_s}, {u"content"_s, u""_s}},
-                          QJsonValue::Null));
+    JsonStream out = beginEvent();
+    beginChunk(out, ids);
+    out.beginObject().field("role"_L1, "assistant"_L1).field("content"_L1, ""_L1).endObject();
+    endChunk(out, ids, QString());
+    return endEvent(out);
 }
 
 void OpenAiFormat::appendJsonString(QByteArray &out, QStringView text)
@@ -68,108 +104,130 @@ void OpenAiFormat::appendJsonString(QByteArray &out, QStringView text)
 QByteArray OpenAiFormat::deltaChunk(const StreamIds &ids, const QString &reasoning,
                                     const QString &content)
 {
-    QByteArray out;
-    out.reserve(160 + 2 * (reasoning.size() + content.size()));
-    out += "data: {\"id\":";
-    appendJsonString(out, ids.id);
-    out += ",\"object\":\"chat.completion.chunk\",\"created\":" + QByteArray::number(ids.created)
-           + ",\"model\":";
-    appendJsonString(out, ids.model);
-    out += ",\"system_fingerprint\":null,\"choices\":[{\"index\":0,\"delta\":{";
-    if (!reasoning.isEmpty()) {
-        out += "\"reasoning_content\":";
-        appendJsonString(out, reasoning);
-    }
-    if (!content.isEmpty()) {
-        if (!reasoning.isEmpty())
-            out += ',';
-        out += "\"content\":";
-        appendJsonString(out, content);
-    }
-    out += "},\"logprobs\":null,\"finish_reason\":null}]";
-    if (ids.includeUsage)
-        out += ",\"usage\":null";
-    out += "}\n\n";
-    return out;
+    JsonStream out = beginEvent(160 + 2 * (reasoning.size() + content.size()));
+    beginChunk(out, ids);
+    out.beginObject();
+    if (!reasoning.isEmpty())
+        out.field("reasoning_content"_L1, reasoning);
+    if (!content.isEmpty())
+        out.field("content"_L1, content);
+    out.endObject();
+    endChunk(out, ids, QString());
+    return endEvent(out);
 }
 
-QJsonArray OpenAiFormat::toolCallArray(const QList<ToolCall> &calls, bool withIndex)
+void OpenAiFormat::writeFunction(JsonStream &out, const ToolCall &call)
 {
-    QJsonArray array;
+    out.beginObject()
+        .field("name"_L1, call.name)
+        .field("arguments"_L1, call.arguments.isEmpty() ? u"{}"_s : call.arguments)
+        .endObject();
+}
+
+void OpenAiFormat::writeToolCalls(JsonStream &out, const QList<ToolCall> &calls, bool withIndex)
+{
+    out.beginArray();
     for (qsizetype i = 0; i < calls.size(); ++i) {
         const ToolCall &call = calls.at(i);
-        QJsonObject entry{{u"id"_s, call.id},
-                          {u"type"_s, u"function"_s},
-                          {u"function"_s,
-                           QJsonObject{{u"name"_s, call.name},
-                                       {u"arguments"_s,
-                                        call.arguments.isEmpty() ? u"{}"_s : call.arguments}}}};
+        out.beginObject();
         if (withIndex)
-            entry.insert(u"index"_s, int(i));
-        array.append(entry);
+            out.field("index"_L1, qint64(i));
+        out.field("id"_L1, call.id).field("type"_L1, "function"_L1).key("function"_L1);
+        writeFunction(out, call);
+        out.endObject();
     }
-    return array;
+    out.endArray();
 }
 
 QByteArray OpenAiFormat::toolCallsChunk(const StreamIds &ids, const QList<ToolCall> &calls,
                                         bool legacy)
 {
+    JsonStream out = beginEvent();
+    beginChunk(out, ids);
+    out.beginObject();
     if (legacy && !calls.isEmpty()) {
-        const QJsonObject function = toolCallArray(calls.mid(0, 1), false)
-                                         .first()
-                                         .toObject()
-                                         .value(u"function"_s)
-                                         .toObject();
-        return sseEvent(chunk(ids, QJsonObject{{u"function_call"_s, function}}, QJsonValue::Null));
+        out.key("function_call"_L1);
+        writeFunction(out, calls.first());
+    } else {
+        out.key("tool_calls"_L1);
+        writeToolCalls(out, calls, true);
     }
-    return sseEvent(chunk(ids, QJsonObject{{u"tool_calls"_s, toolCallArray(calls, true)}},
-                          QJsonValue::Null));
+    out.endObject();
+    endChunk(out, ids, QString());
+    return endEvent(out);
 }
 
 QByteArray OpenAiFormat::finishChunk(const StreamIds &ids, const QString &finishReason)
 {
-    return sseEvent(chunk(ids, QJsonObject(), finishReason));
+    JsonStream out = beginEvent();
+    beginChunk(out, ids);
+    out.beginObject().endObject();
+    endChunk(out, ids, finishReason);
+    return endEvent(out);
 }
 
 QByteArray OpenAiFormat::usageChunk(const StreamIds &ids, const TokenUsage &u)
 {
-    return sseEvent(QJsonObject{{u"id"_s, ids.id},
-                                {u"object"_s, u"chat.completion.chunk"_s},
-                                {u"created"_s, double(ids.created)},
-                                {u"model"_s, ids.model},
-                                {u"system_fingerprint"_s, QJsonValue::Null},
-                                {u"choices"_s, QJsonArray()},
-                                {u"usage"_s, usage(u)}});
+    JsonStream out = beginEvent();
+    out.beginObject()
+        .field("id"_L1, ids.id)
+        .field("object"_L1, "chat.completion.chunk"_L1)
+        .field("created"_L1, ids.created)
+        .field("model"_L1, ids.model)
+        .field("system_fingerprint"_L1, nullptr)
+        .key("choices"_L1)
+        .beginArray()
+        .endArray()
+        .key("usage"_L1);
+    writeUsage(out, u);
+    out.endObject();
+    return endEvent(out);
 }
 
-QJsonObject OpenAiFormat::completion(const StreamIds &ids, const QString &reasoning,
-                                     const QString &content, const QString &finishReason,
-                                     const TokenUsage &u, const QList<ToolCall> &calls,
-                                     bool legacy)
+QByteArray OpenAiFormat::completion(const StreamIds &ids, const QString &reasoning,
+                                    const QString &content, const QString &finishReason,
+                                    const TokenUsage &u, const QList<ToolCall> &calls, bool legacy)
 {
-    QJsonObject message{{u"role"_s, u"assistant"_s},
-                        {u"content"_s, content.isEmpty() && !calls.isEmpty() ? QJsonValue()
-                                                                              : QJsonValue(content)},
-                        {u"refusal"_s, QJsonValue::Null}};
-    if (!calls.isEmpty()) {
-        if (legacy)
-            message.insert(u"function_call"_s,
-                           toolCallArray(calls.mid(0, 1), false).first().toObject().value(u"function"_s));
-        else
-            message.insert(u"tool_calls"_s, toolCallArray(calls, false));
-    }
+    JsonStream out(512 + 2 * (reasoning.size() + content.size()));
+    out.beginObject()
+        .field("id"_L1, ids.id)
+        .field("object"_L1, "chat.completion"_L1)
+        .field("created"_L1, ids.created)
+        .field("model"_L1, ids.model)
+        .field("system_fingerprint"_L1, nullptr)
+        .key("choices"_L1)
+        .beginArray()
+        .beginObject()
+        .field("index"_L1, 0)
+        .key("message"_L1)
+        .beginObject()
+        .field("role"_L1, "assistant"_L1)
+        .key("content"_L1);
+    if (content.isEmpty() && !calls.isEmpty())
+        out.value(nullptr);
+    else
+        out.value(content);
     if (!reasoning.isEmpty())
-        message.insert(u"reasoning_content"_s, reasoning);
-    return QJsonObject{{u"id"_s, ids.id},
-                       {u"object"_s, u"chat.completion"_s},
-                       {u"created"_s, double(ids.created)},
-                       {u"model"_s, ids.model},
-                       {u"system_fingerprint"_s, QJsonValue::Null},
-                       {u"choices"_s, QJsonArray{QJsonObject{{u"index"_s, 0},
-                                                             {u"message"_s, message},
-                                                             {u"logprobs"_s, QJsonValue::Null},
-                                                             {u"finish_reason"_s, finishReason}}}},
-                       {u"usage"_s, usage(u)}};
+        out.field("reasoning_content"_L1, reasoning);
+    out.field("refusal"_L1, nullptr);
+    if (!calls.isEmpty()) {
+        if (legacy) {
+            out.key("function_call"_L1);
+            writeFunction(out, calls.first());
+        } else {
+            out.key("tool_calls"_L1);
+            writeToolCalls(out, calls, false);
+        }
+    }
+    out.endObject() // message
+        .field("logprobs"_L1, nullptr)
+        .field("finish_reason"_L1, finishReason)
+        .endObject()
+        .endArray()
+        .key("usage"_L1);
+    writeUsage(out, u);
+    out.endObject();
+    return out.take();
 }
 
 QJsonObject OpenAiFormat::model(const ModelEntry &entry, qint64 created)

@@ -9,6 +9,7 @@
 #include <QList>
 #include <QString>
 
+class JsonStream;
 struct TokenUsage;
 class ModelCatalogue;
 struct ModelEntry;
@@ -28,8 +29,6 @@ public:
 
     static QString newCompletionId();
 
-    static QJsonObject usage(const TokenUsage &usage);
-
     // One `data: {...}\n\n` event.
     static QByteArray sseEvent(const QJsonObject &object);
     static QByteArray roleChunk(const StreamIds &ids);
@@ -47,16 +46,21 @@ public:
     static QByteArray doneEvent() { return QByteArrayLiteral("data: [DONE]\n\n"); }
     static QByteArray keepAlive() { return QByteArrayLiteral(": ping\n\n"); }
 
-    static QJsonObject completion(const StreamIds &ids, const QString &reasoning,
+    // A whole non-streaming answer (chat.completion), ready to send.
+    static QByteArray completion(const StreamIds &ids, const QString &reasoning,
                                   const QString &content, const QString &finishReason,
-                                  const TokenUsage &usage, const QList<ToolCall> &calls = {},
-                                  bool legacy = false);
+                                 const TokenUsage &usage, const QList<ToolCall> &calls = {},
+                                 bool legacy = false);
 
     static QJsonObject model(const ModelEntry &entry, qint64 created);
     static QJsonObject modelList(const ModelCatalogue &catalogue, qint64 created);
 
 private:
-    static QJsonArray toolCallArray(const QList<ToolCall> &calls, bool withIndex);
-    static QJsonObject chunk(const StreamIds &ids, const QJsonObject &delta,
-                             const QJsonValue &finishReason);
+    static void writeUsage(JsonStream &out, const TokenUsage &usage);
+    static void writeFunction(JsonStream &out, const ToolCall &call);
+    static void writeToolCalls(JsonStream &out, const QList<ToolCall> &calls, bool withIndex);
+    // A chunk up to its "delta" name, and from the end of the delta on (a null finish_reason
+    // when empty).
+    static void beginChunk(JsonStream &out, const StreamIds &ids);
+    static void endChunk(JsonStream &out, const StreamIds &ids, const QString &finishReason);
 };

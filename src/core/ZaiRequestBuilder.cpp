@@ -11,6 +11,7 @@
 #include "UpstreamProfile.h"
 
 #include <QDateTime>
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QLocale>
 #include <QSet>
@@ -51,41 +52,108 @@ ZaiRequestBuilder::Switches ZaiRequestBuilder::switchesFor(const ChatRequest &re
     return {request.enableThinking.value_or(model.thinking), request.webSearch.value_or(model.search)};
 }
 
-QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request,
-                                               const UpstreamProfile *profile)
+namespace {
+
+// One image part in upstream shape (4.3): an uploaded image references its file (the profile's
+// image-part URL; the bare file id without a profile), any other keeps the client's URL.
+void writeImagePart(JsonStream &out, const ContentPart &part, const UpstreamProfile *profile)
 {
-    const auto imagePart = [profile](const ContentPart &part) {
-        QString url = part.imageUrl;
-        if (!part.imageFile.isEmpty()) {
-            const QString id = part.imageFile.value(u"id"_s).toString();
-            const QString name = part.imageFile.value(u"filename"_s).toString();
-            url = profile ? profile->imagePartUrl(id, name) : id;
+    QString url = part.imageUrl;
+    if (!part.imageFile.isEmpty()) {
+        const QString id = part.imageFile.value(u"id"_s).toString();
+        const QString name = part.imageFile.value(u"filename"_s).toString();
+        url = profile ? profile->imagePartUrl(id, name) : id;
+    }
+    out.beginObject()
+        .field("type"_L1, "image_url"_L1)
+        .key("image_url"_L1)
+        .beginObject()
+        .field("url"_L1, url)
+        .endObject()
+        .endObject();
+}
+
+void writeTextPart(JsonStream &out, const QString &text)
+{
+    out.beginObject().field("type"_L1, "text"_L1).field("text"_L1, text).endObject();
+}
+
+QLatin1StringView roleName(ChatMessage::Role role)
+{
+    switch (role) {
+    case ChatMessage::Role::System: return "system"_L1;
+    case ChatMessage::Role::User: return "user"_L1;
+    case ChatMessage::Role::Assistant: return "assistant"_L1;
+    case ChatMessage::Role::Tool: break;
+    }
+    return "user"_L1; // tool results travel as user turns
+}
+
+// "%<hex><hex>" for every byte outside the unreserved set, as urlencode and
+// QUrl::toPercentEncoding do, so that '+', '&', '=' and spaces survive.
+void appendPercentEncoded(QByteArray &out, const QString &text)
+{
+    static constexpr char hex[] = "0123456789ABCDEF";
+    for (const char c : text.toUtf8()) {
+        const auto u = static_cast<unsigned char>(c);
+        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-'
+            || u == '.' || u == '_' || u == '~') {
+            out += c;
+        } else {
+            out += '%';
+            out += hex[u >> 4];
+            out += hex[u & 0xf];
         }
-        return QJsonObject{{u"type"_s, u"image_url"_s},
-                           {u"image_url"_s, QJsonObject{{u"url"_s, url}}}};
-    };
-    QJsonArray out;
-    QHash<QString, QString> toolNames; // tool_call_id -> function name, for tool results
-    QString pendingToolResults;
-    QJsonArray pendingToolImages; // screenshots returned by tools go with their results
-    const auto flushToolResults = [&] {
-        if (!pendingToolImages.isEmpty()) {
-            QJsonArray parts{QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, pendingToolResults}}};
-            for (const QJsonValue &image : std::as_const(pendingToolImages))
-                parts.append(image);
-            out.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, parts}});
-        } else if (!pendingToolResults.isEmpty()) {
-            out.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, pendingToolResults}});
-        }
-        pendingToolResults.clear();
-        pendingToolImages = QJsonArray();
-    };
-    // Tool and output-format instructions go at the end of the first system message.
+    }
+}
+
+QString twoDigits(int n)
+{
+    return QString::number(n).rightJustified(2, u'0');
+}
+
+} // namespace
+
+void ZaiRequestBuilder::writeUpstreamMessages(JsonStream &out, const ChatRequest &request,
+                                              const UpstreamProfile *profile)
+{
+    // Tool and output-format instructions go at the end of the first system message; with no
+    // system message they become one of their own, in front.
     QStringList extra{ToolPrompt::instructions(request, request.toolTrigger),
                       ToolPrompt::responseFormatInstructions(request)};
     extra.removeAll(QString());
     const QString systemExtra = extra.join(u"\n\n"_s);
+    const bool hasSystem = std::any_of(request.messages.cbegin(), request.messages.cend(),
+                                       [](const ChatMessage &m) {
+                                           return m.role == ChatMessage::Role::System;
+                                       });
     bool systemExtended = systemExtra.isEmpty();
+
+    out.beginArray();
+    if (!systemExtended && !hasSystem) {
+        out.beginObject().field("role"_L1, "system"_L1).field("content"_L1, systemExtra).endObject();
+        systemExtended = true;
+    }
+
+    QHash<QString, QString> toolNames; // tool_call_id -> function name, for tool results
+    QString pendingToolResults;
+    QList<const ContentPart *> pendingToolImages; // screenshots returned by tools go with their results
+    const auto flushToolResults = [&] {
+        if (!pendingToolImages.isEmpty()) {
+            out.beginObject().field("role"_L1, "user"_L1).key("content"_L1).beginArray();
+            writeTextPart(out, pendingToolResults);
+            for (const ContentPart *image : std::as_const(pendingToolImages))
+                writeImagePart(out, *image, profile);
+            out.endArray().endObject();
+        } else if (!pendingToolResults.isEmpty()) {
+            out.beginObject()
+                .field("role"_L1, "user"_L1)
+                .field("content"_L1, pendingToolResults)
+                .endObject();
+        }
+        pendingToolResults.clear();
+        pendingToolImages.clear();
+    };
 
     for (const ChatMessage &m : request.messages) {
         if (m.role == ChatMessage::Role::Tool) {
@@ -95,18 +163,11 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request,
                                                            m.toolCallId, m.text());
             for (const ContentPart &part : m.parts) {
                 if (part.type == ContentPart::Type::ImageUrl)
-                    pendingToolImages.append(imagePart(part));
+                    pendingToolImages.append(&part);
             }
             continue;
         }
         flushToolResults();
-        QString role;
-        switch (m.role) {
-        case ChatMessage::Role::System: role = u"system"_s; break;
-        case ChatMessage::Role::User: role = u"user"_s; break;
-        case ChatMessage::Role::Assistant: role = u"assistant"_s; break;
-        case ChatMessage::Role::Tool: break;
-        }
         QString text = m.text();
         if (m.role == ChatMessage::Role::System && !systemExtended) {
             text += (text.isEmpty() ? QString() : u"\n\n"_s) + systemExtra;
@@ -121,22 +182,28 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request,
         if (!m.hasImages()) {
             if (text.isEmpty())
                 continue; // the upstream rejects empty turns
-            out.append(QJsonObject{{u"role"_s, role}, {u"content"_s, text}});
+            out.beginObject().field("role"_L1, roleName(m.role)).field("content"_L1, text).endObject();
             continue;
         }
-        QJsonArray parts;
+        out.beginObject().field("role"_L1, roleName(m.role)).key("content"_L1).beginArray();
         if (!text.isEmpty())
-            parts.append(QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, text}});
+            writeTextPart(out, text);
         for (const ContentPart &part : m.parts) {
             if (part.type == ContentPart::Type::ImageUrl)
-                parts.append(imagePart(part));
+                writeImagePart(out, part, profile);
         }
-        out.append(QJsonObject{{u"role"_s, role}, {u"content"_s, parts}});
+        out.endArray().endObject();
     }
     flushToolResults();
-    if (!systemExtended)
-        out.prepend(QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, systemExtra}});
-    return out;
+    out.endArray();
+}
+
+QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request,
+                                               const UpstreamProfile *profile)
+{
+    JsonStream out;
+    writeUpstreamMessages(out, request, profile);
+    return QJsonDocument::fromJson(out.bytes()).array();
 }
 
 void ZaiRequestBuilder::addBrowserHeaders(QNetworkRequest &request, const TokenLease &lease,
@@ -161,38 +228,44 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     const QString ts = QString::number(ids.timestampMs);
     const QString chatPath = u"/c/"_s + ids.chatId;
 
-    QList<QPair<QString, QString>> query;
-    query.emplaceBack(u"timestamp"_s, ts);
-    query.emplaceBack(u"requestId"_s, ids.requestId);
-    query.emplaceBack(u"user_id"_s, lease.userId);
-    query.emplaceBack(u"token"_s, lease.token);
-    for (const auto &[key, value] : m_profile.queryParams())
-        query.emplaceBack(key, value);
-    query.emplaceBack(u"current_url"_s, m_origin.toString() + chatPath);
-    query.emplaceBack(u"pathname"_s, chatPath);
+    QByteArray query;
+    query.reserve(1024);
+    const auto param = [&query](QLatin1StringView key, const QString &value) {
+        if (!query.isEmpty())
+            query += '&';
+        query.append(key.data(), key.size());
+        query += '=';
+        appendPercentEncoded(query, value);
+    };
+    const auto profileParams = [&](const QList<QPair<QString, QString>> &params) {
+        for (const auto &[key, value] : params) {
+            if (!query.isEmpty())
+                query += '&';
+            appendPercentEncoded(query, key);
+            query += '=';
+            appendPercentEncoded(query, value);
+        }
+    };
+    param("timestamp"_L1, ts);
+    param("requestId"_L1, ids.requestId);
+    param("user_id"_L1, lease.userId);
+    param("token"_L1, lease.token);
+    profileParams(m_profile.queryParams());
+    param("current_url"_L1, m_origin.toString() + chatPath);
+    param("pathname"_L1, chatPath);
     if (model.persisted) {
         // The browser-fingerprint profile the persisted-chat models expect (section 1.1).
         const QDateTime nowUtc = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc());
-        for (const auto &[key, value] : m_profile.fingerprint())
-            query.emplaceBack(key, value);
-        query.emplaceBack(u"host"_s, m_origin.host());
-        query.emplaceBack(u"hostname"_s, m_origin.host());
-        query.emplaceBack(u"protocol"_s, m_origin.scheme() + u':');
-        query.emplaceBack(u"local_time"_s, nowUtc.toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s));
-        query.emplaceBack(u"utc_time"_s,
-                          QLocale::c().toString(nowUtc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s));
+        profileParams(m_profile.fingerprint());
+        param("host"_L1, m_origin.host());
+        param("hostname"_L1, m_origin.host());
+        param("protocol"_L1, m_origin.scheme() + u':');
+        param("local_time"_L1, nowUtc.toString(u"yyyy-MM-ddTHH:mm:ss.zzzZ"_s));
+        param("utc_time"_L1, QLocale::c().toString(nowUtc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s));
     }
-    query.emplaceBack(u"signature_timestamp"_s, ts);
-    // Encode everything the way urlencode does so '+', '&', '=' and spaces survive.
-    QString encoded;
-    for (const auto &[key, value] : std::as_const(query)) {
-        if (!encoded.isEmpty())
-            encoded += u'&';
-        encoded += QString::fromLatin1(QUrl::toPercentEncoding(key)) + u'='
-                   + QString::fromLatin1(QUrl::toPercentEncoding(value));
-    }
+    param("signature_timestamp"_L1, ts);
     QUrl url = m_completionsUrl;
-    url.setQuery(encoded, QUrl::StrictMode);
+    url.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
 
     QNetworkRequest net(url);
     addBrowserHeaders(net, lease, ids.chatId);
@@ -208,69 +281,101 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     }
     const QDateTime local = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc())
                                 .addSecs(qint64(offsetMinutes) * 60);
-    QJsonObject variables = m_profile.variables();
-    variables.insert(u"{{CURRENT_DATETIME}}"_s, local.toString(u"yyyy-MM-dd HH:mm:ss"_s));
-    variables.insert(u"{{CURRENT_DATE}}"_s, local.toString(u"yyyy-MM-dd"_s));
-    variables.insert(u"{{CURRENT_TIME}}"_s, local.toString(u"HH:mm:ss"_s));
-    variables.insert(u"{{CURRENT_WEEKDAY}}"_s, QLocale::c().dayName(local.date().dayOfWeek()));
+    const QDate day = local.date();
+    const QTime time = local.time();
+    const QString date = QString::number(day.year()) + u'-' + twoDigits(day.month()) + u'-'
+                         + twoDigits(day.day());
+    const QString clock = twoDigits(time.hour()) + u':' + twoDigits(time.minute()) + u':'
+                          + twoDigits(time.second());
 
-    QJsonObject features{{u"image_generation"_s, false},
-                         {u"web_search"_s, switches.search},
-                         {u"auto_web_search"_s, switches.search},
-                         {u"preview_mode"_s, model.previewMode},
-                         {u"flags"_s, QJsonArray()},
-                         {u"enable_thinking"_s, switches.thinking}};
-    QJsonObject params;
+    qsizetype textSize = 0;
+    for (const ChatMessage &m : request.messages) {
+        for (const ContentPart &part : m.parts)
+            textSize += part.text.size() + part.imageUrl.size();
+    }
+    // ASCII text takes a byte a character; a little more covers quoting and escapes.
+    JsonStream json(2048 + textSize + textSize / 8 + 2 * prompt.size());
+    json.beginObject()
+        .field("stream"_L1, true)
+        .field("model"_L1, model.upstreamId)
+        .key("messages"_L1);
+    writeUpstreamMessages(json, request, &m_profile);
+    json.field("signature_prompt"_L1, prompt).key("params"_L1).beginObject();
     if (request.temperature)
-        params.insert(u"temperature"_s, *request.temperature);
+        json.field("temperature"_L1, *request.temperature);
     if (request.topP)
-        params.insert(u"top_p"_s, *request.topP);
+        json.field("top_p"_L1, *request.topP);
     if (request.maxTokens)
-        params.insert(u"max_tokens"_s, double(*request.maxTokens));
+        json.field("max_tokens"_L1, *request.maxTokens);
+    json.endObject();
+    json.key("extra"_L1).beginObject().endObject();
 
-    QJsonObject json{{u"stream"_s, true},
-                     {u"model"_s, model.upstreamId},
-                     {u"messages"_s, upstreamMessages(request, &m_profile)},
-                     {u"signature_prompt"_s, prompt},
-                     {u"params"_s, params},
-                     {u"extra"_s, QJsonObject()},
-                     {u"variables"_s, variables},
-                     {u"chat_id"_s, ids.chatId},
-                     {u"id"_s, ids.assistantMessageId},
-                     {u"current_user_message_id"_s, ids.userMessageId},
-                     {u"current_user_message_parent_id"_s, QJsonValue::Null}};
-    if (!model.mcpServers.isEmpty()) {
-        QJsonArray servers;
-        for (const QString &s : model.mcpServers)
-            servers.append(s);
-        json.insert(u"mcp_servers"_s, servers);
+    json.key("variables"_L1).beginObject();
+    static const QStringList computed{u"{{CURRENT_DATETIME}}"_s, u"{{CURRENT_DATE}}"_s,
+                                      u"{{CURRENT_TIME}}"_s, u"{{CURRENT_WEEKDAY}}"_s};
+    const QJsonObject variables = m_profile.variables();
+    for (auto it = variables.constBegin(); it != variables.constEnd(); ++it) {
+        if (!computed.contains(it.key()))
+            json.key(it.key()).value(it.value());
     }
+    json.field("{{CURRENT_DATETIME}}"_L1, date + u' ' + clock)
+        .field("{{CURRENT_DATE}}"_L1, date)
+        .field("{{CURRENT_TIME}}"_L1, clock)
+        .field("{{CURRENT_WEEKDAY}}"_L1, QLocale::c().dayName(day.dayOfWeek()))
+        .endObject();
+
+    json.field("chat_id"_L1, ids.chatId)
+        .field("id"_L1, ids.assistantMessageId)
+        .field("current_user_message_id"_L1, ids.userMessageId)
+        .field("current_user_message_parent_id"_L1, nullptr);
+    if (!model.persisted || !model.mcpServers.isEmpty()) {
+        json.key("mcp_servers"_L1).beginArray();
+        for (const QString &server : model.mcpServers)
+            json.value(server);
+        json.endArray();
+    }
+    json.key("background_tasks"_L1)
+        .beginObject()
+        .field("title_generation"_L1, model.persisted)
+        .field("tags_generation"_L1, model.persisted)
+        .endObject();
     if (model.persisted) {
-        json.insert(u"background_tasks"_s,
-                    QJsonObject{{u"title_generation"_s, true}, {u"tags_generation"_s, true}});
         if (const QJsonArray uploaded = files(request, model, ids); !uploaded.isEmpty())
-            json.insert(u"files"_s, uploaded);
+            json.field("files"_L1, uploaded);
     } else {
-        QJsonArray hidden;
-        for (const QString &server : m_profile.hiddenMcpFeatures()) {
-            hidden.append(QJsonObject{
-                {u"type"_s, server == u"tool_selector" ? u"tool_selector"_s : u"mcp"_s},
-                {u"server"_s, server == u"tool_selector" ? u"tool_selector_h"_s : server},
-                {u"status"_s, u"hidden"_s}});
-        }
-        features.insert(u"features"_s, hidden);
-        json.insert(u"background_tasks"_s,
-                    QJsonObject{{u"title_generation"_s, false}, {u"tags_generation"_s, false}});
-        json.insert(u"model_item"_s, QJsonObject{{u"id"_s, model.upstreamId},
-                                                 {u"name"_s, model.id},
-                                                 {u"owned_by"_s, u"openai"_s}});
-        json.insert(u"session_id"_s, ids.sessionId);
-        json.insert(u"files"_s, files(request, model, ids));
-        if (!json.contains(u"mcp_servers"_s))
-            json.insert(u"mcp_servers"_s, QJsonArray());
+        json.key("model_item"_L1)
+            .beginObject()
+            .field("id"_L1, model.upstreamId)
+            .field("name"_L1, model.id)
+            .field("owned_by"_L1, "openai"_L1)
+            .endObject();
+        json.field("session_id"_L1, ids.sessionId).field("files"_L1, files(request, model, ids));
     }
-    json.insert(u"features"_s, features);
-    *body = JsonWriter::toBytes(json);
+
+    json.key("features"_L1)
+        .beginObject()
+        .field("image_generation"_L1, false)
+        .field("web_search"_L1, switches.search)
+        .field("auto_web_search"_L1, switches.search)
+        .field("preview_mode"_L1, model.previewMode)
+        .key("flags"_L1)
+        .beginArray()
+        .endArray()
+        .field("enable_thinking"_L1, switches.thinking);
+    if (!model.persisted) {
+        json.key("features"_L1).beginArray();
+        for (const QString &server : m_profile.hiddenMcpFeatures()) {
+            const bool selector = server == u"tool_selector";
+            json.beginObject()
+                .field("type"_L1, selector ? "tool_selector"_L1 : "mcp"_L1)
+                .field("server"_L1, selector ? u"tool_selector_h"_s : server)
+                .field("status"_L1, "hidden"_L1)
+                .endObject();
+        }
+        json.endArray();
+    }
+    json.endObject().endObject();
+    *body = json.take();
     return net;
 }
 

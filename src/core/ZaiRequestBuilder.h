@@ -7,6 +7,7 @@
 #include <QString>
 #include <QUrl>
 
+class JsonStream;
 struct ChatRequest;
 struct ModelEntry;
 struct TokenLease;
@@ -62,6 +63,9 @@ public:
     // The OpenAI messages in upstream shape (4.3). An uploaded image part references its file
     // (the profile's image-part URL; the bare file id without a profile); any other image part
     // keeps the client's URL.
+    static void writeUpstreamMessages(JsonStream &out, const ChatRequest &request,
+                                      const UpstreamProfile *profile = nullptr);
+    // The same as an array (for tests and diagnostics).
     static QJsonArray upstreamMessages(const ChatRequest &request,
                                        const UpstreamProfile *profile = nullptr);
 

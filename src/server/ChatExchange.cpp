@@ -5,7 +5,6 @@
 #include "Logging.h"
 
 #include <QDateTime>
-#include <QJsonDocument>
 
 using namespace Qt::StringLiterals;
 
@@ -107,10 +106,11 @@ void ChatExchange::onCompleted(const QString &finishReason, const TokenUsage &us
             write(OpenAiFormat::usageChunk(m_ids, usage));
         m_http->endStream(OpenAiFormat::doneEvent());
     } else {
-        const QJsonObject body = OpenAiFormat::completion(
-            m_ids, m_session->reasoningText(), m_session->contentText(), finishReason, usage,
-            m_session->toolCalls(), m_session->request().legacyFunctions);
-        m_http->respond(200, QJsonDocument(body).toJson(QJsonDocument::Compact),
+        m_http->respond(200,
+                        OpenAiFormat::completion(m_ids, m_session->reasoningText(),
+                                                 m_session->contentText(), finishReason, usage,
+                                                 m_session->toolCalls(),
+                                                 m_session->request().legacyFunctions),
                         m_headers("application/json"_ba));
         m_record.firstByteMs = m_clock.elapsed();
     }

@@ -17,7 +17,11 @@ private Q_SLOTS:
     void matchesQt_data();
     void matchesQt();
     void randomStringsMatchQt();
+    void mostlyAsciiStringsMatchQt();
     void appendsToExistingBytes();
+    void manyLongStringsInOneBuffer();
+    void streamWritesObjectsInCallOrder();
+    void streamMatchesQtForEveryValueKind();
 };
 
 namespace {
@@ -83,6 +87,101 @@ void TestJsonWriter::randomStringsMatchQt()
         const QJsonObject o{{s, s}};
         QCOMPARE(JsonWriter::toBytes(o), qtCompact(o));
     }
+}
+
+void TestJsonWriter::mostlyAsciiStringsMatchQt()
+{
+    // Long printable-ASCII runs take the eight-at-a-time path; every special unit must end a
+    // run wherever it falls (each offset within a block of eight, and the tail).
+    const QList<char16_t> specials{u'"', u'\\', u'\n', 0x00, 0x1f, 0x7f, 0x80, 0xe9, 0x4e2d,
+                                   0xd83d, 0xdc00, 0xfeff, 0xffff};
+    for (const char16_t special : specials) {
+        for (int at = 0; at < 26; ++at) {
+            QString s = u"abcdefghijklmnopqrstuvwxy"_s; // 25 units: three blocks and a tail
+            s.insert(qMin(at, int(s.size())), QChar(special));
+            const QJsonObject o{{u"k"_s, s}};
+            QCOMPARE(JsonWriter::toBytes(o), qtCompact(o));
+        }
+    }
+    QRandomGenerator rng(112026);
+    for (int round = 0; round < 2000; ++round) {
+        QString s;
+        const int length = int(rng.bounded(120));
+        for (int i = 0; i < length; ++i) {
+            const quint32 pick = rng.bounded(100);
+            if (pick < 90)
+                s += QChar(char16_t(0x20 + rng.bounded(0x5f)));
+            else if (pick < 95)
+                s += QChar(char16_t(rng.bounded(0x80)));
+            else
+                s += QChar(char16_t(0x80 + rng.bounded(0xff7f)));
+        }
+        const QJsonObject o{{u"k"_s, s}};
+        QCOMPARE(JsonWriter::toBytes(o), qtCompact(o));
+    }
+}
+
+void TestJsonWriter::manyLongStringsInOneBuffer()
+{
+    QJsonArray array;
+    for (int i = 0; i < 300; ++i)
+        array.append(QString(QString(5000, QChar(u'a' + i % 26)) + u"\"é\n"_s));
+    QCOMPARE(JsonWriter::toBytes(array), QJsonDocument(array).toJson(QJsonDocument::Compact));
+}
+
+void TestJsonWriter::streamWritesObjectsInCallOrder()
+{
+    JsonStream out;
+    out.beginObject()
+        .field("z"_L1, 1)
+        .field("a"_L1, u"x\"y"_s)
+        .key("list"_L1)
+        .beginArray()
+        .value(true)
+        .beginObject()
+        .endObject()
+        .beginArray()
+        .endArray()
+        .value(nullptr)
+        .endArray()
+        .field(u"ключ"_s, 2.5)
+        .key("empty"_L1)
+        .beginObject()
+        .endObject()
+        .endObject();
+    QCOMPARE(out.bytes(),
+             QByteArray(R"({"z":1,"a":"x\"y","list":[true,{},[],null],"ключ":2.5,"empty":{}})"));
+    QCOMPARE(out.take(), QByteArray(R"({"z":1,"a":"x\"y","list":[true,{},[],null],"ключ":2.5,"empty":{}})"));
+}
+
+void TestJsonWriter::streamMatchesQtForEveryValueKind()
+{
+    // Written in QJsonObject's (sorted) key order, the stream must give QJsonDocument's bytes.
+    const QJsonObject nested{{u"a"_s, QJsonArray{1, u"two"_s}}, {u"b"_s, QJsonObject{{u"c"_s, 0.1}}}};
+    const QJsonObject reference{{u"bool"_s, false},
+                                {u"double"_s, 0.1},
+                                {u"huge"_s, 1e300},
+                                {u"int"_s, 42},
+                                {u"json"_s, nested},
+                                {u"latin1"_s, u"plain"_s},
+                                {u"long"_s, qint64(9007199254740993LL)},
+                                {u"nan"_s, std::numeric_limits<double>::quiet_NaN()},
+                                {u"null"_s, QJsonValue::Null},
+                                {u"text"_s, u"中文 \u2028 😀"_s}};
+    JsonStream out;
+    out.beginObject()
+        .field("bool"_L1, false)
+        .field("double"_L1, 0.1)
+        .field("huge"_L1, 1e300)
+        .field("int"_L1, 42)
+        .field("json"_L1, nested)
+        .field("latin1"_L1, "plain"_L1)
+        .field("long"_L1, qint64(9007199254740993LL))
+        .field("nan"_L1, std::numeric_limits<double>::quiet_NaN())
+        .field("null"_L1, nullptr)
+        .field("text"_L1, u"中文 \u2028 😀"_s)
+        .endObject();
+    QCOMPARE(out.bytes(), qtCompact(reference));
 }
 
 void TestJsonWriter::appendsToExistingBytes()
