@@ -72,12 +72,13 @@ public:
         return m_socket->state() == QAbstractSocket::ConnectedState && m_socket->bytesAvailable() == 0;
     }
 
-    void start(UpstreamReply *reply, QByteArray requestBytes, int timeoutMs)
+    void start(UpstreamReply *reply, QByteArray head, QByteArray body, int timeoutMs)
     {
         ++m_calls;
         m_reply = reply;
         reply->m_connection = this;
-        m_request = std::move(requestBytes);
+        m_head = std::move(head);
+        m_body = std::move(body);
         m_sent = false;
         m_timeoutMs = timeoutMs;
         m_sawResponseBytes = false;
@@ -107,7 +108,8 @@ public:
     // Parked between calls: a connection the server closes or talks on is dropped.
     void park()
     {
-        m_request.clear(); // answered: never sent again
+        m_head.clear(); // answered: never sent again
+        m_body.clear();
         m_timer.setInterval(UpstreamHttp::kIdleTimeoutMs);
         m_timer.start();
     }
@@ -135,7 +137,9 @@ private:
 
     void send()
     {
-        m_socket->write(m_request);
+        m_socket->write(m_head);
+        if (!m_body.isEmpty())
+            m_socket->write(m_body); // a large body is handed over as it is, not copied
         m_sent = true;
     }
 
@@ -413,7 +417,7 @@ private:
             m_reply = nullptr;
             reply->m_connection = nullptr;
             close();
-            m_owner->retryFresh(reply, m_request, m_timeoutMs, m_route, m_proxy);
+            m_owner->retryFresh(reply, m_head, m_body, m_timeoutMs, m_route, m_proxy);
             return;
         }
         using E = UpstreamReply::Error;
@@ -477,7 +481,9 @@ private:
     bool m_closed = false;
     int m_calls = 0;
     QPointer<UpstreamReply> m_reply;
-    QByteArray m_request; // kept after sending: a stale reused connection sends it again
+    // Kept after sending: a stale reused connection sends them again.
+    QByteArray m_head; // request line and headers, and the body when it is small
+    QByteArray m_body; // a large body, shared with the caller
     bool m_sent = false;
     QByteArray m_in;
     State m_state = State::Head;
@@ -609,7 +615,13 @@ UpstreamReply *UpstreamHttp::post(const QNetworkRequest &request, const QByteArr
     }
     head += "Content-Length: " + QByteArray::number(body.size())
             + "\r\nConnection: keep-alive\r\n\r\n";
-    head += body;
+    // A small body travels in the head's buffer (one write); a large one is shared as it is:
+    // copying a megabyte costs more than a second write.
+    QByteArray largeBody;
+    if (body.size() < kSeparateBodyBytes)
+        head += body;
+    else
+        largeBody = body;
 
     const QString route = url.scheme() + u"://"_s + QString::fromLatin1(hostHeader) + u'|'
                           + QString::number(int(proxy.type())) + u'|' + reply->m_proxyName;
@@ -629,16 +641,16 @@ UpstreamReply *UpstreamHttp::post(const QNetworkRequest &request, const QByteArr
         connection = new UpstreamConnection(this, route, url, proxy);
         ++m_open;
     }
-    connection->start(reply, std::move(head), timeoutMs);
+    connection->start(reply, std::move(head), std::move(largeBody), timeoutMs);
     return reply;
 }
 
-void UpstreamHttp::retryFresh(UpstreamReply *reply, const QByteArray &requestBytes, int timeoutMs,
-                              const QString &route, const QNetworkProxy &proxy)
+void UpstreamHttp::retryFresh(UpstreamReply *reply, const QByteArray &head, const QByteArray &body,
+                              int timeoutMs, const QString &route, const QNetworkProxy &proxy)
 {
     auto *connection = new UpstreamConnection(this, route, reply->url(), proxy);
     ++m_open;
-    connection->start(reply, requestBytes, timeoutMs);
+    connection->start(reply, head, body, timeoutMs);
 }
 
 void UpstreamHttp::park(UpstreamConnection *connection)

@@ -98,13 +98,14 @@ public:
 
     static constexpr int kMaxIdlePerRoute = 32;
     static constexpr int kIdleTimeoutMs = 30'000;
+    static constexpr qsizetype kSeparateBodyBytes = 64 * 1024;
 
 private:
     friend class UpstreamConnection;
     void park(UpstreamConnection *connection);
     void forget(UpstreamConnection *connection);
-    void retryFresh(UpstreamReply *reply, const QByteArray &requestBytes, int timeoutMs,
-                    const QString &route, const QNetworkProxy &proxy);
+    void retryFresh(UpstreamReply *reply, const QByteArray &head, const QByteArray &body,
+                    int timeoutMs, const QString &route, const QNetworkProxy &proxy);
 
     std::unique_ptr<ProxyFactory> m_proxies;
     QMultiHash<QString, UpstreamConnection *> m_idle;

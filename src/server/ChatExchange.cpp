@@ -71,10 +71,23 @@ void ChatExchange::beginStreamIfNeeded()
 void ChatExchange::write(const QByteArray &data)
 {
     m_http->writeChunk(data);
-    // Hand each event to the kernel now: a burst of upstream events is translated in one go, and
-    // the client should not wait for the whole burst before it sees the first of them.
-    if (QTcpSocket *socket = m_http->socket(); socket && m_http->isConnected())
+    // A burst of upstream events is translated in one go. The first event of a burst goes to the
+    // kernel at once, so the client sees it without waiting for the rest; the others are
+    // collected and leave in one write when the burst is done (one system call and one wake-up
+    // of the client instead of one per event).
+    QTcpSocket *socket = m_http->socket();
+    if (socket && m_http->isConnected() && !m_flushQueued) {
         socket->flush();
+        m_flushQueued = true;
+        QMetaObject::invokeMethod(
+            this,
+            [this] {
+                m_flushQueued = false;
+                if (QTcpSocket *s = m_http->socket(); s && m_http->isConnected())
+                    s->flush();
+            },
+            Qt::QueuedConnection);
+    }
     if (m_keepAlive.isActive())
         m_keepAlive.start(); // the silence is measured from the last write
 }

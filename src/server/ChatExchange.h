@@ -56,4 +56,5 @@ private:
     QElapsedTimer m_clock;
     RequestRecord m_record;
     bool m_finished = false;
+    bool m_flushQueued = false; // the rest of this burst of events goes out in one write
 };

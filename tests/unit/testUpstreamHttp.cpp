@@ -126,6 +126,7 @@ private Q_SLOTS:
     void interimAnswerAndContentLength();
     void bodyUntilClose();
     void staleParkedConnectionIsRetriedOnce();
+    void largeBodyArrivesWholeAndIsResent();
     void droppedMidBodyIsAnError();
     void silentServerTimesOut();
     void compressedAnswerIsRefused();
@@ -274,6 +275,36 @@ void TestUpstreamHttp::staleParkedConnectionIsRetriedOnce()
     const Result failed = call(http, rude.url(u"/"_s));
     QCOMPARE(failed.error, UpstreamReply::Error::RemoteClosed);
     QCOMPARE(rude.requests().size(), 1);
+}
+
+void TestUpstreamHttp::largeBodyArrivesWholeAndIsResent()
+{
+    // Bodies from 64 KiB on are written after the head instead of being copied behind it; the
+    // request must still arrive whole, also when a stale connection makes the client resend it.
+    QByteArray body;
+    for (int i = 0; body.size() < 1024 * 1024; ++i)
+        body += QByteArray::number(i) + ',';
+    int onFirst = 0;
+    ScriptedServer server([&onFirst](QTcpSocket *socket, const QByteArray &, int connection) {
+        if (connection == 0 && ++onFirst == 2) {
+            socket->abort();
+            return;
+        }
+        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    UpstreamHttp http;
+    for (const QByteArray &payload : {QByteArray("{}"), body}) {
+        const Result r = call(http, server.url(u"/"_s), payload);
+        QCOMPARE(r.error, UpstreamReply::Error::None);
+        QCOMPARE(r.body, QByteArray("ok"));
+    }
+    QCOMPARE(server.connections(), 2);
+    QCOMPARE(server.requests().size(), 3); // the large one sent twice, answered once
+    for (qsizetype i : {1, 2}) {
+        const QByteArray &request = server.requests().at(i);
+        QVERIFY(request.contains(QByteArray("Content-Length: " + QByteArray::number(body.size()) + "\r\n")));
+        QCOMPARE(request.mid(request.indexOf("\r\n\r\n") + 4), body);
+    }
 }
 
 void TestUpstreamHttp::droppedMidBodyIsAnError()
