@@ -72,7 +72,8 @@ public:
         return take(':');
     }
 
-    bool string(QString *out)
+    // Reads a string literal into *out; with out null, only checks it (for values nobody reads).
+    bool string(QString *out, QByteArrayView *rawOut = nullptr, bool *escapedOut = nullptr)
     {
         if (!take('"'))
             return false;
@@ -95,11 +96,17 @@ public:
         ++p;
         if (!validUtf8(raw))
             return false;
+        if (rawOut)
+            *rawOut = raw;
+        if (escapedOut)
+            *escapedOut = escaped;
         if (!escaped) {
-            *out = QString::fromUtf8(raw);
+            if (out)
+                *out = QString::fromUtf8(raw);
             return true;
         }
-        return unescape(raw, out);
+        QString ignored;
+        return unescape(raw, out ? out : &ignored);
     }
 
     bool literal(const char *word, qsizetype length)
@@ -152,18 +159,21 @@ public:
     struct Scalar
     {
         enum class Kind { String, True, False, Null, Number } kind = Kind::Null;
-        QString text;                  // String
+        QString text;                  // String, when decoded
+        QByteArrayView raw;            // String: its bytes between the quotes, as sent
+        bool escaped = false;          // String: raw holds escapes
         std::optional<qint64> integer; // Number, when a plain integer that fits
     };
 
     // A string, number, true, false or null; false for anything else (objects and arrays
     // included: the general path takes those).
-    bool scalar(Scalar *out)
+    bool scalar(Scalar *out, bool decode = true)
     {
         using K = Scalar::Kind;
         if (peek() == '"') {
             out->kind = K::String;
-            return string(&out->text);
+            out->text.clear();
+            return string(decode ? &out->text : nullptr, &out->raw, &out->escaped);
         }
         if (literal("true", 4)) {
             out->kind = K::True;
@@ -231,6 +241,8 @@ private:
         return -1;
     }
 
+public:
+    // raw: a string literal's bytes between the quotes.
     static bool unescape(QByteArrayView raw, QString *out)
     {
         QString result;
@@ -280,9 +292,32 @@ private:
         return true;
     }
 
+private:
     const char *p;
     const char *end;
 };
+
+} // namespace
+
+namespace {
+
+// The phase of nearly every event is one of a few words: shared strings instead of a new one per
+// event.
+QString phaseName(const Scanner::Scalar &value)
+{
+    static const QString known[] = {u"answer"_s, u"thinking"_s, u"tool_call"_s, u"other"_s,
+                                    u"done"_s};
+    if (!value.escaped) {
+        for (const QString &name : known) {
+            if (QtPrivate::compareStrings(QLatin1StringView(value.raw.data(), value.raw.size()), name) == 0)
+                return name;
+        }
+        return QString::fromUtf8(value.raw);
+    }
+    QString text;
+    Scanner::unescape(value.raw, &text); // already checked by the scanner
+    return text;
+}
 
 } // namespace
 
@@ -309,7 +344,7 @@ std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
         if (!in.key(&key) || key == "error")
             return std::nullopt;
         if (key != "data") {
-            if (!in.scalar(&value)) // anything else at the top ("type", ids) is a plain value
+            if (!in.scalar(&value, false)) // anything else at the top ("type", ids) is a plain value
                 return std::nullopt;
             continue;
         }
@@ -333,11 +368,12 @@ std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
             if (field != Other && (seen & (1u << field)))
                 return std::nullopt;
             seen |= 1u << field;
-            if (!in.scalar(&value))
+            const bool phase = field == Phase;
+            if (!in.scalar(&value, field != Other && !phase))
                 return std::nullopt;
             const bool isString = value.kind == K::String;
             switch (field) {
-            case Phase: e.phase = isString ? value.text : QString(); break;
+            case Phase: e.phase = isString ? phaseName(value) : QString(); break;
             case Delta: e.deltaContent = isString ? value.text : QString(); break;
             case Content: e.content = isString ? value.text : QString(); break;
             case EditContent:

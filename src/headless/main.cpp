@@ -80,8 +80,7 @@ int main(int argc, char *argv[])
 {
     tuneProcess();
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
-        qSetMessagePattern(QStringLiteral(
-            "%{time yyyy-MM-ddThh:mm:ss.zzz} %{if-warning}warning %{endif}%{if-critical}error %{endif}%{category}: %{message}"));
+        Logging::installStderrHandler(); // else Qt's handler, with the user's pattern
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(u"zaibridge-server"_s);
     QCoreApplication::setOrganizationName(u"ZaiBridge"_s);
