@@ -179,9 +179,9 @@ QByteArray JsonWriter::toBytes(const QJsonArray &array)
 JsonStream &JsonStream::key(QLatin1StringView name)
 {
     separate();
-    m_out += '"';
-    m_out.append(name.data(), name.size());
-    m_out += "\":";
+    put('"');
+    put(name.data(), name.size());
+    put("\":");
     m_first = true;
     return *this;
 }
@@ -190,7 +190,7 @@ JsonStream &JsonStream::key(QStringView name)
 {
     separate();
     JsonWriter::appendString(m_out, name);
-    m_out += ':';
+    put(':');
     m_first = true;
     return *this;
 }
@@ -205,23 +205,36 @@ JsonStream &JsonStream::value(QStringView text)
 JsonStream &JsonStream::value(QLatin1StringView text)
 {
     separate();
-    m_out += '"';
-    m_out.append(text.data(), text.size());
-    m_out += '"';
+    put('"');
+    put(text.data(), text.size());
+    put('"');
     return *this;
 }
 
 JsonStream &JsonStream::value(bool b)
 {
     separate();
-    m_out += b ? "true" : "false";
+    if (b)
+        put("true");
+    else
+        put("false");
     return *this;
 }
 
 JsonStream &JsonStream::value(qint64 n)
 {
     separate();
-    m_out += QByteArray::number(n);
+    char digits[24];
+    char *end = digits + sizeof digits;
+    char *p = end;
+    quint64 magnitude = n < 0 ? quint64(0) - quint64(n) : quint64(n);
+    do {
+        *--p = char('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (n < 0)
+        *--p = '-';
+    put(p, end - p);
     return *this;
 }
 
@@ -231,14 +244,14 @@ JsonStream &JsonStream::value(double d)
     if (std::isfinite(d))
         m_out += QByteArray::number(d, 'g', QLocale::FloatingPointShortest);
     else
-        m_out += "null";
+        put("null");
     return *this;
 }
 
 JsonStream &JsonStream::value(std::nullptr_t)
 {
     separate();
-    m_out += "null";
+    put("null");
     return *this;
 }
 

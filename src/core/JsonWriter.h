@@ -9,6 +9,7 @@
 #include <QStringView>
 
 #include <cstddef>
+#include <cstring>
 
 // Compact JSON text, byte for byte what QJsonDocument::toJson(QJsonDocument::Compact) writes, at a
 // fraction of its cost: strings are escaped and UTF-8 encoded in one pass straight into the
@@ -68,22 +69,37 @@ public:
     QByteArray take() { return std::move(m_out); }
 
 private:
+    // Appends without QByteArray::append's general path (aliasing checks, exact-size growth).
+    void put(const char *data, qsizetype size)
+    {
+        const qsizetype at = m_out.size();
+        if (at + size > m_out.capacity())
+            m_out.reserve(qMax(at + size, 2 * m_out.capacity()));
+        m_out.resize(at + size);
+        std::memcpy(m_out.data() + at, data, size_t(size));
+    }
+    template<qsizetype N>
+    void put(const char (&literal)[N])
+    {
+        put(literal, N - 1);
+    }
+    void put(char c) { put(&c, 1); }
     void separate()
     {
         if (!m_first)
-            m_out += ',';
+            put(',');
         m_first = false;
     }
     JsonStream &open(char c)
     {
         separate();
-        m_out += c;
+        put(c);
         m_first = true;
         return *this;
     }
     JsonStream &close(char c)
     {
-        m_out += c;
+        put(c);
         m_first = false;
         return *this;
     }

@@ -59,19 +59,24 @@ QByteArray endEvent(JsonStream &out)
 
 } // namespace
 
-void OpenAiFormat::beginChunk(JsonStream &out, const StreamIds &ids)
+JsonStream OpenAiFormat::beginChunk(const StreamIds &ids, qsizetype reserve)
 {
-    out.beginObject()
-        .field("id"_L1, ids.id)
-        .field("object"_L1, "chat.completion.chunk"_L1)
-        .field("created"_L1, ids.created)
-        .field("model"_L1, ids.model)
-        .field("system_fingerprint"_L1, nullptr)
-        .key("choices"_L1)
-        .beginArray()
-        .beginObject()
-        .field("index"_L1, 0)
-        .key("delta"_L1);
+    if (ids.chunkHead.isEmpty()) {
+        JsonStream head("data: "_ba, 192);
+        head.beginObject()
+            .field("id"_L1, ids.id)
+            .field("object"_L1, "chat.completion.chunk"_L1)
+            .field("created"_L1, ids.created)
+            .field("model"_L1, ids.model)
+            .field("system_fingerprint"_L1, nullptr)
+            .key("choices"_L1)
+            .beginArray()
+            .beginObject()
+            .field("index"_L1, 0)
+            .key("delta"_L1);
+        ids.chunkHead = head.take();
+    }
+    return JsonStream(ids.chunkHead, ids.chunkHead.size() + reserve);
 }
 
 void OpenAiFormat::endChunk(JsonStream &out, const StreamIds &ids, const QString &finishReason)
@@ -89,8 +94,7 @@ void OpenAiFormat::endChunk(JsonStream &out, const StreamIds &ids, const QString
 
 QByteArray OpenAiFormat::roleChunk(const StreamIds &ids)
 {
-    JsonStream out = beginEvent();
-    beginChunk(out, ids);
+    JsonStream out = beginChunk(ids);
     out.beginObject().field("role"_L1, "assistant"_L1).field("content"_L1, ""_L1).endObject();
     endChunk(out, ids, QString());
     return endEvent(out);
@@ -104,8 +108,7 @@ void OpenAiFormat::appendJsonString(QByteArray &out, QStringView text)
 QByteArray OpenAiFormat::deltaChunk(const StreamIds &ids, const QString &reasoning,
                                     const QString &content)
 {
-    JsonStream out = beginEvent(160 + 2 * (reasoning.size() + content.size()));
-    beginChunk(out, ids);
+    JsonStream out = beginChunk(ids, 96 + 2 * (reasoning.size() + content.size()));
     out.beginObject();
     if (!reasoning.isEmpty())
         out.field("reasoning_content"_L1, reasoning);
@@ -142,8 +145,7 @@ void OpenAiFormat::writeToolCalls(JsonStream &out, const QList<ToolCall> &calls,
 QByteArray OpenAiFormat::toolCallsChunk(const StreamIds &ids, const QList<ToolCall> &calls,
                                         bool legacy)
 {
-    JsonStream out = beginEvent();
-    beginChunk(out, ids);
+    JsonStream out = beginChunk(ids);
     out.beginObject();
     if (legacy && !calls.isEmpty()) {
         out.key("function_call"_L1);
@@ -159,8 +161,7 @@ QByteArray OpenAiFormat::toolCallsChunk(const StreamIds &ids, const QList<ToolCa
 
 QByteArray OpenAiFormat::finishChunk(const StreamIds &ids, const QString &finishReason)
 {
-    JsonStream out = beginEvent();
-    beginChunk(out, ids);
+    JsonStream out = beginChunk(ids);
     out.beginObject().endObject();
     endChunk(out, ids, finishReason);
     return endEvent(out);

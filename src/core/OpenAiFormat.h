@@ -25,6 +25,7 @@ public:
         qint64 created;  // the same on every chunk
         QString model;   // the client-facing model name
         bool includeUsage = false;
+        mutable QByteArray chunkHead; // written on first use; the fields above must not change
     };
 
     static QString newCompletionId();
@@ -59,8 +60,8 @@ private:
     static void writeUsage(JsonStream &out, const TokenUsage &usage);
     static void writeFunction(JsonStream &out, const ToolCall &call);
     static void writeToolCalls(JsonStream &out, const QList<ToolCall> &calls, bool withIndex);
-    // A chunk up to its "delta" name, and from the end of the delta on (a null finish_reason
-    // when empty).
-    static void beginChunk(JsonStream &out, const StreamIds &ids);
+    // A chunk event up to its "delta" name (the same bytes for every chunk of a stream, kept in
+    // ids.chunkHead), and from the end of the delta on (a null finish_reason when empty).
+    static JsonStream beginChunk(const StreamIds &ids, qsizetype reserve = 128);
     static void endChunk(JsonStream &out, const StreamIds &ids, const QString &finishReason);
 };

@@ -140,6 +140,7 @@ private:
         m_socket->write(m_head);
         if (!m_body.isEmpty())
             m_socket->write(m_body); // a large body is handed over as it is, not copied
+        m_socket->flush(); // now, not on the event loop's next turn
         m_sent = true;
     }
 

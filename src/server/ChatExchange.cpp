@@ -34,7 +34,8 @@ ChatExchange::ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *sess
         connect(socket, &QTcpSocket::disconnected, this, &ChatExchange::onClientGone);
 
     if (m_stream) {
-        m_keepAlive.setInterval(keepAliveMs);
+        m_keepAliveMs = keepAliveMs;
+        m_keepAlive.setSingleShot(true);
         connect(&m_keepAlive, &QTimer::timeout, this, &ChatExchange::sendKeepAlive);
     }
 }
@@ -51,8 +52,10 @@ void ChatExchange::start()
         onClientGone();
         return;
     }
-    if (m_stream)
-        m_keepAlive.start();
+    if (m_stream) {
+        m_lastWriteMs = m_clock.elapsed();
+        m_keepAlive.start(m_keepAliveMs);
+    }
     m_session->start();
 }
 
@@ -88,16 +91,25 @@ void ChatExchange::write(const QByteArray &data)
             },
             Qt::QueuedConnection);
     }
-    if (m_keepAlive.isActive())
-        m_keepAlive.start(); // the silence is measured from the last write
+    // The silence is measured from the last write; the timer is not restarted for every event
+    // (that costs more than the write), sendKeepAlive() checks the time instead.
+    m_lastWriteMs = m_clock.elapsed();
 }
 
 void ChatExchange::sendKeepAlive()
 {
+    if (m_finished)
+        return;
+    const qint64 silentMs = m_clock.elapsed() - m_lastWriteMs;
+    if (silentMs < m_keepAliveMs) {
+        m_keepAlive.start(int(m_keepAliveMs - silentMs));
+        return;
+    }
     // A long upstream silence (thinking, retries) must not look like a dead connection; once a
     // comment is sent the status line is committed, so later failures become error events.
     beginStreamIfNeeded();
     write(OpenAiFormat::keepAlive());
+    m_keepAlive.start(m_keepAliveMs);
 }
 
 void ChatExchange::onDelta(const QString &reasoning, const QString &content)

@@ -53,6 +53,8 @@ private:
     OpenAiFormat::StreamIds m_ids;
     bool m_stream;
     QTimer m_keepAlive;
+    int m_keepAliveMs = 0;
+    qint64 m_lastWriteMs = 0; // on m_clock
     QElapsedTimer m_clock;
     RequestRecord m_record;
     bool m_finished = false;

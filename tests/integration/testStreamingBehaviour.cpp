@@ -67,6 +67,7 @@ private Q_SLOTS:
     void maxTokensNonStreaming();
     void keepAliveDuringUpstreamSilence();
     void keepAliveBeforeFirstByte();
+    void noKeepAliveWhileEventsFlow();
     void noKeepAliveInNonStreamingAnswers();
     void clientDisconnectMidStreamCancelsUpstream();
     void clientDisconnectBeforeFirstByteCancelsUpstream();
@@ -215,6 +216,29 @@ void TestStreamingBehaviour::keepAliveDuringUpstreamSilence()
     QVERIFY(pings <= 20); // not a flood: one per silent interval
     QCOMPARE(Sse::content(Sse::chunks(events)), u"before after"_s);
     QVERIFY(events.last().isDone());
+}
+
+void TestStreamingBehaviour::noKeepAliveWhileEventsFlow()
+{
+    // Events every 25 ms for about 0.75 s against a 250 ms keep-alive: the stream is never
+    // silent for an interval, so no comment may appear (the silence counts from the last write).
+    TestBed bed;
+    bed.config.keepAliveMs = 250;
+    QVERIFY(bed.start());
+    FakeReply reply;
+    for (int i = 0; i < 30; ++i)
+        reply.events.append(FakeZaiServer::answerEvent(QString::number(i % 10)));
+    reply.events.append(FakeZaiServer::doneEvent());
+    reply.delayMs = 25;
+    bed.fake->enqueue(reply);
+    RawClient client;
+    QVERIFY(client.connectTo(bed.port()));
+    client.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"go"_s, true));
+    const HttpResponse r = client.readResponse();
+    QCOMPARE(r.status, 200);
+    const QList<SseEvent> events = Sse::parse(r.body);
+    QVERIFY(std::none_of(events.cbegin(), events.cend(), [](const SseEvent &e) { return e.comment; }));
+    QCOMPARE(Sse::content(Sse::chunks(events)), u"012345678901234567890123456789"_s);
 }
 
 void TestStreamingBehaviour::keepAliveBeforeFirstByte()

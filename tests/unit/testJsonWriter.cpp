@@ -165,9 +165,13 @@ void TestJsonWriter::streamMatchesQtForEveryValueKind()
                                 {u"json"_s, nested},
                                 {u"latin1"_s, u"plain"_s},
                                 {u"long"_s, qint64(9007199254740993LL)},
+                                {u"max"_s, std::numeric_limits<qint64>::max()},
+                                {u"min"_s, std::numeric_limits<qint64>::min()},
                                 {u"nan"_s, std::numeric_limits<double>::quiet_NaN()},
+                                {u"neg"_s, -7},
                                 {u"null"_s, QJsonValue::Null},
-                                {u"text"_s, u"中文 \u2028 😀"_s}};
+                                {u"text"_s, u"中文 \u2028 😀"_s},
+                                {u"zero"_s, 0}};
     JsonStream out;
     out.beginObject()
         .field("bool"_L1, false)
@@ -177,9 +181,13 @@ void TestJsonWriter::streamMatchesQtForEveryValueKind()
         .field("json"_L1, nested)
         .field("latin1"_L1, "plain"_L1)
         .field("long"_L1, qint64(9007199254740993LL))
+        .field("max"_L1, std::numeric_limits<qint64>::max())
+        .field("min"_L1, std::numeric_limits<qint64>::min())
         .field("nan"_L1, std::numeric_limits<double>::quiet_NaN())
+        .field("neg"_L1, -7)
         .field("null"_L1, nullptr)
         .field("text"_L1, u"中文 \u2028 😀"_s)
+        .field("zero"_L1, 0)
         .endObject();
     QCOMPARE(out.bytes(), qtCompact(reference));
 }

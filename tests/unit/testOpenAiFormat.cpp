@@ -29,7 +29,7 @@ void TestOpenAiFormat::deltaChunkIsExactJson()
     QFETCH(QString, reasoning);
     QFETCH(QString, content);
     for (const bool usage : {false, true}) {
-        const OpenAiFormat::StreamIds ids{u"chatcmpl-x\"y"_s, 1700000000, u"GLM-4.7"_s, usage};
+        const OpenAiFormat::StreamIds ids{u"chatcmpl-x\"y"_s, 1700000000, u"GLM-4.7"_s, usage, {}};
         const QByteArray event = OpenAiFormat::deltaChunk(ids, reasoning, content);
         QVERIFY(event.startsWith("data: "));
         QVERIFY(event.endsWith("\n\n"));
