@@ -76,9 +76,9 @@ QString stringOrNumber(const QJsonValue &v)
 
 } // namespace
 
-StreamTranslator::Step StreamTranslator::feed(const QByteArray &eventData)
+StreamTranslator::Step StreamTranslator::feed(QByteArrayView eventData)
 {
-    const QByteArray trimmed = eventData.trimmed();
+    const QByteArrayView trimmed = eventData.trimmed();
     if (trimmed == "[DONE]") {
         m_done = true;
         Step step = emitGrowth(true);
@@ -90,7 +90,7 @@ StreamTranslator::Step StreamTranslator::feed(const QByteArray &eventData)
     if (const std::optional<UpstreamEvent> event = UpstreamEvent::scan(trimmed))
         return apply(*event);
     QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(trimmed, &parseError);
+    const QJsonDocument doc = QJsonDocument::fromJson(trimmed.toByteArray(), &parseError);
     if (!doc.isObject()) {
         qCDebug(lcUpstream) << "ignoring a non-JSON upstream event of" << trimmed.size() << "bytes";
         return {};
@@ -113,6 +113,8 @@ void StreamTranslator::applyEdit(qint64 codePointIndex, const QString &text)
     }
     m_buffer.truncate(index);
     m_buffer += text;
+    m_lastDetailsOpen = m_buffer.lastIndexOf(kDetailsOpen); // edits are rare: look again
+    m_lastDetailsClose = m_buffer.lastIndexOf(kDetailsClose);
     if (index < m_cpPos) {
         m_cpPos = 0;
         m_cpReasoning.clear();
@@ -177,7 +179,7 @@ StreamTranslator::Step StreamTranslator::apply(const UpstreamEvent &event)
                                ? event.deltaContent
                                : event.content; // fallback field some streams use
     if (!delta.isEmpty()) {
-        const bool openBlock = m_buffer.lastIndexOf(kDetailsOpen) > m_buffer.lastIndexOf(kDetailsClose);
+        const bool openBlock = m_lastDetailsOpen > m_lastDetailsClose;
         // A block after a tool call opens with blank lines ("\n\n\n<details ..."): that is
         // buffer text too, or later edit offsets no longer line up.
         if (event.phase == u"thinking" && !QStringView(delta).trimmed().startsWith(kDetailsOpen)
@@ -185,7 +187,15 @@ StreamTranslator::Step StreamTranslator::apply(const UpstreamEvent &event)
             m_plainReasoning += delta; // thinking without the Open WebUI wrapper
         } else {
             m_bufferHasSurrogates = m_bufferHasSurrogates || hasSurrogates(delta);
+            const qsizetype from = m_buffer.size();
             m_buffer += delta;
+            // Only the new text (and a tag it may complete) is searched, not the whole answer.
+            const qsizetype start = qMax<qsizetype>(0, from - (kDetailsClose.size() - 1));
+            const QStringView tail = QStringView(m_buffer).sliced(start);
+            if (const qsizetype at = tail.lastIndexOf(kDetailsOpen); at >= 0)
+                m_lastDetailsOpen = start + at;
+            if (const qsizetype at = tail.lastIndexOf(kDetailsClose); at >= 0)
+                m_lastDetailsClose = start + at;
         }
         changed = true;
     }

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 #include <QJsonObject>
 #include <QString>
 
@@ -44,7 +45,7 @@ public:
         std::optional<UpstreamStreamError> error;
     };
 
-    Step feed(const QByteArray &eventData);
+    Step feed(QByteArrayView eventData);
     Step feed(const QJsonObject &event);
     // End of the upstream stream: releases text held back at a possible tag boundary.
     Step finish();
@@ -68,6 +69,8 @@ private:
 
     QString m_buffer;
     bool m_bufferHasSurrogates = false;
+    qsizetype m_lastDetailsOpen = -1;  // where the last "<details" of m_buffer starts
+    qsizetype m_lastDetailsClose = -1; // where the last "</details>" of m_buffer starts
     QString m_plainReasoning; // thinking deltas sent without the <details> wrapper
 
     // Parse checkpoint: m_buffer[0, m_cpPos) is final and yields these derived texts.

@@ -195,13 +195,13 @@ void ZaiCompletion::onReadyRead()
         reply->readAll();
         return;
     }
-    const QByteArray bytes = reply->readAll();
-    const QList<QByteArray> events = m_sse.feed(bytes);
-    for (const QByteArray &event : events) {
+    m_sse.append(reply->readAll());
+    QByteArrayView event;
+    while (m_sse.next(&event)) {
         if (lcUpstream().isDebugEnabled())
             qCDebug(lcUpstream).noquote()
                 << "event:"
-                << Redact::bytes(event.left(2000),
+                << Redact::bytes(event.first(qMin<qsizetype>(event.size(), 2000)).toByteArray(),
                                  m_lease ? QStringList{m_lease->token} : QStringList{});
         handleStep(m_translator.feed(event));
         if (m_ended || m_reply != reply)

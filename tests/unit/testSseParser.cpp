@@ -13,6 +13,7 @@ private Q_SLOTS:
     void everyBoundary();
     void crlfAndComments();
     void finishReturnsUnterminatedEvent();
+    void nextHandsOutOneEventAtATime();
 };
 
 void TestSseParser::splitsEvents()
@@ -46,6 +47,29 @@ void TestSseParser::finishReturnsUnterminatedEvent()
     SseParser p;
     QVERIFY(p.feed("data: tail"_ba).isEmpty());
     QCOMPARE(p.finish(), QList<QByteArray>{"tail"_ba});
+    QVERIFY(p.finish().isEmpty());
+}
+
+void TestSseParser::nextHandsOutOneEventAtATime()
+{
+    SseParser p;
+    p.append("data: one\n\n: ping\n\ndata: two\ndata: lines\n\ndata: thr"_ba);
+    QByteArrayView data;
+    QVERIFY(p.next(&data));
+    QCOMPARE(data, "one"_ba);
+    QVERIFY(p.next(&data));
+    QCOMPARE(data, "two\nlines"_ba);
+    QVERIFY(!p.next(&data));
+    // Events left unread stay for later; a new append keeps them.
+    p.append("ee\n\ndata: four\n\n"_ba);
+    QVERIFY(p.next(&data));
+    QCOMPARE(data, "three"_ba);
+    p.append("data: five\n\n"_ba);
+    QVERIFY(p.next(&data));
+    QCOMPARE(data, "four"_ba);
+    QVERIFY(p.next(&data));
+    QCOMPARE(data, "five"_ba);
+    QVERIFY(!p.next(&data));
     QVERIFY(p.finish().isEmpty());
 }
 

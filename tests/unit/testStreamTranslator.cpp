@@ -82,6 +82,7 @@ private Q_SLOTS:
     void thinkingExample();
     void answerOnly();
     void everyDeltaBoundary();
+    void thinkingBlockCutAnywhere();
     void glmBlockNeverLeaks();
     void inStreamError();
     void editIndexCountsCodePoints();
@@ -135,6 +136,28 @@ void TestStreamTranslator::everyDeltaBoundary()
         for (const QString &piece : c.contentPieces)
             QVERIFY2(!piece.contains(u"glm_block"_s) && !piece.contains(u"<details"_s),
                      qPrintable(piece));
+    }
+}
+
+void TestStreamTranslator::thinkingBlockCutAnywhere()
+{
+    // A wrapped thinking block sent as thinking deltas cut at every position after its opening
+    // tag, then an unwrapped thinking delta and the answer: whether a thinking delta belongs to
+    // the block depends on the tags seen so far, also when a closing tag is split in two.
+    const QString block =
+        u"<details type=\"reasoning\" done=\"true\">\n> one\n> two\n</details>"_s;
+    StreamTranslator whole;
+    const Collected expected = run(whole, {delta(u"thinking"_s, block), delta(u"thinking"_s, u"plain"_s),
+                                           delta(u"answer"_s, u"\nA"_s)});
+    QVERIFY(expected.reasoning.startsWith(u"one\ntwo"_s));
+    QCOMPARE(expected.content, u"\nA"_s); // "plain" is thinking, not answer text
+    for (qsizetype cut = 8; cut < block.size(); ++cut) {
+        StreamTranslator t;
+        const Collected c = run(t, {delta(u"thinking"_s, block.left(cut)),
+                                    delta(u"thinking"_s, block.mid(cut)),
+                                    delta(u"thinking"_s, u"plain"_s), delta(u"answer"_s, u"\nA"_s)});
+        QCOMPARE(c.reasoning, expected.reasoning);
+        QCOMPARE(c.content, expected.content);
     }
 }
 
