@@ -58,22 +58,32 @@ void appendNumber(QByteArray &out, const QJsonValue &value)
 
 void JsonWriter::appendString(QByteArray &out, QStringView text)
 {
-    const qsizetype start = out.size();
-    // Worst case per UTF-16 unit: six bytes (\u00XX); UTF-8 needs at most three. Grow
-    // geometrically: a body of many long messages would otherwise be copied once per message.
-    const qsizetype needed = start + 6 * text.size() + 2;
-    if (needed > out.capacity())
-        out.reserve(qMax(needed, 2 * out.capacity()));
-    out.resize(needed);
-    char *const begin = out.data() + start;
-    char *p = begin;
-    *p++ = '"';
+    // Worst case per UTF-16 unit: six bytes (\u00XX); UTF-8 needs at most three. Room for that
+    // is made a block at a time, so a long string needs no six-fold reserve, and growth is
+    // geometric: a body of many long messages would otherwise be copied once per message.
+    constexpr qsizetype kBlock = 4096;
+    const auto makeRoom = [&out](qsizetype used, qsizetype units) {
+        const qsizetype needed = used + 6 * units + 2;
+        if (needed > out.capacity())
+            out.reserve(qMax(needed, 2 * out.capacity()));
+        out.resize(needed);
+        return out.data() + used;
+    };
     const char16_t *s = text.utf16();
     const qsizetype n = text.size();
+    qsizetype used = out.size();
+    char *p = makeRoom(used, qMin(n, kBlock));
+    *p++ = '"';
+    qsizetype blockEnd = qMin(n, kBlock);
     for (qsizetype i = 0; i < n; ++i) {
+        if (i >= blockEnd) {
+            used = p - out.data();
+            blockEnd = qMin(n, i + kBlock);
+            p = makeRoom(used, blockEnd - i + 1); // +1: a surrogate pair may end past the block
+        }
 #if defined(__SSE2__)
         // Runs of printable ASCII without quotes or backslashes, eight units at a time.
-        while (i + 8 <= n) {
+        while (i + 8 <= blockEnd) {
             const __m128i units = _mm_loadu_si128(reinterpret_cast<const __m128i *>(s + i));
             // Signed compares: units of 0x8000 and above are negative, so they count as "low".
             const __m128i low = _mm_cmplt_epi16(units, _mm_set1_epi16(0x20));
@@ -88,8 +98,10 @@ void JsonWriter::appendString(QByteArray &out, QStringView text)
             p += 8;
             i += 8;
         }
-        if (i >= n)
-            break;
+        if (i >= blockEnd) {
+            --i; // the for loop's ++i: the next block starts at i
+            continue;
+        }
 #endif
         const char16_t c = s[i];
         if (c < 0x80) {
@@ -121,7 +133,7 @@ void JsonWriter::appendString(QByteArray &out, QStringView text)
         }
     }
     *p++ = '"';
-    out.truncate(start + (p - begin));
+    out.truncate(p - out.data());
 }
 
 void JsonWriter::appendValue(QByteArray &out, const QJsonValue &value)

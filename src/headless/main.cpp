@@ -15,6 +15,10 @@
 
 #include <cstdio>
 
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
+
 #ifdef Q_OS_UNIX
 #include <QSocketNotifier>
 #include <csignal>
@@ -52,7 +56,7 @@ void watchTerminationSignals(QCoreApplication *app)
 }
 #endif
 
-// Process settings that must be made before QCoreApplication exists. Both only change how fast
+// Process settings that must be made before QCoreApplication exists. They only change how fast
 // the same work is done.
 void tuneProcess()
 {
@@ -65,6 +69,15 @@ void tuneProcess()
     // Without TZ, glibc stats /etc/localtime on every local-time conversion (each log line).
     if (!qEnvironmentVariableIsSet("TZ") && QFile::exists(u"/etc/localtime"_s))
         qputenv("TZ", ":/etc/localtime");
+#endif
+#if defined(__GLIBC__)
+    // A large request (a long conversation is a megabyte of JSON, held a few times over while it
+    // is parsed and rewritten) is freed at the end of every call. glibc would give that memory
+    // back to the kernel at once (blocks from 128 KiB on are mmap()ed, and the top of the heap is
+    // trimmed when 128 KiB are free there), only to fault the same pages in again for the next
+    // request. Keep such blocks in the heap, and up to 8 MiB of free memory at its top.
+    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
 #endif
 }
 

@@ -94,13 +94,24 @@ void GuardedTcpServer::inspect(QTcpSocket *socket)
         w->leftover = available;
         return;
     }
-    const QByteArray data = socket->peek(available).mid(w->leftover);
+    // Body bytes are only counted; the bytes are copied out (peeked) only when headers or chunk
+    // sizes need reading, so a large body is not copied once more on its way in.
+    const qint64 firstNew = w->leftover;
+    QByteArray data;
+    bool peeked = false;
+    const auto needBytes = [&] {
+        if (!peeked) {
+            data = socket->peek(available).mid(firstNew);
+            peeked = true;
+        }
+    };
     w->leftover = available;
     qsizetype i = 0;
-    const qsizetype n = data.size();
+    const qsizetype n = available - firstNew;
     while (i < n) {
         switch (w->state) {
         case Watch::State::Headers: {
+            needBytes();
             const qsizetype end = data.indexOf("\r\n\r\n", i);
             const qsizetype take = end < 0 ? n - i : end + 4 - i;
             w->headerBuffer += data.mid(i, take);
@@ -152,6 +163,7 @@ void GuardedTcpServer::inspect(QTcpSocket *socket)
         }
         case Watch::State::ChunkSize:
         case Watch::State::ChunkTrailer: {
+            needBytes();
             const qsizetype end = data.indexOf('\n', i);
             const qsizetype take = end < 0 ? n - i : end + 1 - i;
             w->line += data.mid(i, take);
