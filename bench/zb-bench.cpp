@@ -766,6 +766,11 @@ int main(int argc, char *argv[])
         const int n = number(latencyOpt);
         progress(u"latency: %1 streamed requests per target, concurrency 1"_s.arg(n));
         QHash<QString, Latency> lat;
+        QHash<QString, double> cpuBefore;
+        for (const Target &t : std::as_const(targets)) {
+            if (!t.pids.isEmpty())
+                cpuBefore.insert(t.name, cpuSeconds(t.pids));
+        }
         for (int i = 0; i < n; ++i) {
             for (qsizetype k = 0; k < targets.size(); ++k) {
                 // Rotate the order so that no target always follows the same one.
@@ -777,11 +782,18 @@ int main(int argc, char *argv[])
                 addSample(lat[t.name], r, error);
             }
         }
+        QHash<QString, double> cpuPerRequestMs;
+        for (auto it = cpuBefore.cbegin(); it != cpuBefore.cend(); ++it) {
+            const Target &t = *std::find_if(targets.cbegin(), targets.cend(),
+                                            [&it](const Target &x) { return x.name == it.key(); });
+            cpuPerRequestMs.insert(it.key(), (cpuSeconds(t.pids) - it.value()) * 1000.0 / n);
+        }
         report.section(u"1. Streaming latency at concurrency 1"_s);
         report.text(u"%1 streamed requests per target, interleaved, one keep-alive connection each; "
                     u"the answer is %2 deltas (%3 characters). First byte = the first byte of the "
                     u"HTTP response; last byte = the end of the chunked body. \"Added\" is the "
-                    u"target's percentile minus the direct call's."_s
+                    u"target's percentile minus the direct call's. Server CPU is utime + stime over the "
+                    u"whole phase divided by the requests."_s
                         .arg(n).arg(std::min<qsizetype>(chunks, streamConv.expected.size()))
                         .arg(streamConv.expected.size()));
         report.text(QString());
@@ -796,10 +808,13 @@ int main(int argc, char *argv[])
             };
             rows << QStringList{t.name, cell(l.first, base.first, 50), cell(l.first, base.first, 99),
                                 cell(l.last, base.last, 50), cell(l.last, base.last, 99),
+                                cpuPerRequestMs.contains(t.name) ? fmt(cpuPerRequestMs.value(t.name), 3)
+                                                                 : u"–"_s,
                                 QString::number(l.errors) + (l.errors ? u" ("_s + l.firstError + u')' : QString())};
         }
         report.table({u"target"_s, u"first byte p50 ms (added)"_s, u"first byte p99 ms (added)"_s,
-                      u"last byte p50 ms (added)"_s, u"last byte p99 ms (added)"_s, u"errors"_s},
+                      u"last byte p50 ms (added)"_s, u"last byte p99 ms (added)"_s,
+                      u"server CPU ms per request"_s, u"errors"_s},
                      rows);
         addedFirstP50 = ms(percentile(lat.value(bridge.name).first, 50) - percentile(base.first, 50));
         if (nginx.enabled())

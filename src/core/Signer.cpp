@@ -34,9 +34,23 @@ QByteArray Signer::canonicalMessage(const QString &requestId, qint64 timestampMs
 QByteArray Signer::sign(const QByteArray &secret, const QString &requestId, qint64 timestampMs,
                         const QString &userId, const QString &prompt)
 {
-    const QByteArray window = QByteArray::number(timestampMs / 300000);
-    const QByteArray layerKey =
-        QMessageAuthenticationCode::hash(window, secret, QCryptographicHash::Sha256).toHex();
+    // The first layer changes every five minutes: computed once per window (and secret).
+    struct LayerKey
+    {
+        QByteArray secret;
+        qint64 window = -1;
+        QByteArray key;
+    };
+    thread_local LayerKey cached;
+    const qint64 window = timestampMs / 300000;
+    if (cached.window != window || cached.secret != secret) {
+        cached.key = QMessageAuthenticationCode::hash(QByteArray::number(window), secret,
+                                                      QCryptographicHash::Sha256)
+                         .toHex();
+        cached.window = window;
+        cached.secret = secret;
+    }
+    const QByteArray layerKey = cached.key;
     return QMessageAuthenticationCode::hash(
                canonicalMessage(requestId, timestampMs, userId, prompt), layerKey,
                QCryptographicHash::Sha256)

@@ -94,17 +94,22 @@ QLatin1StringView roleName(ChatMessage::Role role)
 void appendPercentEncoded(QByteArray &out, const QString &text)
 {
     static constexpr char hex[] = "0123456789ABCDEF";
-    for (const char c : text.toUtf8()) {
+    const QByteArray utf8 = text.toUtf8();
+    const qsizetype start = out.size();
+    out.resize(start + 3 * utf8.size()); // the most it can take
+    char *p = out.data() + start;
+    for (const char c : utf8) {
         const auto u = static_cast<unsigned char>(c);
         if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-'
             || u == '.' || u == '_' || u == '~') {
-            out += c;
+            *p++ = c;
         } else {
-            out += '%';
-            out += hex[u >> 4];
-            out += hex[u & 0xf];
+            *p++ = '%';
+            *p++ = hex[u >> 4];
+            *p++ = hex[u & 0xf];
         }
     }
+    out.truncate(p - out.data());
 }
 
 QString twoDigits(int n)

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "Signer.h"
 
+#include <QMessageAuthenticationCode>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -12,6 +13,7 @@ private Q_SLOTS:
     void workedExample_data();
     void workedExample();
     void canonicalMessage();
+    void layerKeyFollowsWindowAndSecret();
     void decodeSecret();
 };
 
@@ -37,6 +39,26 @@ void TestSigner::workedExample()
     QCOMPARE(Signer::sign(secret, u"6f1c2a9e-3b7d-4c8e-9f10-2a3b4c5d6e7f"_s, 1760000000000,
                           u"0b5e7c1a-8d2f-4e3b-9a6c-1f2e3d4c5b6a"_s, prompt),
              expected);
+}
+
+void TestSigner::layerKeyFollowsWindowAndSecret()
+{
+    // The first layer is kept per five-minute window and secret: every change must be seen.
+    const auto reference = [](const QByteArray &secret, qint64 ts) {
+        const QByteArray key = QMessageAuthenticationCode::hash(QByteArray::number(ts / 300000),
+                                                                secret, QCryptographicHash::Sha256)
+                                   .toHex();
+        return QMessageAuthenticationCode::hash(
+                   Signer::canonicalMessage(u"r"_s, ts, u"u"_s, u"p"_s), key,
+                   QCryptographicHash::Sha256)
+            .toHex();
+    };
+    const qint64 t = 1760000000000;
+    const QList<QPair<QByteArray, qint64>> calls{{"a", t},          {"a", t + 1},
+                                                 {"a", t + 300000}, {"b", t + 300000},
+                                                 {"a", t + 300000}, {"a", t}};
+    for (const auto &[secret, ts] : calls)
+        QCOMPARE(Signer::sign(secret, u"r"_s, ts, u"u"_s, u"p"_s), reference(secret, ts));
 }
 
 void TestSigner::canonicalMessage()
