@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "ChatRequest.h"
 
+#include "JsonReader.h"
+
 #include <QJsonDocument>
-#include <QJsonParseError>
 
 #include <cmath>
 
@@ -375,19 +376,19 @@ void parseTools(const QJsonObject &root, ChatRequest &request, Validator &v)
 
 std::optional<ChatRequest> ChatRequest::parse(const QByteArray &body, ApiError *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
+    JsonReader::Error parseError;
+    const std::optional<QJsonValue> doc = JsonReader::parse(body, &parseError);
+    if (!doc) {
         *error = ApiError::invalidRequest(
-            u"The request body is not valid JSON: %1 at offset %2."_s.arg(parseError.errorString())
+            u"The request body is not valid JSON: %1 at offset %2."_s.arg(parseError.message)
                 .arg(parseError.offset));
         return std::nullopt;
     }
-    if (!doc.isObject()) {
+    if (!doc->isObject()) {
         *error = ApiError::invalidRequest(u"The request body must be a JSON object."_s);
         return std::nullopt;
     }
-    const QJsonObject root = doc.object();
+    const QJsonObject root = doc->toObject();
     Validator v;
     ChatRequest request;
 

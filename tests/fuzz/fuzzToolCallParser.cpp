@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 // libFuzzer target: the streaming tool-call parser (and the stream translator behind it) must
 // never crash, hang or trip a sanitizer, whatever the model writes and however it is split; and
-// the fast upstream-event scanner must read exactly what the general JSON path reads.
+// the fast upstream-event scanner must read exactly what the general JSON path reads; and the
+// request reader must accept what QJsonDocument accepts and read the same values.
+#include "JsonReader.h"
 #include "StreamTranslator.h"
 #include "ToolCallParser.h"
 #include "UpstreamEvent.h"
@@ -32,6 +34,16 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const QJsonObject event = QJsonDocument::fromJson(raw.toByteArray()).object();
         if (!event.value(u"data"_s).isObject()
             || !(UpstreamEvent::fromData(event.value(u"data"_s).toObject()) == *fast))
+            __builtin_trap();
+    }
+    // The input as a request body.
+    {
+        QJsonParseError qtError;
+        const QJsonDocument qt = QJsonDocument::fromJson(raw.toByteArray(), &qtError);
+        const std::optional<QJsonValue> ours = JsonReader::parse(raw, nullptr);
+        if ((qtError.error == QJsonParseError::NoError) != ours.has_value())
+            __builtin_trap();
+        if (ours && *ours != (qt.isObject() ? QJsonValue(qt.object()) : QJsonValue(qt.array())))
             __builtin_trap();
     }
     // The first byte chooses the delta size; the rest is the model's answer.
