@@ -4,7 +4,6 @@
 #include "NetworkPool.h"
 
 #include <QNetworkProxyQuery>
-#include <QNetworkRequest>
 #include <QSslConfiguration>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -15,12 +14,17 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // Headers the client writes itself, whatever the request carries.
+bool sameName(QByteArrayView a, QByteArrayView b)
+{
+    return a.size() == b.size() && a.compare(b, Qt::CaseInsensitive) == 0;
+}
+
 bool ownHeader(QByteArrayView name)
 {
     for (const char *own : {"host", "connection", "content-length", "transfer-encoding",
                             "accept-encoding", "proxy-authorization", "proxy-connection",
                             "keep-alive", "te", "upgrade"}) {
-        if (name.compare(QByteArrayView(own), Qt::CaseInsensitive) == 0)
+        if (sameName(name, QByteArrayView(own)))
             return true;
     }
     return false;
@@ -566,10 +570,38 @@ void UpstreamHttp::setProxies(const QUrl &httpProxy, const QUrl &httpsProxy,
         connection->cancel();
 }
 
-UpstreamReply *UpstreamHttp::post(const QNetworkRequest &request, const QByteArray &body,
+QUrl UpstreamRequest::url() const
+{
+    QUrl full = m_url;
+    if (!m_query.isEmpty())
+        full.setQuery(QString::fromLatin1(m_query), QUrl::StrictMode);
+    return full;
+}
+
+void UpstreamRequest::setRawHeader(const QByteArray &name, const QByteArray &value)
+{
+    for (auto &[existing, old] : m_headers) {
+        if (sameName(existing, name)) {
+            old = value;
+            return;
+        }
+    }
+    m_headers.emplaceBack(name, value);
+}
+
+QByteArray UpstreamRequest::rawHeader(QByteArrayView name) const
+{
+    for (const auto &[existing, value] : m_headers) {
+        if (sameName(existing, name))
+            return value;
+    }
+    return {};
+}
+
+UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArray &body,
                                   int timeoutMs, QObject *parent)
 {
-    const QUrl url = request.url();
+    const QUrl &url = request.baseUrl();
     auto *reply = new UpstreamReply(url, parent);
     const bool https = url.scheme() == u"https";
     if (!https && url.scheme() != u"http") {
@@ -598,17 +630,20 @@ UpstreamReply *UpstreamHttp::post(const QNetworkRequest &request, const QByteArr
     QByteArray head;
     head.reserve(1024);
     head += "POST ";
+    constexpr auto kNoQuery = QUrl::RemoveQuery | QUrl::RemoveFragment;
     if (absoluteForm)
-        head += url.toEncoded(QUrl::RemoveUserInfo | QUrl::RemoveFragment);
+        head += url.toEncoded(QUrl::RemoveUserInfo | kNoQuery);
     else
-        head += url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | QUrl::RemoveFragment);
+        head += url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | kNoQuery);
     if (url.path().isEmpty())
         head += '/';
+    if (!request.encodedQuery().isEmpty())
+        head += '?' + request.encodedQuery();
     head += " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
-    for (const QByteArray &name : request.rawHeaderList()) {
+    for (const auto &[name, value] : request.headers()) {
         if (ownHeader(name))
             continue;
-        head += name + ": " + request.rawHeader(name) + "\r\n";
+        head += name + ": " + value + "\r\n";
     }
     if (absoluteForm && !proxy.user().isEmpty()) {
         head += "Proxy-Authorization: Basic "

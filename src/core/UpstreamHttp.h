@@ -12,9 +12,36 @@
 
 #include <memory>
 
-class QNetworkRequest;
 class ProxyFactory;
 class UpstreamConnection;
+
+// One request for UpstreamHttp: the address without its query, the query already
+// percent-encoded, and the headers in the order they are sent. Cheaper to build than a
+// QNetworkRequest (no URL parsing, no header map), and the query, which carries the token, stays
+// out of the URL that replies and messages show.
+class UpstreamRequest
+{
+public:
+    UpstreamRequest() = default;
+    explicit UpstreamRequest(QUrl url, QByteArray encodedQuery = {})
+        : m_url(std::move(url)), m_query(std::move(encodedQuery))
+    {
+    }
+
+    const QUrl &baseUrl() const { return m_url; }
+    const QByteArray &encodedQuery() const { return m_query; }
+    QUrl url() const; // with the query, for tests and diagnostics
+    const QList<QPair<QByteArray, QByteArray>> &headers() const { return m_headers; }
+
+    // Replaces a header of the same name (case-insensitive), as QNetworkRequest does.
+    void setRawHeader(const QByteArray &name, const QByteArray &value);
+    QByteArray rawHeader(QByteArrayView name) const;
+
+private:
+    QUrl m_url;
+    QByteArray m_query;
+    QList<QPair<QByteArray, QByteArray>> m_headers;
+};
 
 // The answer to one upstream call made with UpstreamHttp. Body bytes arrive through readyRead()
 // (already de-chunked); finished() is emitted once, when the body is complete or the call failed.
@@ -88,9 +115,9 @@ public:
 
     void setProxies(const QUrl &httpProxy, const QUrl &httpsProxy, const QStringList &noProxy);
 
-    // POSTs body to request.url() with request's raw headers. No byte may pass for timeoutMs
+    // POSTs body to request.url() with request's headers. No byte may pass for timeoutMs
     // (connecting, sending or receiving) before the call fails with Error::Timeout.
-    UpstreamReply *post(const QNetworkRequest &request, const QByteArray &body, int timeoutMs,
+    UpstreamReply *post(const UpstreamRequest &request, const QByteArray &body, int timeoutMs,
                         QObject *parent);
 
     int openConnections() const { return m_open; }

@@ -145,7 +145,7 @@ void ZaiCompletion::uploadImages()
         });
 }
 
-UpstreamReply *ZaiCompletion::post(const QNetworkRequest &request, const QByteArray &body)
+UpstreamReply *ZaiCompletion::post(const UpstreamRequest &request, const QByteArray &body)
 {
     UpstreamReply *reply = m_client->network()->http()->post(
         request, body, m_client->config().upstreamTimeoutMs, this);
@@ -157,7 +157,7 @@ UpstreamReply *ZaiCompletion::post(const QNetworkRequest &request, const QByteAr
 void ZaiCompletion::createChat()
 {
     QByteArray body;
-    const QNetworkRequest request =
+    const UpstreamRequest request =
         m_client->builder().chatsNew(m_request, m_model, *m_lease, m_ids, m_switches, &body);
     m_replyIsChat = true;
     post(request, body);
@@ -168,7 +168,7 @@ void ZaiCompletion::createChat()
 void ZaiCompletion::sendCompletion()
 {
     QByteArray body;
-    const QNetworkRequest request = m_client->builder().completion(
+    const UpstreamRequest request = m_client->builder().completion(
         m_request, m_model, *m_lease, m_ids, m_switches, m_feVersion, &body);
     m_replyIsChat = false;
     UpstreamReply *reply = post(request, body);

@@ -14,7 +14,6 @@
 #include <QSet>
 #include <QTimer>
 
-class QNetworkRequest;
 class UpstreamReply;
 class ZaiClient;
 
@@ -66,7 +65,7 @@ private:
     void fail(const ApiError &error);
     enum class End { Abort, Complete };
     void endAttempt(End how = End::Abort);
-    UpstreamReply *post(const QNetworkRequest &request, const QByteArray &body);
+    UpstreamReply *post(const UpstreamRequest &request, const QByteArray &body);
 
     Verdict verdictForHttp(int status, const QByteArray &body, const QByteArray &retryAfter) const;
     Verdict verdictForNetwork(const UpstreamReply *reply) const;

@@ -211,7 +211,8 @@ QJsonArray ZaiRequestBuilder::upstreamMessages(const ChatRequest &request,
     return QJsonDocument::fromJson(out.bytes()).array();
 }
 
-void ZaiRequestBuilder::addBrowserHeaders(QNetworkRequest &request, const TokenLease &lease,
+template<typename Request>
+void ZaiRequestBuilder::addBrowserHeaders(Request &request, const TokenLease &lease,
                                           const QString &chatId) const
 {
     for (const auto &[name, value] : m_profile.headers())
@@ -224,7 +225,7 @@ void ZaiRequestBuilder::addBrowserHeaders(QNetworkRequest &request, const TokenL
                                                     : QByteArray(origin + "/c/" + chatId.toUtf8()));
 }
 
-QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const ModelEntry &model,
+UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const ModelEntry &model,
                                               const TokenLease &lease, const Ids &ids,
                                               const Switches &switches, const QString &feVersion,
                                               QByteArray *body) const
@@ -269,10 +270,7 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
         param("utc_time"_L1, QLocale::c().toString(nowUtc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s));
     }
     param("signature_timestamp"_L1, ts);
-    QUrl url = m_completionsUrl;
-    url.setQuery(QString::fromLatin1(query), QUrl::StrictMode);
-
-    QNetworkRequest net(url);
+    UpstreamRequest net(m_completionsUrl, query);
     addBrowserHeaders(net, lease, ids.chatId);
     net.setRawHeader("Accept", model.persisted ? "*/*" : "application/json");
     net.setRawHeader("X-FE-Version", feVersion.toUtf8());
@@ -384,11 +382,11 @@ QNetworkRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     return net;
 }
 
-QNetworkRequest ZaiRequestBuilder::chatsNew(const ChatRequest &request, const ModelEntry &model,
+UpstreamRequest ZaiRequestBuilder::chatsNew(const ChatRequest &request, const ModelEntry &model,
                                             const TokenLease &lease, const Ids &ids,
                                             const Switches &switches, QByteArray *body) const
 {
-    QNetworkRequest net(url(u"chatsNew"_s));
+    UpstreamRequest net(url(u"chatsNew"_s));
     addBrowserHeaders(net, lease, QString());
     net.setRawHeader("Accept", "application/json");
 

@@ -3,6 +3,8 @@
 
 #include <QByteArray>
 #include <QJsonArray>
+#include "UpstreamHttp.h"
+
 #include <QNetworkRequest>
 #include <QString>
 #include <QUrl>
@@ -41,11 +43,11 @@ public:
     QUrl origin() const { return m_origin; }
     QUrl url(const QString &profilePathName) const;
 
-    QNetworkRequest completion(const ChatRequest &request, const ModelEntry &model,
+    UpstreamRequest completion(const ChatRequest &request, const ModelEntry &model,
                                const TokenLease &lease, const Ids &ids, const Switches &switches,
                                const QString &feVersion, QByteArray *body) const;
 
-    QNetworkRequest chatsNew(const ChatRequest &request, const ModelEntry &model,
+    UpstreamRequest chatsNew(const ChatRequest &request, const ModelEntry &model,
                              const TokenLease &lease, const Ids &ids, const Switches &switches,
                              QByteArray *body) const;
 
@@ -70,8 +72,8 @@ public:
                                        const UpstreamProfile *profile = nullptr);
 
 private:
-    void addBrowserHeaders(QNetworkRequest &request, const TokenLease &lease,
-                           const QString &chatId) const;
+    template<typename Request> // UpstreamRequest or QNetworkRequest
+    void addBrowserHeaders(Request &request, const TokenLease &lease, const QString &chatId) const;
 
     const UpstreamProfile &m_profile;
     QUrl m_completionsUrl;

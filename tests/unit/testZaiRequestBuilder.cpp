@@ -46,7 +46,7 @@ void TestZaiRequestBuilder::simpleProfile()
     ZaiRequestBuilder::Ids ids = ZaiRequestBuilder::Ids::fresh();
     ids.timestampMs = 1760000000000;
     QByteArray body;
-    const QNetworkRequest net = b.completion(r, *model, lease, ids, {false, false},
+    const UpstreamRequest net = b.completion(r, *model, lease, ids, {false, false},
                                              u"prod-fe-1.0.231"_s, &body);
     const QUrlQuery q(net.url());
     QCOMPARE(net.url().path(), u"/api/v2/chat/completions"_s);
@@ -95,7 +95,7 @@ void TestZaiRequestBuilder::persistedProfile()
     const TokenLease lease{u"t"_s, u"u"_s, true, u"guest #1"_s};
     const auto ids = ZaiRequestBuilder::Ids::fresh();
     QByteArray body;
-    const QNetworkRequest net = b.completion(r, *model, lease, ids,
+    const UpstreamRequest net = b.completion(r, *model, lease, ids,
                                              ZaiRequestBuilder::switchesFor(r, *model),
                                              u"prod-fe-1.0.231"_s, &body);
     const QUrlQuery q(net.url());
@@ -122,7 +122,7 @@ void TestZaiRequestBuilder::chatsNewBody()
     const ModelEntry *model = m_profile.catalogue().find(u"GLM-4.7"_s);
     const auto ids = ZaiRequestBuilder::Ids::fresh();
     QByteArray body;
-    const QNetworkRequest net = b.chatsNew(r, *model, {u"t"_s, u"u"_s, false, {}}, ids,
+    const UpstreamRequest net = b.chatsNew(r, *model, {u"t"_s, u"u"_s, false, {}}, ids,
                                            {true, false}, &body);
     QCOMPARE(net.url().toString(), u"https://chat.z.ai/api/v1/chats/new"_s);
     const QJsonObject chat = QJsonDocument::fromJson(body).object().value(u"chat"_s).toObject();
