@@ -42,7 +42,9 @@ QString FeVersionProvider::highestVersion(const QString &html, const QString &pa
 void FeVersionProvider::get(QObject *context, std::function<void(QString)> callback)
 {
     if (!m_version.isEmpty() && !m_expiry.hasExpired()) {
-        QTimer::singleShot(0, context, [callback = std::move(callback), v = m_version] { callback(v); });
+        // Cached: at once, without another turn of the event loop (the caller asks last thing).
+        Q_UNUSED(context);
+        callback(m_version);
         return;
     }
     m_waiters.append({QPointer<QObject>(context), std::move(callback)});

@@ -22,7 +22,8 @@ public:
                       QList<QPair<QByteArray, QByteArray>> headers, NetworkPool *network,
                       QObject *parent = nullptr);
 
-    // Calls back on the event loop (never synchronously) with the version to send.
+    // Calls back with the version to send: at once when it is cached, else on the event loop
+    // once the landing page was read. Ask last thing in the calling function.
     void get(QObject *context, std::function<void(QString)> callback);
     void invalidate();
     QString current() const { return m_version.isEmpty() ? m_fallback : m_version; }

@@ -41,7 +41,7 @@ OutputShaper::Result OutputShaper::push(const QString &reasoning, const QString 
         return result;
     }
 
-    QString text = m_pending + content;
+    QString text = m_pending.isEmpty() ? content : m_pending + content; // shared when nothing held
     m_pending.clear();
     qsizetype stopAt = -1;
     for (const QString &stop : m_stops) {

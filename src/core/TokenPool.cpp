@@ -96,6 +96,12 @@ TokenPool::Entry *TokenPool::pick(QList<Entry> &entries, const QSet<QString> &ex
 void TokenPool::deliver(QObject *context, Callback callback, std::optional<TokenLease> lease,
                         ApiError error)
 {
+    if (lease) {
+        // A token at hand goes to the caller at once: the call can leave without another turn of
+        // the event loop. Callers ask last thing in their function, so nothing runs twice.
+        callback(lease, error);
+        return;
+    }
     QPointer<QObject> guard(context);
     QTimer::singleShot(0, this, [guard, callback = std::move(callback), lease, error] {
         if (guard)

@@ -37,7 +37,8 @@ public:
     TokenPool(QStringList tokens, bool anonymous, const UpstreamProfile &profile, QUrl origin,
               NetworkPool *network, QObject *parent = nullptr);
 
-    // Calls back (on the event loop, never synchronously) with a token not in `exclude`.
+    // Calls back with a token not in `exclude`: at once when one is at hand, else on the event
+    // loop (a guest token being fetched, or an error). Ask last thing in the calling function.
     void acquire(const QSet<QString> &exclude, QObject *context, Callback callback);
     void release(const TokenLease &lease);
     void reportUnauthorized(const TokenLease &lease);

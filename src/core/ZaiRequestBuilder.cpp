@@ -94,11 +94,15 @@ QLatin1StringView roleName(ChatMessage::Role role)
 void appendPercentEncoded(QByteArray &out, const QString &text)
 {
     static constexpr char hex[] = "0123456789ABCDEF";
-    const QByteArray utf8 = text.toUtf8();
+    // Ids, tokens and most profile values are ASCII: encoded straight from the UTF-16 units.
+    const bool ascii = std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
+    const QByteArray utf8 = ascii ? QByteArray() : text.toUtf8();
+    const qsizetype size = ascii ? text.size() : utf8.size();
     const qsizetype start = out.size();
-    out.resize(start + 3 * utf8.size()); // the most it can take
+    out.resize(start + 3 * size); // the most it can take
     char *p = out.data() + start;
-    for (const char c : utf8) {
+    for (qsizetype i = 0; i < size; ++i) {
+        const char c = ascii ? char(text.at(i).unicode()) : utf8.at(i);
         const auto u = static_cast<unsigned char>(c);
         if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-'
             || u == '.' || u == '_' || u == '~') {
