@@ -5,16 +5,42 @@ using namespace Qt::StringLiterals;
 
 QString RequestRecord::toLogLine() const
 {
-    QString line = u"%1 %2 %3 %4ms"_s.arg(method, path).arg(status).arg(latencyMs);
-    if (!clientModel.isEmpty())
-        line += u" model=%1 upstream=%2"_s.arg(clientModel, upstreamModel);
-    if (stream)
-        line += u" stream first_byte=%1ms"_s.arg(firstByteMs);
-    if (promptTokens || completionTokens)
-        line += u" tokens=%1+%2"_s.arg(promptTokens).arg(completionTokens);
-    if (attempts)
-        line += u" attempts=%1"_s.arg(attempts);
-    if (!error.isEmpty())
-        line += u" error=\"%1\""_s.arg(error);
+    // Appended piece by piece: one line per request, and QString::arg would parse every pattern.
+    QString line;
+    line.reserve(160 + path.size() + error.size());
+    line += method;
+    line += u' ';
+    line += path;
+    line += u' ';
+    line += QString::number(status);
+    line += u' ';
+    line += QString::number(latencyMs);
+    line += u"ms";
+    if (!clientModel.isEmpty()) {
+        line += u" model=";
+        line += clientModel;
+        line += u" upstream=";
+        line += upstreamModel;
+    }
+    if (stream) {
+        line += u" stream first_byte=";
+        line += QString::number(firstByteMs);
+        line += u"ms";
+    }
+    if (promptTokens || completionTokens) {
+        line += u" tokens=";
+        line += QString::number(promptTokens);
+        line += u'+';
+        line += QString::number(completionTokens);
+    }
+    if (attempts) {
+        line += u" attempts=";
+        line += QString::number(attempts);
+    }
+    if (!error.isEmpty()) {
+        line += u" error=\"";
+        line += error;
+        line += u'"';
+    }
     return line;
 }

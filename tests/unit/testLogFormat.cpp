@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The headless server's own log handler must write what Qt's handler writes with its pattern.
 #include "Logging.h"
+#include "RequestRecord.h"
 
 #include <QDateTime>
 #include <QTest>
@@ -14,6 +15,7 @@ private Q_SLOTS:
     void matchesQtPattern_data();
     void matchesQtPattern();
     void timeIsLocalWithMilliseconds();
+    void accessLine();
 };
 
 void TestLogFormat::matchesQtPattern_data()
@@ -47,6 +49,31 @@ void TestLogFormat::timeIsLocalWithMilliseconds()
     const qint64 ms = QDateTime(QDate(2026, 11, 26), QTime(9, 5, 7, 42)).toMSecsSinceEpoch();
     const QByteArray line = Logging::formatLine(QtInfoMsg, "zaibridge.server", u"x"_s, ms);
     QCOMPARE(line, QByteArray("2026-11-26T09:05:07.042 zaibridge.server: x\n"));
+}
+
+void TestLogFormat::accessLine()
+{
+    RequestRecord r;
+    r.method = u"GET"_s;
+    r.path = u"/v1/models"_s;
+    r.status = 200;
+    r.latencyMs = 3;
+    QCOMPARE(r.toLogLine(), u"GET /v1/models 200 3ms"_s);
+    r.method = u"POST"_s;
+    r.path = u"/v1/chat/completions"_s;
+    r.status = 502;
+    r.latencyMs = 1234;
+    r.clientModel = u"GLM-4.7-Thinking"_s;
+    r.upstreamModel = u"GLM-4-7"_s;
+    r.stream = true;
+    r.firstByteMs = 87;
+    r.promptTokens = 12;
+    r.completionTokens = 0;
+    r.attempts = 4;
+    r.error = u"Z.AI answered 500"_s;
+    QCOMPARE(r.toLogLine(),
+             u"POST /v1/chat/completions 502 1234ms model=GLM-4.7-Thinking upstream=GLM-4-7 stream "
+             u"first_byte=87ms tokens=12+0 attempts=4 error=\"Z.AI answered 500\""_s);
 }
 
 QTEST_GUILESS_MAIN(TestLogFormat)
