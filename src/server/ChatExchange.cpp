@@ -78,7 +78,12 @@ void ChatExchange::write(const QByteArray &data)
     // kernel at once, so the client sees it without waiting for the rest; the others are
     // collected and leave in one write when the burst is done (one system call and one wake-up
     // of the client instead of one per event).
+    // A burst is also flushed whenever 16 KiB are waiting: when many upstream bursts arrive in
+    // the same turn of the event loop, each stream's output must not wait in memory for all of
+    // them to be translated.
     QTcpSocket *socket = m_http->socket();
+    if (socket && m_http->isConnected() && m_flushQueued && socket->bytesToWrite() >= 16 * 1024)
+        socket->flush();
     if (socket && m_http->isConnected() && !m_flushQueued) {
         socket->flush();
         m_flushQueued = true;
