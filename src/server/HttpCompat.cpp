@@ -7,6 +7,8 @@
 #include <QHttpHeaders>
 #endif
 
+#include <cstdio>
+
 namespace {
 
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
@@ -106,7 +108,13 @@ void HttpExchange::writeChunk(const QByteArray &data)
 #if QT_VERSION >= QT_VERSION_CHECK(6, 8, 0)
     m_responder->writeChunk(data);
 #else
-    m_responder->writeBody(QByteArray::number(data.size(), 16) + "\r\n" + data + "\r\n");
+    // Size line, data and CRLF go into the socket's buffer one after the other: no joined copy.
+    char sizeLine[20];
+    const int n = std::snprintf(sizeLine, sizeof sizeLine, "%llx\r\n",
+                                static_cast<unsigned long long>(data.size()));
+    m_responder->writeBody(sizeLine, n);
+    m_responder->writeBody(data);
+    m_responder->writeBody("\r\n", 2);
 #endif
 }
 
