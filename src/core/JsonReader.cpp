@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "JsonReader.h"
 
+#include "Utf8.h"
+
 #include <QJsonArray>
 #include <QJsonObject>
 
@@ -356,39 +358,12 @@ private:
         return true;
     }
 
-    // One UTF-8 sequence; rejects what QUtf8 rejects: stray continuation bytes, overlong forms,
-    // surrogates and code points above U+10FFFF.
+    // One UTF-8 sequence as one or two UTF-16 units.
     static bool utf8(const char **r, const char *stop, char16_t **w)
     {
         const auto *s = reinterpret_cast<const unsigned char *>(*r);
-        const auto *e = reinterpret_cast<const unsigned char *>(stop);
-        const unsigned char c = s[0];
-        int more = 0;
         char32_t cp = 0;
-        char32_t min = 0;
-        if (c >= 0xc2 && c <= 0xdf) {
-            more = 1;
-            cp = c & 0x1f;
-            min = 0x80;
-        } else if (c >= 0xe0 && c <= 0xef) {
-            more = 2;
-            cp = c & 0x0f;
-            min = 0x800;
-        } else if (c >= 0xf0 && c <= 0xf4) {
-            more = 3;
-            cp = c & 0x07;
-            min = 0x10000;
-        } else {
-            return false;
-        }
-        if (e - s <= more)
-            return false;
-        for (int i = 1; i <= more; ++i) {
-            if ((s[i] & 0xc0) != 0x80)
-                return false;
-            cp = (cp << 6) | (s[i] & 0x3f);
-        }
-        if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+        if (!Utf8::decode(&s, reinterpret_cast<const unsigned char *>(stop), &cp))
             return false;
         if (cp >= 0x10000) {
             *(*w)++ = QChar::highSurrogate(cp);
@@ -396,7 +371,7 @@ private:
         } else {
             *(*w)++ = char16_t(cp);
         }
-        *r = reinterpret_cast<const char *>(s + more + 1);
+        *r = reinterpret_cast<const char *>(s);
         return true;
     }
 

@@ -59,17 +59,22 @@ QByteArray endEvent(JsonStream &out)
 
 } // namespace
 
+void OpenAiFormat::writeHead(JsonStream &out, const StreamIds &ids, QLatin1StringView object)
+{
+    out.beginObject()
+        .field("id"_L1, ids.id)
+        .field("object"_L1, object)
+        .field("created"_L1, ids.created)
+        .field("model"_L1, ids.model)
+        .field("system_fingerprint"_L1, nullptr);
+}
+
 JsonStream OpenAiFormat::beginChunk(const StreamIds &ids, qsizetype reserve)
 {
     if (ids.chunkHead.isEmpty()) {
         JsonStream head("data: "_ba, 192);
-        head.beginObject()
-            .field("id"_L1, ids.id)
-            .field("object"_L1, "chat.completion.chunk"_L1)
-            .field("created"_L1, ids.created)
-            .field("model"_L1, ids.model)
-            .field("system_fingerprint"_L1, nullptr)
-            .key("choices"_L1)
+        writeHead(head, ids, "chat.completion.chunk"_L1);
+        head.key("choices"_L1)
             .beginArray()
             .beginObject()
             .field("index"_L1, 0)
@@ -170,13 +175,8 @@ QByteArray OpenAiFormat::finishChunk(const StreamIds &ids, const QString &finish
 QByteArray OpenAiFormat::usageChunk(const StreamIds &ids, const TokenUsage &u)
 {
     JsonStream out = beginEvent();
-    out.beginObject()
-        .field("id"_L1, ids.id)
-        .field("object"_L1, "chat.completion.chunk"_L1)
-        .field("created"_L1, ids.created)
-        .field("model"_L1, ids.model)
-        .field("system_fingerprint"_L1, nullptr)
-        .key("choices"_L1)
+    writeHead(out, ids, "chat.completion.chunk"_L1);
+    out.key("choices"_L1)
         .beginArray()
         .endArray()
         .key("usage"_L1);
@@ -190,13 +190,8 @@ QByteArray OpenAiFormat::completion(const StreamIds &ids, const QString &reasoni
                                     const TokenUsage &u, const QList<ToolCall> &calls, bool legacy)
 {
     JsonStream out(512 + 2 * (reasoning.size() + content.size()));
-    out.beginObject()
-        .field("id"_L1, ids.id)
-        .field("object"_L1, "chat.completion"_L1)
-        .field("created"_L1, ids.created)
-        .field("model"_L1, ids.model)
-        .field("system_fingerprint"_L1, nullptr)
-        .key("choices"_L1)
+    writeHead(out, ids, "chat.completion"_L1);
+    out.key("choices"_L1)
         .beginArray()
         .beginObject()
         .field("index"_L1, 0)

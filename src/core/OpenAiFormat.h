@@ -57,6 +57,8 @@ public:
     static QJsonObject modelList(const ModelCatalogue &catalogue, qint64 created);
 
 private:
+    // Opens an answer object with the fields every answer and chunk starts with.
+    static void writeHead(JsonStream &out, const StreamIds &ids, QLatin1StringView object);
     static void writeUsage(JsonStream &out, const TokenUsage &usage);
     static void writeFunction(JsonStream &out, const ToolCall &call);
     static void writeToolCalls(JsonStream &out, const QList<ToolCall> &calls, bool withIndex);

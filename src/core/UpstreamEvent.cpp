@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "UpstreamEvent.h"
 
+#include "Utf8.h"
+
 #include <QJsonValue>
 
 using namespace Qt::StringLiterals;
@@ -196,36 +198,13 @@ private:
         const auto *b = reinterpret_cast<const unsigned char *>(s.data());
         const auto *e = b + s.size();
         while (b < e) {
-            const unsigned char c = *b;
-            if (c < 0x80) {
+            if (*b < 0x80) {
                 ++b;
                 continue;
             }
-            int more = 0;
             char32_t cp = 0;
-            if (c >= 0xc2 && c <= 0xdf) {
-                more = 1;
-                cp = c & 0x1f;
-            } else if (c >= 0xe0 && c <= 0xef) {
-                more = 2;
-                cp = c & 0x0f;
-            } else if (c >= 0xf0 && c <= 0xf4) {
-                more = 3;
-                cp = c & 0x07;
-            } else {
+            if (!Utf8::decode(&b, e, &cp))
                 return false;
-            }
-            if (e - b <= more)
-                return false;
-            for (int i = 1; i <= more; ++i) {
-                if ((b[i] & 0xc0) != 0x80)
-                    return false;
-                cp = (cp << 6) | (b[i] & 0x3f);
-            }
-            if ((more == 2 && cp < 0x800) || (more == 3 && (cp < 0x10000 || cp > 0x10ffff))
-                || (cp >= 0xd800 && cp <= 0xdfff))
-                return false;
-            b += more + 1;
         }
         return true;
     }
