@@ -99,10 +99,11 @@ private:
         case '[': return array(out, depth + 1);
         case '"': {
             ++m_p;
-            QString text;
+            Text text;
             if (!string(&text))
                 return false;
-            *out = QJsonValue(text);
+            // Plain ASCII goes in without a QString in between (QJsonValue keeps it as Latin-1).
+            *out = text.plain ? QJsonValue(*text.plain) : QJsonValue(text.decoded);
             return true;
         }
         case 't':
@@ -141,7 +142,7 @@ private:
             if (*m_p != '"')
                 return fail(*m_p == '}' ? "object is missing after a comma" : "unterminated object");
             ++m_p;
-            QString key;
+            Text key;
             if (!string(&key))
                 return false;
             skipSpace();
@@ -151,7 +152,11 @@ private:
             QJsonValue member;
             if (!value(&member, depth))
                 return false;
-            object.insert(key, member); // a repeated name: the last value wins, as in Qt
+            // A repeated name: the last value wins, as in Qt.
+            if (key.plain)
+                object.insert(*key.plain, member);
+            else
+                object.insert(key.decoded, member);
             skipSpace();
             if (m_p == m_end)
                 return fail("unterminated object");
@@ -246,7 +251,15 @@ private:
 
     // m_p is just past the opening quote. Finds the closing quote first (sixteen bytes at a
     // time), then decodes into a string of that many units at most.
-    bool string(QString *out)
+    // A string as read: a view of its bytes when it is plain ASCII without escapes, else the
+    // decoded text.
+    struct Text
+    {
+        std::optional<QLatin1StringView> plain;
+        QString decoded;
+    };
+
+    bool string(Text *out)
     {
         const char *start = m_p;
         const char *q = m_p;
@@ -289,7 +302,7 @@ private:
         const char *stop = q; // the closing quote
         m_p = stop + 1;
         if (plain) {
-            *out = QString::fromLatin1(start, stop - start);
+            out->plain = QLatin1StringView(start, stop - start);
             return true;
         }
         QString text(stop - start, Qt::Uninitialized);
@@ -313,7 +326,7 @@ private:
             }
         }
         text.truncate(reinterpret_cast<QChar *>(w) - text.constData());
-        *out = std::move(text);
+        out->decoded = std::move(text);
         return true;
     }
 
