@@ -75,26 +75,27 @@ void ChatExchange::write(const QByteArray &data)
 {
     m_http->writeChunk(data);
     // A burst of upstream events is translated in one go. The first event of a burst goes to the
-    // kernel at once, so the client sees it without waiting for the rest; the others are
-    // collected and leave in one write when the burst is done (one system call and one wake-up
-    // of the client instead of one per event).
-    // A burst is also flushed whenever 16 KiB are waiting: when many upstream bursts arrive in
-    // the same turn of the event loop, each stream's output must not wait in memory for all of
-    // them to be translated.
+    // kernel at once, so that the client sees it without waiting for the rest; the others leave
+    // together once the burst is done (one system call and one wake-up of the client instead of
+    // one per event), or earlier when 16 KiB wait: many bursts can arrive in the same turn of the
+    // event loop, and no stream's output should wait in memory for all of them.
+    constexpr qint64 kBurstFlushBytes = 16 * 1024;
     QTcpSocket *socket = m_http->socket();
-    if (socket && m_http->isConnected() && m_flushQueued && socket->bytesToWrite() >= 16 * 1024)
-        socket->flush();
-    if (socket && m_http->isConnected() && !m_flushQueued) {
-        socket->flush();
-        m_flushQueued = true;
-        QMetaObject::invokeMethod(
-            this,
-            [this] {
-                m_flushQueued = false;
-                if (QTcpSocket *s = m_http->socket(); s && m_http->isConnected())
-                    s->flush();
-            },
-            Qt::QueuedConnection);
+    if (socket && m_http->isConnected()) {
+        if (!m_flushQueued) {
+            socket->flush();
+            m_flushQueued = true;
+            QMetaObject::invokeMethod(
+                this,
+                [this] {
+                    m_flushQueued = false;
+                    if (QTcpSocket *s = m_http->socket(); s && m_http->isConnected())
+                        s->flush();
+                },
+                Qt::QueuedConnection);
+        } else if (socket->bytesToWrite() >= kBurstFlushBytes) {
+            socket->flush();
+        }
     }
     // The silence is measured from the last write; the timer is not restarted for every event
     // (that costs more than the write), sendKeepAlive() checks the time instead.
