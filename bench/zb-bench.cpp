@@ -783,10 +783,9 @@ int main(int argc, char *argv[])
             }
         }
         QHash<QString, double> cpuPerRequestMs;
-        for (auto it = cpuBefore.cbegin(); it != cpuBefore.cend(); ++it) {
-            const Target &t = *std::find_if(targets.cbegin(), targets.cend(),
-                                            [&it](const Target &x) { return x.name == it.key(); });
-            cpuPerRequestMs.insert(it.key(), (cpuSeconds(t.pids) - it.value()) * 1000.0 / n);
+        for (const Target &t : std::as_const(targets)) {
+            if (cpuBefore.contains(t.name))
+                cpuPerRequestMs.insert(t.name, (cpuSeconds(t.pids) - cpuBefore.value(t.name)) * 1000.0 / n);
         }
         report.section(u"1. Streaming latency at concurrency 1"_s);
         report.text(u"%1 streamed requests per target, interleaved, one keep-alive connection each; "
