@@ -184,7 +184,9 @@ StreamTranslator::Step StreamTranslator::apply(const UpstreamEvent &event)
         // buffer text too, or later edit offsets no longer line up.
         if (event.phase == u"thinking" && !QStringView(delta).trimmed().startsWith(kDetailsOpen)
             && !openBlock) {
-            m_plainReasoning += delta; // thinking without the Open WebUI wrapper
+            // Thinking without the Open WebUI wrapper: in front of the blocks when it comes
+            // before any, after them when a block was already there.
+            (m_lastDetailsOpen < 0 ? m_plainReasoning : m_plainReasoningAfter) += delta;
         } else {
             m_bufferHasSurrogates = m_bufferHasSurrogates || hasSurrogates(delta);
             const qsizetype from = m_buffer.size();
@@ -288,6 +290,7 @@ StreamTranslator::Derived StreamTranslator::derive(bool final)
     }
     if (!m_plainReasoning.isEmpty())
         reasoning.prepend(m_plainReasoning + (reasoning.isEmpty() ? QString() : u"\n\n"_s));
+    addReasoning(m_plainReasoningAfter);
     return {reasoning, content};
 }
 

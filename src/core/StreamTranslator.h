@@ -71,7 +71,8 @@ private:
     bool m_bufferHasSurrogates = false;
     qsizetype m_lastDetailsOpen = -1;  // where the last "<details" of m_buffer starts
     qsizetype m_lastDetailsClose = -1; // where the last "</details>" of m_buffer starts
-    QString m_plainReasoning; // thinking deltas sent without the <details> wrapper
+    QString m_plainReasoning;      // thinking deltas without the <details> wrapper, before any block
+    QString m_plainReasoningAfter; // the same once a block was there
 
     // Parse checkpoint: m_buffer[0, m_cpPos) is final and yields these derived texts.
     qsizetype m_cpPos = 0;
