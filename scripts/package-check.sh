@@ -58,39 +58,10 @@ mkdir -p "${LOGDIR}" "${PKGDIR}" "${BASE_DIR}"
 exec 9>"${ROOT}.lock"
 flock -n 9 || die "another package check is using ${ROOT}"
 
-# ---- mounts and children: the same discipline as scripts/qt68-check.sh -------------------------
-mounts_under() {
-    awk -v r="$1" '{ mp = $5; gsub(/\\040/, " ", mp);
-                     if (mp == r || index(mp, r "/") == 1) print mp }' /proc/self/mountinfo | sort -r
-}
-unmount_all() {
-    local dir mp
-    for dir in "${ROOT}" "${BASE}"; do
-        while IFS= read -r mp; do
-            umount "${mp}" 2>/dev/null || umount -l "${mp}" || true
-        done < <(mounts_under "${dir}")
-        [[ -z "$(mounts_under "${dir}")" ]] || return 1
-    done
-}
-CHILD=""
-run_child() {
-    local rc=0
-    setsid "$@" &
-    CHILD=$!
-    wait "${CHILD}" || rc=$?
-    CHILD=""
-    return "${rc}"
-}
-stop_child() {
-    [[ -n "${CHILD}" ]] || return 0
-    kill -TERM -- "-${CHILD}" 2>/dev/null || return 0
-    for _ in 1 2 3 4 5; do
-        kill -0 -- "-${CHILD}" 2>/dev/null || return 0
-        sleep 1
-    done
-    kill -KILL -- "-${CHILD}" 2>/dev/null || true
-    sleep 1
-}
+# ---- mounts and children (scripts/lib/chroot.sh, shared with scripts/qt68-check.sh) ------------
+# shellcheck source=scripts/lib/chroot.sh
+source "${SRC}/scripts/lib/chroot.sh"
+unmount_all() { unmount_under "${ROOT}" "${BASE}"; }
 SERVICES=()   # process groups started in the chroot (the fake and the server)
 BOOT_PID=""   # the background debootstrap's process group
 cleanup() {

@@ -45,41 +45,9 @@ mkdir -p "${LOGDIR}" "$(dirname "${ROOT}")"
 exec 9>"${ROOT}.lock"
 flock -n 9 || die "another qt68-check is using ${ROOT}"
 
-# Mount points at or below the chroot, deepest first (mountinfo escapes spaces as \040).
-mounts_under_root() {
-    awk -v r="${ROOT}" '{ mp = $5; gsub(/\\040/, " ", mp);
-                          if (mp == r || index(mp, r "/") == 1) print mp }' /proc/self/mountinfo \
-        | sort -r
-}
-unmount_all() {
-    local mp
-    while IFS= read -r mp; do
-        umount "${mp}" 2>/dev/null || umount -l "${mp}" || true
-    done < <(mounts_under_root)
-    [[ -z "$(mounts_under_root)" ]]
-}
-# Long commands run as their own process group in the background, so that a signal reaches this
-# script at once (bash defers traps while a foreground command runs) and the whole group, tests
-# included, can be stopped before anything is unmounted.
-CHILD=""
-run_child() {
-    local rc=0
-    setsid "$@" &
-    CHILD=$!
-    wait "${CHILD}" || rc=$?
-    CHILD=""
-    return "${rc}"
-}
-stop_child() {
-    [[ -n "${CHILD}" ]] || return 0
-    kill -TERM -- "-${CHILD}" 2>/dev/null || return 0
-    for _ in 1 2 3 4 5; do
-        kill -0 -- "-${CHILD}" 2>/dev/null || return 0
-        sleep 1
-    done
-    kill -KILL -- "-${CHILD}" 2>/dev/null || true
-    sleep 1
-}
+# shellcheck source=scripts/lib/chroot.sh
+source "${SRC}/scripts/lib/chroot.sh"
+unmount_all() { unmount_under "${ROOT}"; }
 cleanup() {
     trap - EXIT INT TERM
     stop_child
@@ -102,7 +70,7 @@ unmount_all || die "stale mounts under ${ROOT} cannot be removed"
 t0=${SECONDS}
 if [[ ! -f "${ROOT}/.zb-bootstrapped" ]]; then
     if [[ -e "${ROOT}" ]]; then
-        [[ -z "$(mounts_under_root)" ]] || die "mounts remain under ${ROOT}; not removing it"
+        [[ -z "$(mounts_under "${ROOT}")" ]] || die "mounts remain under ${ROOT}; not removing it"
         rm -rf --one-file-system "${ROOT}"
     fi
     say "debootstrap --variant=minbase ${SUITE} (log: ${LOGDIR}/debootstrap.log)"
