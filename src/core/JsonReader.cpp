@@ -20,17 +20,6 @@ namespace {
 // QJsonDocument's limit, so that both readers refuse the same documents.
 constexpr int kMaxDepth = 1024;
 
-int hexValue(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 // The reader follows QJsonDocument's rules where they are looser than RFC 8259 (control
 // characters inside strings, an unknown escape standing for its character, "1." and "-.5" as
 // numbers, a UTF-8 byte-order mark in front), so that a request Qt would read is read the same.
@@ -351,7 +340,7 @@ private:
             }
             unsigned v = 0;
             for (int i = 0; i < 4; ++i) {
-                const int h = hexValue(s[i]);
+                const int h = Utf8::hexDigit(s[i]);
                 if (h < 0) {
                     m_p = s;
                     return fail("invalid escape sequence");

@@ -209,17 +209,6 @@ private:
         return true;
     }
 
-    static int hexValue(char c)
-    {
-        if (c >= '0' && c <= '9')
-            return c - '0';
-        if (c >= 'a' && c <= 'f')
-            return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-            return c - 'A' + 10;
-        return -1;
-    }
-
 public:
     // raw: a string literal's bytes between the quotes.
     static bool unescape(QByteArrayView raw, QString *out)
@@ -253,7 +242,7 @@ public:
                     return false;
                 int unit = 0;
                 for (int k = 0; k < 4; ++k) {
-                    const int h = hexValue(raw[i + k]);
+                    const int h = Utf8::hexDigit(raw[i + k]);
                     if (h < 0)
                         return false;
                     unit = unit * 16 + h;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+// Text checks shared by the JSON readers (the request reader and the stream-event scanner).
+//
 // One UTF-8 sequence, checked the way QUtf8 checks it (QJsonDocument's reader included): no
 // stray continuation bytes, no overlong forms, no surrogates, nothing above U+10FFFF. The JSON
 // readers use it to accept exactly the text Qt accepts.
@@ -42,6 +44,18 @@ inline bool decode(const unsigned char **p, const unsigned char *end, char32_t *
     *p = s + more + 1;
     *codePoint = cp;
     return true;
+}
+
+// The value of one hexadecimal digit of a \uXXXX escape, or -1.
+inline int hexDigit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
 }
 
 } // namespace Utf8
