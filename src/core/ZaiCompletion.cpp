@@ -196,6 +196,19 @@ void ZaiCompletion::onReadyRead()
         return;
     }
     m_sse.append(reply->readAll());
+    // The first text of a burst of events leaves at once (the client's first byte waits for it);
+    // the text of the events after it in the same burst leaves as one piece when the burst is
+    // read, or earlier once kMergeLimit characters wait. Reasoning that follows answer text is
+    // not merged in front of it.
+    constexpr qsizetype kMergeLimit = 16 * 1024;
+    StreamTranslator::Step merged;
+    bool sentFirst = false;
+    const auto sendMerged = [&] {
+        if (merged.reasoning.isEmpty() && merged.content.isEmpty())
+            return true;
+        handleStep(std::exchange(merged, {}));
+        return !m_ended && m_reply == reply;
+    };
     QByteArrayView event;
     while (m_sse.next(&event)) {
         if (lcUpstream().isDebugEnabled())
@@ -203,10 +216,25 @@ void ZaiCompletion::onReadyRead()
                 << "event:"
                 << Redact::bytes(event.first(qMin<qsizetype>(event.size(), 2000)).toByteArray(),
                                  m_lease ? QStringList{m_lease->token} : QStringList{});
-        handleStep(m_translator.feed(event));
+        StreamTranslator::Step step = m_translator.feed(event);
+        const bool hasText = !step.reasoning.isEmpty() || !step.content.isEmpty();
+        if (sentFirst && !step.done && !step.error) {
+            if (!step.reasoning.isEmpty() && !merged.content.isEmpty() && !sendMerged())
+                return;
+            merged.reasoning += step.reasoning;
+            merged.content += step.content;
+            if (merged.reasoning.size() + merged.content.size() >= kMergeLimit && !sendMerged())
+                return;
+            continue;
+        }
+        if (!sendMerged())
+            return;
+        handleStep(step);
         if (m_ended || m_reply != reply)
             return;
+        sentFirst = sentFirst || hasText;
     }
+    sendMerged();
 }
 
 void ZaiCompletion::handleStep(const StreamTranslator::Step &step)

@@ -68,6 +68,8 @@ private Q_SLOTS:
     void keepAliveDuringUpstreamSilence();
     void keepAliveBeforeFirstByte();
     void noKeepAliveWhileEventsFlow();
+    void burstFirstTextAtOnceRestMerged();
+    void mergedBurstKeepsReasoningAfterAnswer();
     void noKeepAliveInNonStreamingAnswers();
     void clientDisconnectMidStreamCancelsUpstream();
     void clientDisconnectBeforeFirstByteCancelsUpstream();
@@ -239,6 +241,75 @@ void TestStreamingBehaviour::noKeepAliveWhileEventsFlow()
     const QList<SseEvent> events = Sse::parse(r.body);
     QVERIFY(std::none_of(events.cbegin(), events.cend(), [](const SseEvent &e) { return e.comment; }));
     QCOMPARE(Sse::content(Sse::chunks(events)), u"012345678901234567890123456789"_s);
+}
+
+namespace {
+
+// The delta pieces of a stream in order: 'r' + text for reasoning, 'c' + text for content.
+QStringList deltaPieces(const QList<QJsonObject> &chunks)
+{
+    QStringList pieces;
+    for (const QJsonObject &chunk : chunks) {
+        const QJsonObject delta =
+            chunk.value("choices"_L1).toArray().first().toObject().value("delta"_L1).toObject();
+        if (const QString r = delta.value("reasoning_content"_L1).toString(); !r.isEmpty())
+            pieces.append(u'r' + r);
+        if (const QString c = delta.value("content"_L1).toString(); !c.isEmpty())
+            pieces.append(u'c' + c);
+    }
+    return pieces;
+}
+
+} // namespace
+
+void TestStreamingBehaviour::burstFirstTextAtOnceRestMerged()
+{
+    // 40 events in one write: the first text goes out on its own (the client's first byte does
+    // not wait for the rest), the other 39 as one piece, with nothing lost or reordered.
+    TestBed bed;
+    QVERIFY(bed.start());
+    FakeReply reply;
+    QString expected;
+    for (int i = 0; i < 40; ++i) {
+        const QString text = QString::number(i % 10);
+        reply.events.append(FakeZaiServer::answerEvent(text));
+        expected += text;
+    }
+    reply.events.append(FakeZaiServer::doneEvent());
+    reply.delayMs = 0;
+    bed.fake->enqueue(reply);
+    RawClient client;
+    QVERIFY(client.connectTo(bed.port()));
+    client.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"go"_s, true));
+    const HttpResponse r = client.readResponse();
+    QCOMPARE(r.status, 200);
+    const QList<QJsonObject> chunks = Sse::chunks(Sse::parse(r.body));
+    QCOMPARE(Sse::content(chunks), expected);
+    const QStringList pieces = deltaPieces(chunks);
+    QVERIFY2(pieces.size() >= 2 && pieces.size() <= 4, qPrintable(pieces.join(u'|')));
+    QCOMPARE(pieces.first(), u"c0"_s);
+}
+
+void TestStreamingBehaviour::mergedBurstKeepsReasoningAfterAnswer()
+{
+    // Reasoning that arrives after answer text in the same burst is not merged in front of it.
+    TestBed bed;
+    QVERIFY(bed.start());
+    FakeReply reply;
+    reply.events = {FakeZaiServer::answerEvent(u"A"_s), FakeZaiServer::answerEvent(u"B"_s),
+                    FakeZaiServer::answerEvent(u"C"_s), FakeZaiServer::thinkingEvent(u"t"_s),
+                    FakeZaiServer::thinkingEvent(u"u"_s), FakeZaiServer::answerEvent(u"D"_s),
+                    FakeZaiServer::doneEvent()};
+    reply.delayMs = 0;
+    bed.fake->enqueue(reply);
+    RawClient client;
+    QVERIFY(client.connectTo(bed.port()));
+    client.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"go"_s, true));
+    const HttpResponse r = client.readResponse();
+    QCOMPARE(r.status, 200);
+    const QStringList pieces = deltaPieces(Sse::chunks(Sse::parse(r.body)));
+    // Burst: "A" alone, then "BC", then the reasoning "tu" (with "D" in the same step, after it).
+    QCOMPARE(pieces.join(u'|'), u"cA|cBC|rtu|cD"_s);
 }
 
 void TestStreamingBehaviour::keepAliveBeforeFirstByte()
