@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "UpstreamHttp.h"
 
+#include "ChunkedDecoder.h"
+
 #include "NetworkPool.h"
 
 #include <QNetworkProxyQuery>
@@ -28,11 +30,6 @@ bool ownHeader(QByteArrayView name)
             return true;
     }
     return false;
-}
-
-bool isCrlf(const QByteArray &bytes, qsizetype at)
-{
-    return bytes.size() >= at + 2 && bytes.at(at) == '\r' && bytes.at(at + 1) == '\n';
 }
 
 constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
@@ -126,8 +123,6 @@ public:
 
 private:
     enum class State { Head, Body, Done };
-    static constexpr qint64 kAtSizeLine = -1;
-    static constexpr qint64 kInTrailers = -2;
     static constexpr int kDrainTimeoutMs = 5000;
     enum class Framing { Length, Chunked, UntilClose };
 
@@ -246,7 +241,7 @@ private:
             m_left = 0;
         } else if (m_reply->header("Transfer-Encoding").toLower().contains("chunked")) {
             m_framing = Framing::Chunked;
-            m_chunkLeft = kAtSizeLine;
+            m_chunks.reset();
         } else if (const QByteArray length = m_reply->header("Content-Length"); !length.isEmpty()) {
             m_framing = Framing::Length;
             m_left = length.toLongLong(&ok);
@@ -284,54 +279,13 @@ private:
 
     bool parseChunks()
     {
-        for (;;) {
-            if (m_chunkLeft == kAtSizeLine) {
-                const qsizetype eol = m_in.indexOf("\r\n");
-                if (eol < 0) {
-                    if (m_in.size() > 1024)
-                        fail(UpstreamReply::Error::Protocol, u"malformed chunked body"_s);
-                    return false;
-                }
-                QByteArray size = m_in.left(eol);
-                if (const qsizetype semi = size.indexOf(';'); semi >= 0)
-                    size.truncate(semi);
-                bool ok = false;
-                m_chunkLeft = size.trimmed().toLongLong(&ok, 16);
-                if (!ok || m_chunkLeft < 0) {
-                    fail(UpstreamReply::Error::Protocol, u"malformed chunked body"_s);
-                    return false;
-                }
-                m_in.remove(0, eol + 2);
-                if (m_chunkLeft == 0)
-                    m_chunkLeft = kInTrailers;
-            }
-            if (m_chunkLeft == kInTrailers) {
-                const qsizetype eol = m_in.indexOf("\r\n");
-                if (eol < 0)
-                    return false;
-                m_in.remove(0, eol + 2);
-                if (eol == 0)
-                    return true;
-                continue;
-            }
-            if (m_chunkLeft > 0) {
-                const qsizetype take = qMin<qsizetype>(m_chunkLeft, m_in.size());
-                sink() += QByteArrayView(m_in).first(take);
-                m_in.remove(0, take);
-                m_chunkLeft -= take;
-                if (m_chunkLeft > 0)
-                    return false;
-            }
-            // The CRLF after a chunk's data.
-            if (m_in.size() < 2)
-                return false;
-            if (!isCrlf(m_in, 0)) {
-                fail(UpstreamReply::Error::Protocol, u"malformed chunked body"_s);
-                return false;
-            }
-            m_in.remove(0, 2);
-            m_chunkLeft = kAtSizeLine;
+        switch (m_chunks.decode(&m_in, &sink())) {
+        case ChunkedDecoder::Status::NeedMore: return false;
+        case ChunkedDecoder::Status::Done: return true;
+        case ChunkedDecoder::Status::Malformed: break;
         }
+        fail(UpstreamReply::Error::Protocol, u"malformed chunked body"_s);
+        return false;
     }
 
     // The answer is complete: the reply is finished and the connection goes back to the pool.
@@ -494,7 +448,7 @@ private:
     State m_state = State::Head;
     Framing m_framing = Framing::Length;
     qint64 m_left = 0;
-    qint64 m_chunkLeft = kAtSizeLine;
+    ChunkedDecoder m_chunks;
     bool m_keepAlive = true;
     bool m_draining = false;
     QByteArray m_discard;
