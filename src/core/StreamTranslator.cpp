@@ -180,13 +180,34 @@ StreamTranslator::Step StreamTranslator::apply(const UpstreamEvent &event)
                                : event.content; // fallback field some streams use
     if (!delta.isEmpty()) {
         const bool openBlock = m_lastDetailsOpen > m_lastDetailsClose;
+        // Text without '<' added to a settled buffer cannot start, end or complete any markup:
+        // the texts grow by exactly that text, so derive() has nothing to add.
+        const bool shortcut = !changed && settled() && !event.done && event.phase != u"done"
+            && !delta.contains(u'<');
         // A block after a tool call opens with blank lines ("\n\n\n<details ..."): that is
         // buffer text too, or later edit offsets no longer line up.
         if (event.phase == u"thinking" && !QStringView(delta).trimmed().startsWith(kDetailsOpen)
             && !openBlock) {
             // Thinking without the Open WebUI wrapper: in front of the blocks when it comes
             // before any, after them when a block was already there.
+            if (shortcut && m_lastDetailsOpen < 0 && m_plainReasoningAfter.isEmpty()
+                && m_emittedReasoning.size() == m_plainReasoning.size()) {
+                m_plainReasoning += delta; // with no block, the reasoning is this text alone
+                m_emittedReasoning += delta;
+                Step step;
+                step.reasoning = delta;
+                return step;
+            }
             (m_lastDetailsOpen < 0 ? m_plainReasoning : m_plainReasoningAfter) += delta;
+        } else if (shortcut) {
+            m_bufferHasSurrogates = m_bufferHasSurrogates || hasSurrogates(delta);
+            m_buffer += delta;
+            m_cpPos = m_buffer.size();
+            m_cpContent += delta;
+            m_emittedContent += delta;
+            Step step;
+            step.content = delta;
+            return step;
         } else {
             m_bufferHasSurrogates = m_bufferHasSurrogates || hasSurrogates(delta);
             const qsizetype from = m_buffer.size();
@@ -210,6 +231,13 @@ StreamTranslator::Step StreamTranslator::apply(const UpstreamEvent &event)
         step = emitGrowth(done);
     step.done = done;
     return step;
+}
+
+bool StreamTranslator::settled() const
+{
+    // All of the buffer is parsed for good, and the client has exactly what it yields.
+    return m_shortcuts && !m_done && m_divergences == 0 && m_cpPos == m_buffer.size()
+        && m_emittedContent.size() == m_cpContent.size();
 }
 
 StreamTranslator::Step StreamTranslator::finish()

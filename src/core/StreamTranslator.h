@@ -45,6 +45,11 @@ public:
         std::optional<UpstreamStreamError> error;
     };
 
+    // shortcuts: plain text appended at the end of a settled buffer is passed on as it is,
+    // without deriving the texts again; false always derives them from the whole buffer (the
+    // reference the tests compare the shortcuts with).
+    explicit StreamTranslator(bool shortcuts = true) : m_shortcuts(shortcuts) {}
+
     Step feed(QByteArrayView eventData);
     Step feed(const QJsonObject &event);
     // End of the upstream stream: releases text held back at a possible tag boundary.
@@ -66,7 +71,9 @@ private:
     Step emitGrowth(bool final);
     void applyEdit(qint64 codePointIndex, const QString &text);
     Step apply(const UpstreamEvent &event);
+    bool settled() const;
 
+    bool m_shortcuts = true;
     QString m_buffer;
     bool m_bufferHasSurrogates = false;
     qsizetype m_lastDetailsOpen = -1;  // where the last "<details" of m_buffer starts

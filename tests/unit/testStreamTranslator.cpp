@@ -4,6 +4,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -90,6 +91,7 @@ private Q_SLOTS:
     void secondReasoningBlock();
     void doneMarker();
     void recordedCapture();
+    void shortcutsMatchFullDerivation();
 };
 
 void TestStreamTranslator::thinkingExample()
@@ -244,6 +246,59 @@ void TestStreamTranslator::recordedCapture()
     QVERIFY(!c.reasoning.contains(u"\n> "_s));
     QVERIFY(!c.reasoning.contains(u"<summary"_s));
     QVERIFY(t.usage());
+}
+
+void TestStreamTranslator::shortcutsMatchFullDerivation()
+{
+    // Random streams of markup pieces, plain text, thinking with and without the wrapper, edits
+    // and the content fallback field: the translator with its shortcuts hands out exactly the
+    // steps of the one that derives everything from the whole buffer, event by event.
+    static const QStringList pieces = {
+        u"a"_s, u"bc d"_s, u"\n"_s, u"\n\n"_s, u"<"_s, u"<det"_s, u"ails>"_s,
+        u"<details type=\"reasoning\" done=\"false\">"_s, u"\n> thought "_s, u"> more\n"_s,
+        u"</details>"_s, u"</det"_s, u"ails>\n"_s, u"<summary>s</summary>"_s,
+        u"<glm_block >{}</glm_block>"_s, u"<glm_bl"_s, u"x < y"_s, u"\u00e9\U0001F600"_s,
+        u"\U0001F600"_s, u">"_s, u"> "_s, u"<details>"_s, u"tail"_s};
+    static const QStringList phases = {u"answer"_s, u"thinking"_s, u"answer"_s, u"tool_call"_s,
+                                       u"other"_s};
+    QRandomGenerator rng(4242);
+    int shortcutSteps = 0;
+    for (int round = 0; round < 2000; ++round) {
+        StreamTranslator fast;
+        StreamTranslator reference(false);
+        const int events = int(rng.bounded(1, 40));
+        qsizetype length = 0;
+        for (int i = 0; i <= events; ++i) {
+            QByteArray event;
+            const QString phase = phases.at(int(rng.bounded(phases.size())));
+            const QString text = pieces.at(int(rng.bounded(pieces.size())));
+            const quint32 kind = rng.bounded(20);
+            if (i == events) {
+                event = rng.bounded(2) ? "[DONE]"_ba : delta(u"done"_s, QString());
+            } else if (kind == 0) {
+                event = edit(phase, int(rng.bounded(int(length) + 2)), text);
+            } else if (kind == 1) {
+                event = zaiEvent({{u"phase"_s, u"answer"_s}, {u"content"_s, text}});
+            } else {
+                event = delta(phase, text);
+            }
+            length += text.size();
+            const StreamTranslator::Step a = fast.feed(event);
+            const StreamTranslator::Step b = reference.feed(event);
+            QVERIFY2(a.reasoning == b.reasoning && a.content == b.content && a.done == b.done,
+                     qPrintable(u"round %1 event %2: %3"_s.arg(round).arg(i).arg(
+                         QString::fromUtf8(event))));
+            shortcutSteps += !a.content.isEmpty() || !a.reasoning.isEmpty();
+        }
+        const StreamTranslator::Step a = fast.finish();
+        const StreamTranslator::Step b = reference.finish();
+        QCOMPARE(a.reasoning, b.reasoning);
+        QCOMPARE(a.content, b.content);
+        QCOMPARE(fast.emittedContent(), reference.emittedContent());
+        QCOMPARE(fast.emittedReasoning(), reference.emittedReasoning());
+        QCOMPARE(fast.divergences(), reference.divergences());
+    }
+    QVERIFY(shortcutSteps > 1000);
 }
 
 QTEST_GUILESS_MAIN(TestStreamTranslator)
