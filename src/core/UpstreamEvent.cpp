@@ -5,6 +5,8 @@
 
 #include <QJsonValue>
 
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 UpstreamEvent UpstreamEvent::fromData(const QJsonObject &data)
@@ -22,6 +24,13 @@ UpstreamEvent UpstreamEvent::fromData(const QJsonObject &data)
 }
 
 namespace {
+
+// Compares with a literal without a call into Qt (these run for every field of every event).
+template <qsizetype N>
+inline bool is(QByteArrayView s, const char (&literal)[N])
+{
+    return s.size() == N - 1 && std::memcmp(s.data(), literal, N - 1) == 0;
+}
 
 // A strict little reader over one JSON text; every method returns false where the general
 // parser should decide instead.
@@ -81,6 +90,7 @@ public:
             return false;
         const char *start = p;
         bool escaped = false;
+        bool ascii = true;
         while (p < end && *p != '"') {
             const auto c = static_cast<unsigned char>(*p);
             if (c < 0x20)
@@ -89,6 +99,8 @@ public:
                 escaped = true;
                 if (++p == end)
                     return false;
+            } else if (c >= 0x80) {
+                ascii = false;
             }
             ++p;
         }
@@ -96,7 +108,7 @@ public:
             return false;
         const QByteArrayView raw(start, p - start);
         ++p;
-        if (!validUtf8(raw))
+        if (!ascii && !validUtf8(raw))
             return false;
         if (rawOut)
             *rawOut = raw;
@@ -104,7 +116,7 @@ public:
             *escapedOut = escaped;
         if (!escaped) {
             if (out)
-                *out = QString::fromUtf8(raw);
+                *out = ascii ? QString::fromLatin1(raw) : QString::fromUtf8(raw);
             return true;
         }
         QString ignored;
@@ -273,28 +285,47 @@ namespace {
 // event.
 QString phaseName(const Scanner::Scalar &value)
 {
-    static const QString known[] = {u"answer"_s, u"thinking"_s, u"tool_call"_s, u"other"_s,
-                                    u"done"_s};
+    static const QString answer = u"answer"_s, thinking = u"thinking"_s, toolCall = u"tool_call"_s,
+                         other = u"other"_s, done = u"done"_s;
     if (!value.escaped) {
-        for (const QString &name : known) {
-            if (QtPrivate::compareStrings(QLatin1StringView(value.raw.data(), value.raw.size()), name) == 0)
-                return name;
-        }
-        return QString::fromUtf8(value.raw);
+        const QByteArrayView raw = value.raw;
+        if (is(raw, "answer"))
+            return answer;
+        if (is(raw, "thinking"))
+            return thinking;
+        if (is(raw, "tool_call"))
+            return toolCall;
+        if (is(raw, "other"))
+            return other;
+        if (is(raw, "done"))
+            return done;
+        return QString::fromUtf8(raw);
     }
     QString text;
     Scanner::unescape(value.raw, &text); // already checked by the scanner
     return text;
 }
 
+// The data fields the translator reads; each may appear once.
+enum Field { Phase, Delta, Content, EditIndex, EditContent, Done, Other };
+
+Field fieldOf(QByteArrayView name)
+{
+    switch (name.size()) {
+    case 4: return is(name, "done") ? Done : Other;
+    case 5: return is(name, "phase") ? Phase : Other;
+    case 7: return is(name, "content") ? Content : Other;
+    case 10: return is(name, "edit_index") ? EditIndex : Other;
+    case 12: return is(name, "edit_content") ? EditContent : Other;
+    case 13: return is(name, "delta_content") ? Delta : Other;
+    default: return Other;
+    }
+}
+
 } // namespace
 
 std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
 {
-    // The data fields the translator reads; each may appear once.
-    enum Field { Phase, Delta, Content, EditIndex, EditContent, Done, Other };
-    static constexpr QByteArrayView kFields[] = {"phase",      "delta_content", "content",
-                                                 "edit_index", "edit_content",  "done"};
     using K = Scanner::Scalar::Kind;
 
     Scanner in(json);
@@ -309,9 +340,9 @@ std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
         first = false;
         QByteArrayView key;
         Scanner::Scalar value;
-        if (!in.key(&key) || key == "error")
+        if (!in.key(&key) || is(key, "error"))
             return std::nullopt;
-        if (key != "data") {
+        if (!is(key, "data")) {
             if (!in.scalar(&value, false)) // anything else at the top ("type", ids) is a plain value
                 return std::nullopt;
             continue;
@@ -326,13 +357,11 @@ std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
                 return std::nullopt;
             firstField = false;
             QByteArrayView name;
-            if (!in.key(&name) || name == "error" || name == "data" || name == "usage")
+            if (!in.key(&name))
                 return std::nullopt;
-            int field = Other;
-            for (int f = Phase; f < Other; ++f) {
-                if (name == kFields[f])
-                    field = f;
-            }
+            const Field field = fieldOf(name);
+            if (field == Other && (is(name, "error") || is(name, "data") || is(name, "usage")))
+                return std::nullopt;
             if (field != Other && (seen & (1u << field)))
                 return std::nullopt;
             seen |= 1u << field;
@@ -342,11 +371,11 @@ std::optional<UpstreamEvent> UpstreamEvent::scan(QByteArrayView json)
             const bool isString = value.kind == K::String;
             switch (field) {
             case Phase: e.phase = isString ? phaseName(value) : QString(); break;
-            case Delta: e.deltaContent = isString ? value.text : QString(); break;
-            case Content: e.content = isString ? value.text : QString(); break;
+            case Delta: e.deltaContent = isString ? std::move(value.text) : QString(); break;
+            case Content: e.content = isString ? std::move(value.text) : QString(); break;
             case EditContent:
                 if (isString)
-                    e.editContent = value.text;
+                    e.editContent = std::move(value.text);
                 break;
             case EditIndex:
                 // A string or literal counts as 0, as QJsonValue::toInteger() has it; fractions
