@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "Signer.h"
 
-#include <QMessageAuthenticationCode>
+#include "Sha256.h"
+
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -34,25 +36,20 @@ QByteArray Signer::canonicalMessage(const QString &requestId, qint64 timestampMs
 QByteArray Signer::sign(const QByteArray &secret, const QString &requestId, qint64 timestampMs,
                         const QString &userId, const QString &prompt)
 {
-    // The first layer changes every five minutes: computed once per window (and secret).
+    // The first layer changes every five minutes: computed once per window (and secret), and
+    // kept as a key whose pad blocks are already hashed.
     struct LayerKey
     {
         QByteArray secret;
         qint64 window = -1;
-        QByteArray key;
+        std::optional<HmacSha256> key;
     };
     thread_local LayerKey cached;
     const qint64 window = timestampMs / 300000;
     if (cached.window != window || cached.secret != secret) {
-        cached.key = QMessageAuthenticationCode::hash(QByteArray::number(window), secret,
-                                                      QCryptographicHash::Sha256)
-                         .toHex();
+        cached.key.emplace(HmacSha256::hex(HmacSha256(secret).mac(QByteArray::number(window))));
         cached.window = window;
         cached.secret = secret;
     }
-    const QByteArray layerKey = cached.key;
-    return QMessageAuthenticationCode::hash(
-               canonicalMessage(requestId, timestampMs, userId, prompt), layerKey,
-               QCryptographicHash::Sha256)
-        .toHex();
+    return HmacSha256::hex(cached.key->mac(canonicalMessage(requestId, timestampMs, userId, prompt)));
 }

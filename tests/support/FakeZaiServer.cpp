@@ -10,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QLoggingCategory>
+#include <QMessageAuthenticationCode>
 #include <QPointer>
 #include <QRandomGenerator>
 #include <QRegularExpression>
@@ -1058,9 +1059,18 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
     }
     const QJsonObject &body = request.json;
     const QString signedPrompt = body.value("signature_prompt"_L1).toString();
+    // Computed with Qt's HMAC, not the gateway's own SHA-256: the check stays independent.
+    const QByteArray layerKey =
+        QMessageAuthenticationCode::hash(QByteArray::number(timestampMs / 300000), m_secret,
+                                         QCryptographicHash::Sha256)
+            .toHex();
     const QByteArray expected =
-        Signer::sign(m_secret, request.queryValue(u"requestId"_s), timestampMs,
-                     request.queryValue(u"user_id"_s), signedPrompt);
+        QMessageAuthenticationCode::hash(Signer::canonicalMessage(request.queryValue(u"requestId"_s),
+                                                                  timestampMs,
+                                                                  request.queryValue(u"user_id"_s),
+                                                                  signedPrompt),
+                                         layerKey, QCryptographicHash::Sha256)
+            .toHex();
     const QByteArray signature = request.header("x-signature"_ba);
     if (signature != expected) {
         reject(connection, 400, SignatureFailed,

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: MIT
+#include "Sha256.h"
 #include "Signer.h"
 
+#include <QCryptographicHash>
 #include <QMessageAuthenticationCode>
+#include <QRandomGenerator>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -15,6 +18,9 @@ private Q_SLOTS:
     void canonicalMessage();
     void layerKeyFollowsWindowAndSecret();
     void decodeSecret();
+    void sha256Vectors();
+    void sha256MatchesQt();
+    void hmacMatchesQt();
 };
 
 void TestSigner::workedExample_data()
@@ -78,6 +84,64 @@ void TestSigner::decodeSecret()
     QCOMPARE(Signer::decodeSecret(u"junjie"_s), "junjie"_ba);
     QCOMPARE(Signer::decodeSecret(u"abc"_s), "abc"_ba); // odd length: UTF-8
     QCOMPARE(Signer::decodeSecret(u"key-@@@@)))()((9))-xxxx&&&%%%%%"_s), Signer::defaultSecret());
+}
+
+void TestSigner::sha256Vectors()
+{
+    // FIPS 180-4 examples, and the padding edges (55, 56 and 64 bytes).
+    const auto hex = [](QByteArrayView data) { return HmacSha256::hex(Sha256::hash(data)); };
+    QCOMPARE(hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"_ba);
+    QCOMPARE(hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"_ba);
+    QCOMPARE(hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"_ba);
+    for (const qsizetype n : {55, 56, 63, 64, 65, 119, 120, 128})
+        QCOMPARE(hex(QByteArray(n, 'a')),
+                 QCryptographicHash::hash(QByteArray(n, 'a'), QCryptographicHash::Sha256).toHex());
+    // RFC 4231 test case 2.
+    QCOMPARE(HmacSha256::hex(HmacSha256("Jefe").mac("what do ya want for nothing?")),
+             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"_ba);
+}
+
+void TestSigner::sha256MatchesQt()
+{
+    // Random lengths, fed whole and in random pieces.
+    QRandomGenerator rng(1801);
+    for (int round = 0; round < 500; ++round) {
+        QByteArray data(int(rng.bounded(0, 700)), Qt::Uninitialized);
+        for (char &c : data)
+            c = char(rng.bounded(256));
+        const QByteArray expected = QCryptographicHash::hash(data, QCryptographicHash::Sha256);
+        const Sha256::Digest whole = Sha256::hash(data);
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(whole.data()), 32), expected);
+        Sha256 pieces;
+        for (qsizetype at = 0; at < data.size();) {
+            const qsizetype n = qMin<qsizetype>(data.size() - at, rng.bounded(1, 150));
+            pieces.add(QByteArrayView(data).sliced(at, n));
+            at += n;
+        }
+        const Sha256::Digest piecewise = pieces.finish();
+        QCOMPARE(QByteArray(reinterpret_cast<const char *>(piecewise.data()), 32), expected);
+    }
+}
+
+void TestSigner::hmacMatchesQt()
+{
+    // Keys shorter than, as long as and longer than a block (the last are hashed first); one key
+    // object used for several messages.
+    QRandomGenerator rng(2104);
+    for (int round = 0; round < 200; ++round) {
+        QByteArray key(int(rng.bounded(0, 200)), Qt::Uninitialized);
+        for (char &c : key)
+            c = char(rng.bounded(256));
+        const HmacSha256 hmac(key);
+        for (int m = 0; m < 3; ++m) {
+            QByteArray message(int(rng.bounded(0, 400)), Qt::Uninitialized);
+            for (char &c : message)
+                c = char(rng.bounded(256));
+            QCOMPARE(HmacSha256::hex(hmac.mac(message)),
+                     QMessageAuthenticationCode::hash(message, key, QCryptographicHash::Sha256).toHex());
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(TestSigner)
