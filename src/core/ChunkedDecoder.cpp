@@ -38,10 +38,10 @@ qint64 chunkSize(const char *line, qsizetype length)
 
 } // namespace
 
-ChunkedDecoder::Status ChunkedDecoder::decode(QByteArray *in, QByteArray *out)
+ChunkedDecoder::Status ChunkedDecoder::decode(QByteArray *in, QByteArray *out, qsizetype limit)
 {
     const char *const data = in->constData();
-    const qsizetype size = in->size();
+    const qsizetype size = limit >= 0 ? qMin(limit, in->size()) : in->size();
     qsizetype pos = 0;
     Status status = Status::NeedMore;
     bool waiting = false; // the rest of a line or of a chunk's CRLF is still arriving
@@ -124,7 +124,7 @@ ChunkedDecoder::Status ChunkedDecoder::decode(QByteArray *in, QByteArray *out)
     if (status == Status::NeedMore && m_state == State::Done)
         status = Status::Done;
     if (status != Status::Malformed) {
-        if (pos == size)
+        if (pos == in->size())
             in->clear();
         else if (pos > 0)
             in->remove(0, pos);

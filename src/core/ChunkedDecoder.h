@@ -16,8 +16,8 @@ public:
     };
 
     // Appends the data of the chunks at the front of *in to *out and removes the bytes it used
-    // from *in.
-    Status decode(QByteArray *in, QByteArray *out);
+    // from *in. With limit zero or more, only the first `limit` bytes of *in are looked at.
+    Status decode(QByteArray *in, QByteArray *out, qsizetype limit = -1);
     void reset() { m_state = State::SizeLine; m_chunkLeft = 0; }
 
     static constexpr qsizetype kMaxLineBytes = 1024;        // a size line with its extensions

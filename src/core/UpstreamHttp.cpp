@@ -33,6 +33,7 @@ bool ownHeader(QByteArrayView name)
 }
 
 constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
+constexpr qsizetype kFirstPieceBytes = 2048; // of an answer's body, decoded and handed on at once
 
 } // namespace
 
@@ -164,22 +165,34 @@ private:
             return;
         if (m_state != State::Body || (!m_reply && !m_draining))
             return;
-        UpstreamReply *reply = m_reply;
-        const qsizetype before = reply ? reply->m_body.size() : 0;
-        const bool done = parseBody();
-        m_discard.clear();
-        if (reply && m_reply != reply)
-            return; // parseBody failed the call
-        if (done)
-            complete();
-        if (!reply)
-            return;
-        // The reply may be released, aborted or deleted by whoever handles these signals.
-        const QPointer<UpstreamReply> guard(reply);
-        if (reply->m_body.size() > before)
-            Q_EMIT reply->readyRead();
-        if (done && guard)
-            Q_EMIT reply->finished();
+        // The first piece of a chunked answer is handed on before the rest is decoded: a fast
+        // upstream sends a whole answer at once, and its first event should reach the client
+        // without waiting for all the others.
+        bool firstPiece = std::exchange(m_bodyStart, false);
+        for (;;) {
+            const bool limited = firstPiece && m_framing == Framing::Chunked
+                && m_in.size() > kFirstPieceBytes;
+            firstPiece = false;
+            UpstreamReply *reply = m_reply;
+            const qsizetype before = reply ? reply->m_body.size() : 0;
+            const bool done = parseBody(limited ? kFirstPieceBytes : -1);
+            m_discard.clear();
+            if (reply && m_reply != reply)
+                return; // parseBody failed the call
+            if (done)
+                complete();
+            if (reply) {
+                // The reply may be released, aborted or deleted by whoever handles these
+                // signals; this connection stays (it is only ever deleted later).
+                const QPointer<UpstreamReply> guard(reply);
+                if (reply->m_body.size() > before)
+                    Q_EMIT reply->readyRead();
+                if (done && guard)
+                    Q_EMIT reply->finished();
+            }
+            if (done || !limited || m_closed || m_state != State::Body || (!m_reply && !m_draining))
+                return;
+        }
     }
 
     // Status line and headers; true once the body may be read, false when more bytes are needed
@@ -242,6 +255,7 @@ private:
         } else if (m_reply->header("Transfer-Encoding").toLower().contains("chunked")) {
             m_framing = Framing::Chunked;
             m_chunks.reset();
+            m_bodyStart = true;
         } else if (const QByteArray length = m_reply->header("Content-Length"); !length.isEmpty()) {
             m_framing = Framing::Length;
             m_left = length.toLongLong(&ok);
@@ -256,8 +270,9 @@ private:
         return true;
     }
 
-    // Moves the body bytes at hand from m_in to sink(); true when the body is complete.
-    bool parseBody()
+    // Moves the body bytes at hand from m_in to sink(); true when the body is complete. A chunked
+    // body is read from the first `limit` bytes of m_in only (all of them when negative).
+    bool parseBody(qsizetype limit = -1)
     {
         switch (m_framing) {
         case Framing::UntilClose:
@@ -272,14 +287,14 @@ private:
             return m_left == 0;
         }
         case Framing::Chunked:
-            return parseChunks();
+            return parseChunks(limit);
         }
         return false;
     }
 
-    bool parseChunks()
+    bool parseChunks(qsizetype limit)
     {
-        switch (m_chunks.decode(&m_in, &sink())) {
+        switch (m_chunks.decode(&m_in, &sink(), limit)) {
         case ChunkedDecoder::Status::NeedMore: return false;
         case ChunkedDecoder::Status::Done: return true;
         case ChunkedDecoder::Status::Malformed: break;
@@ -451,6 +466,7 @@ private:
     ChunkedDecoder m_chunks;
     bool m_keepAlive = true;
     bool m_draining = false;
+    bool m_bodyStart = false; // the body's first bytes are yet to be read
     QByteArray m_discard;
     bool m_sawResponseBytes = false;
 };

@@ -58,6 +58,7 @@ private Q_SLOTS:
     void malformed();
     void longSizeLineIsMalformedBeforeItEnds();
     void consumedInputIsRemoved();
+    void limitLooksAtAPrefixOnly();
 };
 
 void TestChunkedDecoder::wellFormed_data()
@@ -200,6 +201,21 @@ void TestChunkedDecoder::consumedInputIsRemoved()
     in = "1\r\nx\r\n0\r\n\r\n"_ba;
     QCOMPARE(decoder.decode(&in, &out), Status::Done);
     QCOMPARE(out, "helloworldx"_ba);
+}
+
+void TestChunkedDecoder::limitLooksAtAPrefixOnly()
+{
+    const QByteArray wire = "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"_ba;
+    for (qsizetype limit = 0; limit <= wire.size(); ++limit) {
+        ChunkedDecoder decoder;
+        QByteArray in = wire;
+        QByteArray out;
+        QCOMPARE(decoder.decode(&in, &out, limit), limit == wire.size() ? Status::Done : Status::NeedMore);
+        QVERIFY(in.size() >= wire.size() - limit); // nothing past the limit was used
+        QCOMPARE(decoder.decode(&in, &out), Status::Done);
+        QCOMPARE(out, "hello world"_ba);
+        QVERIFY(in.isEmpty());
+    }
 }
 
 QTEST_GUILESS_MAIN(TestChunkedDecoder)

@@ -133,6 +133,8 @@ private Q_SLOTS:
     void silentServerTimesOut();
     void compressedAnswerIsRefused();
     void releaseDrainsAndKeepsTheConnection();
+    void wholeAnswerAtOnceFirstPieceFirst();
+    void releaseInFirstPieceDrainsTheRest();
     void abortClosesTheConnection();
     void absoluteFormThroughHttpProxy();
     void refusedConnections();
@@ -381,6 +383,76 @@ void TestUpstreamHttp::releaseDrainsAndKeepsTheConnection()
     QTRY_COMPARE(http.idleConnections(), 1);
     QCOMPARE(finished.size(), 0);
     QCOMPARE(call(http, server.url(u"/"_s)).body, QByteArray("done 0tail"));
+    QCOMPARE(server.connections(), 1);
+}
+
+namespace {
+
+// 300 events of about 60 bytes, one chunk each, written in one go.
+QByteArray manyEventsAtOnce(QByteArray *body)
+{
+    QByteArray wire = kChunkedHead;
+    for (int i = 0; i < 300; ++i) {
+        const QByteArray event = "data: {\"n\":" + QByteArray::number(i) + ",\"text\":\"abcdefghijklmnopqrstuvwxyz\"}\n\n";
+        *body += event;
+        wire += chunk(event);
+    }
+    return wire + "0\r\n\r\n";
+}
+
+} // namespace
+
+void TestUpstreamHttp::wholeAnswerAtOnceFirstPieceFirst()
+{
+    // The reader gets the start of an answer before the rest is decoded: its first readyRead
+    // holds about 2 KiB, not all of the 18 KiB that arrived together.
+    QByteArray body;
+    const QByteArray wire = manyEventsAtOnce(&body);
+    ScriptedServer server([wire](QTcpSocket *socket, const QByteArray &, int) {
+        socket->write(wire);
+    });
+    UpstreamHttp http;
+    UpstreamReply *reply = http.post(UpstreamRequest(QUrl(server.url(u"/"_s))), "{}", 5000, this);
+    QList<qsizetype> pieces;
+    QByteArray received;
+    connect(reply, &UpstreamReply::readyRead, reply, [&] {
+        const QByteArray piece = reply->readAll();
+        pieces.append(piece.size());
+        received += piece;
+    });
+    QSignalSpy finished(reply, &UpstreamReply::finished);
+    QVERIFY(finished.wait());
+    QCOMPARE(reply->error(), UpstreamReply::Error::None);
+    QCOMPARE(received, body);
+    QVERIFY(pieces.size() >= 2);
+    QVERIFY2(pieces.first() <= 2048, QByteArray::number(pieces.first()).constData());
+    delete reply;
+    QTRY_COMPARE(http.idleConnections(), 1);
+}
+
+void TestUpstreamHttp::releaseInFirstPieceDrainsTheRest()
+{
+    // Released while the rest of the answer already waits in the buffer: the rest is drained
+    // at once and the connection is parked for the next call.
+    QByteArray body;
+    const QByteArray wire = manyEventsAtOnce(&body);
+    ScriptedServer server([wire](QTcpSocket *socket, const QByteArray &, int) {
+        socket->write(wire);
+    });
+    UpstreamHttp http;
+    UpstreamReply *reply = http.post(UpstreamRequest(QUrl(server.url(u"/"_s))), "{}", 5000, this);
+    QSignalSpy finished(reply, &UpstreamReply::finished);
+    int readyReads = 0;
+    connect(reply, &UpstreamReply::readyRead, reply, [&] {
+        ++readyReads;
+        reply->readAll();
+        reply->release();
+    });
+    QTRY_COMPARE(readyReads, 1);
+    QTRY_COMPARE(http.idleConnections(), 1);
+    QCOMPARE(finished.size(), 0);
+    delete reply;
+    QCOMPARE(call(http, server.url(u"/"_s)).body, body);
     QCOMPARE(server.connections(), 1);
 }
 
