@@ -206,33 +206,41 @@ private:
                     fail(UpstreamReply::Error::Protocol, u"the answer's headers are too large"_s);
                 return false;
             }
-            const QByteArray head = m_in.left(end);
-            m_in.remove(0, end + 4);
-            const QList<QByteArray> lines = head.split('\n');
-            const QByteArray statusLine = lines.first().trimmed();
-            // "HTTP/1.1 200 OK"
+            // Read as views into m_in; the head leaves m_in once its fields are copied.
+            const QByteArrayView head = QByteArrayView(m_in).first(end);
+            qsizetype lineEnd = head.indexOf('\n');
+            const QByteArrayView statusLine =
+                (lineEnd < 0 ? head : head.first(lineEnd)).trimmed(); // "HTTP/1.1 200 OK"
+            const auto digit = [&](qsizetype i) { return statusLine[i] >= '0' && statusLine[i] <= '9'; };
             if (!statusLine.startsWith("HTTP/1.") || statusLine.size() < 12) {
                 fail(UpstreamReply::Error::Protocol, u"not an HTTP/1.x answer"_s);
                 return false;
             }
-            bool ok = false;
-            const int status = statusLine.mid(9, 3).toInt(&ok);
-            if (!ok || status < 100) {
+            if (statusLine[8] != ' ' || !digit(9) || !digit(10) || !digit(11)
+                || (statusLine.size() > 12 && statusLine[12] != ' ') || statusLine[9] == '0') {
                 fail(UpstreamReply::Error::Protocol, u"malformed HTTP status line"_s);
                 return false;
             }
-            if (status < 200)
+            const int status = (statusLine[9] - '0') * 100 + (statusLine[10] - '0') * 10
+                + (statusLine[11] - '0');
+            const bool http10 = statusLine.startsWith("HTTP/1.0");
+            if (status < 200) {
+                m_in.remove(0, end + 4);
                 continue; // 100 Continue and friends: the real answer follows
+            }
             m_reply->m_status = status;
             m_reply->m_headers.clear();
-            for (qsizetype i = 1; i < lines.size(); ++i) {
-                const QByteArray &line = lines.at(i);
+            while (lineEnd >= 0) {
+                const qsizetype start = lineEnd + 1;
+                lineEnd = head.indexOf('\n', start);
+                const QByteArrayView line = head.sliced(start, (lineEnd < 0 ? end : lineEnd) - start);
                 const qsizetype colon = line.indexOf(':');
                 if (colon > 0)
-                    m_reply->m_headers.emplaceBack(line.left(colon).trimmed(),
-                                                   line.mid(colon + 1).trimmed());
+                    m_reply->m_headers.emplaceBack(line.first(colon).trimmed().toByteArray(),
+                                                   line.sliced(colon + 1).trimmed().toByteArray());
             }
-            return readFraming(status, statusLine.startsWith("HTTP/1.0"));
+            m_in.remove(0, end + 4);
+            return readFraming(status, http10);
         }
     }
 

@@ -126,6 +126,8 @@ private Q_SLOTS:
     void chunkedAnswerOverManyWrites();
     void keepAliveReusesOneConnection();
     void interimAnswerAndContentLength();
+    void statusLineAndHeaders_data();
+    void statusLineAndHeaders();
     void bodyUntilClose();
     void staleParkedConnectionIsRetriedOnce();
     void largeBodyArrivesWholeAndIsResent();
@@ -252,6 +254,45 @@ void TestUpstreamHttp::interimAnswerAndContentLength()
     QCOMPARE(reply->readAll(), QByteArray("slow!"));
     delete reply;
     QCOMPARE(http.idleConnections(), 1);
+}
+
+void TestUpstreamHttp::statusLineAndHeaders_data()
+{
+    QTest::addColumn<QByteArray>("head");
+    QTest::addColumn<int>("status"); // 0: a protocol error
+    QTest::addColumn<QByteArray>("trace");
+    QTest::newRow("plain") << "HTTP/1.1 200 OK\r\nX-Trace:  t1 \r\n"_ba << 200 << "t1"_ba;
+    QTest::newRow("no reason") << "HTTP/1.1 404\r\nx-trace:t2\r\n"_ba << 404 << "t2"_ba;
+    QTest::newRow("bare LF lines") << "HTTP/1.1 500 Oops\nX-TRACE: t3\n"_ba << 500 << "t3"_ba;
+    QTest::newRow("no colon ignored") << "HTTP/1.1 200 OK\r\nbogus\r\nX-Trace: t4\r\n"_ba << 200 << "t4"_ba;
+    QTest::newRow("HTTP/2") << "HTTP/2 200 OK\r\n"_ba << 0 << QByteArray();
+    QTest::newRow("not HTTP") << "ICY 200 OK\r\n"_ba << 0 << QByteArray();
+    QTest::newRow("letters in status") << "HTTP/1.1 2x0 OK\r\n"_ba << 0 << QByteArray();
+    QTest::newRow("status below 100") << "HTTP/1.1 099 Odd\r\n"_ba << 0 << QByteArray();
+    QTest::newRow("no space after status") << "HTTP/1.1 200OK\r\n"_ba << 0 << QByteArray();
+}
+
+void TestUpstreamHttp::statusLineAndHeaders()
+{
+    QFETCH(QByteArray, head);
+    QFETCH(int, status);
+    QFETCH(QByteArray, trace);
+    ScriptedServer server([head](QTcpSocket *socket, const QByteArray &, int) {
+        socket->write(head + "Content-Length: 2\r\n\r\nok");
+    });
+    UpstreamHttp http;
+    UpstreamReply *reply = http.post(UpstreamRequest(QUrl(server.url(u"/"_s))), "{}", 5000, this);
+    QSignalSpy finished(reply, &UpstreamReply::finished);
+    QVERIFY(finished.wait());
+    if (status == 0) {
+        QCOMPARE(reply->error(), UpstreamReply::Error::Protocol);
+    } else {
+        QCOMPARE(reply->error(), UpstreamReply::Error::None);
+        QCOMPARE(reply->status(), status);
+        QCOMPARE(reply->header("x-trace"), trace);
+        QCOMPARE(reply->readAll(), "ok"_ba);
+    }
+    delete reply;
 }
 
 void TestUpstreamHttp::bodyUntilClose()
