@@ -13,9 +13,9 @@
 #include "OpenAiFormat.h"
 #include "Redact.h"
 #include "TokenPool.h"
+#include "Sha256.h"
 #include "ZaiClient.h"
 
-#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -81,14 +81,19 @@ QByteArray methodName(const QHttpServerRequest &request)
     return "UNKNOWN";
 }
 
-bool constantTimeEquals(const QByteArray &a, const QByteArray &b)
+QByteArray keyDigest(QByteArrayView key)
 {
-    // Compare digests so that neither the content nor the length of the key leaks through time.
-    const QByteArray da = QCryptographicHash::hash(a, QCryptographicHash::Sha256);
-    const QByteArray db = QCryptographicHash::hash(b, QCryptographicHash::Sha256);
-    unsigned char diff = 0;
-    for (qsizetype i = 0; i < da.size(); ++i)
-        diff |= static_cast<unsigned char>(da.at(i) ^ db.at(i));
+    const Sha256::Digest digest = Sha256::hash(key);
+    return QByteArray(reinterpret_cast<const char *>(digest.data()), qsizetype(digest.size()));
+}
+
+// Compares digests, so that neither the content nor the length of the key leaks through time.
+bool digestMatches(QByteArrayView presented, const QByteArray &expectedDigest)
+{
+    const QByteArray digest = keyDigest(presented);
+    unsigned char diff = digest.size() == expectedDigest.size() ? 0 : 1;
+    for (qsizetype i = 0; i < digest.size() && i < expectedDigest.size(); ++i)
+        diff |= static_cast<unsigned char>(digest.at(i) ^ expectedDigest.at(i));
     return diff == 0;
 }
 
@@ -122,7 +127,7 @@ QString ApiServer::baseUrl() const
 bool ApiServer::start(const BridgeConfig &config, const UpstreamProfile &profile, QString *error)
 {
     stop();
-    m_config = config;
+    setConfig(config);
     auto *tcp = new GuardedTcpServer(this);
     tcp->setMaxBodyBytes(config.maxBodyBytes);
     tcp->setErrorBody(ApiError(ApiError::Kind::PayloadTooLarge,
@@ -207,7 +212,7 @@ bool ApiServer::reconfigure(const BridgeConfig &config, const UpstreamProfile &p
         return false;
     BridgeConfig applied = config;
     applied.listenPort = m_config.listenPort; // keeps port 0 meaning "the port we got"
-    m_config = applied;
+    setConfig(applied);
     // Sessions in flight hold the old client: it goes when the last of them has gone.
     ZaiClient *old = m_client;
     disconnect(old->tokens(), nullptr, this, nullptr);
@@ -245,20 +250,29 @@ QList<QPair<QByteArray, QByteArray>> ApiServer::commonHeaders(const QByteArray &
     return headers;
 }
 
+void ApiServer::setConfig(const BridgeConfig &config)
+{
+    m_config = config;
+    m_loopbackListen = config.isLoopbackHost();
+    m_apiKeyDigest = keyDigest(config.apiKey.toUtf8());
+}
+
 bool ApiServer::authorized(const QHttpServerRequest &request) const
 {
     if (!m_config.authRequired())
         return true;
-    QByteArray presented = HttpCompat::header(request, "x-api-key").trimmed();
-    const QByteArray authorization = HttpCompat::header(request, "authorization").trimmed();
-    if (authorization.size() > 7 && authorization.left(7).compare("bearer ", Qt::CaseInsensitive) == 0)
-        presented = authorization.mid(7).trimmed();
-    return !presented.isEmpty() && constantTimeEquals(presented, m_config.apiKey.toUtf8());
+    const QByteArray apiKey = HttpCompat::header(request, "x-api-key");
+    const QByteArray authorization = HttpCompat::header(request, "authorization");
+    QByteArrayView presented = QByteArrayView(apiKey).trimmed();
+    const QByteArrayView bearer = QByteArrayView(authorization).trimmed();
+    if (bearer.size() > 7 && bearer.first(7).compare("bearer ", Qt::CaseInsensitive) == 0)
+        presented = bearer.sliced(7).trimmed();
+    return !presented.isEmpty() && digestMatches(presented, m_apiKeyDigest);
 }
 
 bool ApiServer::hostAllowed(const QHttpServerRequest &request) const
 {
-    if (!m_config.isLoopbackHost())
+    if (!m_loopbackListen)
         return true;
     QByteArray host = HttpCompat::header(request, "host").trimmed().toLower();
     if (host.isEmpty())
@@ -268,8 +282,8 @@ bool ApiServer::hostAllowed(const QHttpServerRequest &request) const
     } else if (host.count(':') == 1) {
         host = host.left(host.indexOf(':'));
     }
-    if (host == "localhost" || host.endsWith(".localhost"))
-        return true;
+    if (host == "localhost" || host == "127.0.0.1" || host.endsWith(".localhost"))
+        return true; // (the address most clients use, without parsing it)
     const QHostAddress address(QString::fromLatin1(host));
     return !address.isNull() && address.isLoopback();
 }

@@ -73,7 +73,12 @@ private:
     void log(const RequestRecord &record);
     void createClient(const BridgeConfig &config, const UpstreamProfile &profile);
 
+    void setConfig(const BridgeConfig &config);
+
     BridgeConfig m_config;
+    // Derived from m_config once instead of for every request.
+    bool m_loopbackListen = false;
+    QByteArray m_apiKeyDigest; // SHA-256 of the configured key
     GuardedTcpServer *m_tcp = nullptr;
     Frontend *m_http = nullptr;
     ZaiClient *m_client = nullptr;

@@ -364,6 +364,7 @@ void TestServerRoutes::hostGuard_data()
     QTest::newRow("loopback-looking name") << "127.0.0.1.nip.io:PORT"_ba << 403;
     QTest::newRow("localhost suffix trick") << "localhost.attacker.example"_ba << 403;
     QTest::newRow("LAN address") << "192.168.1.20:PORT"_ba << 403;
+    QTest::newRow("two ports") << "127.0.0.1:PORT:1"_ba << 403;
 }
 
 void TestServerRoutes::hostGuard()
