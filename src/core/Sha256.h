@@ -22,6 +22,11 @@ public:
 
     static Digest hash(QByteArrayView data);
 
+    // True when blocks are hashed with the CPU's SHA instructions (x86 SHA extensions).
+    static bool usesCpuExtensions();
+    // The portable block function, whatever the CPU has: for the tests that compare the two.
+    static void compressPortableForTest(std::uint32_t *state, const std::uint8_t *block);
+
 private:
     friend class HmacSha256;
     void compress(const std::uint8_t *block);

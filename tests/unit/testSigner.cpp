@@ -21,6 +21,7 @@ private Q_SLOTS:
     void sha256Vectors();
     void sha256MatchesQt();
     void hmacMatchesQt();
+    void portableBlockFunction();
 };
 
 void TestSigner::workedExample_data()
@@ -141,6 +142,45 @@ void TestSigner::hmacMatchesQt()
             QCOMPARE(HmacSha256::hex(hmac.mac(message)),
                      QMessageAuthenticationCode::hash(message, key, QCryptographicHash::Sha256).toHex());
         }
+    }
+}
+
+void TestSigner::portableBlockFunction()
+{
+    // The tests above ran with the block function this CPU gets; when that is the SHA
+    // extensions, the portable one is checked here against the FIPS example "abc" in one block.
+    qInfo("SHA-256 blocks hashed with %s", Sha256::usesCpuExtensions() ? "the CPU's SHA extensions"
+                                                                        : "the portable code");
+    std::uint32_t state[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                              0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+    std::uint8_t block[64] = {'a', 'b', 'c', 0x80};
+    block[63] = 24; // the length in bits
+    Sha256::compressPortableForTest(state, block);
+    const std::uint32_t expected[8] = {0xba7816bf, 0x8f01cfea, 0x414140de, 0x5dae2223,
+                                       0xb00361a3, 0x96177a9c, 0xb410ff61, 0xf20015ad};
+    for (int i = 0; i < 8; ++i)
+        QCOMPARE(state[i], expected[i]);
+
+    // And against Qt for random messages, padded here.
+    QRandomGenerator rng(180);
+    for (int round = 0; round < 200; ++round) {
+        QByteArray message(int(rng.bounded(0, 300)), Qt::Uninitialized);
+        for (char &c : message)
+            c = char(rng.bounded(256));
+        QByteArray padded = message + '\x80';
+        while (padded.size() % 64 != 56)
+            padded += '\0';
+        const quint64 bits = quint64(message.size()) * 8;
+        for (int i = 7; i >= 0; --i)
+            padded += char(bits >> (8 * i));
+        std::uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
+                              0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
+        for (qsizetype at = 0; at < padded.size(); at += 64)
+            Sha256::compressPortableForTest(h, reinterpret_cast<const std::uint8_t *>(padded.constData() + at));
+        QByteArray digest;
+        for (const std::uint32_t word : h)
+            digest += QByteArray(1, char(word >> 24)) + char(word >> 16) + char(word >> 8) + char(word);
+        QCOMPARE(digest, QCryptographicHash::hash(message, QCryptographicHash::Sha256));
     }
 }
 
