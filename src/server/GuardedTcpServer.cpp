@@ -112,29 +112,56 @@ void GuardedTcpServer::inspect(QTcpSocket *socket)
         switch (w->state) {
         case Watch::State::Headers: {
             needBytes();
-            const qsizetype end = data.indexOf("\r\n\r\n", i);
-            const qsizetype take = end < 0 ? n - i : end + 4 - i;
-            w->headerBuffer += data.mid(i, take);
-            i += take;
-            if (end < 0) {
+            // The header block, read in place when it came in one piece (the usual case); the
+            // blank line that ends it may also arrive split over two reads.
+            const QByteArrayView rest = QByteArrayView(data).sliced(i, n - i);
+            QByteArrayView headers;
+            if (w->headerBuffer.isEmpty()) {
+                const qsizetype end = rest.indexOf("\r\n\r\n");
+                if (end >= 0)
+                    headers = rest.first(end + 4);
+                else
+                    w->headerBuffer = rest.toByteArray();
+                i += end >= 0 ? end + 4 : rest.size();
+            } else {
+                const qsizetype before = w->headerBuffer.size();
+                w->headerBuffer += rest;
+                const qsizetype end = w->headerBuffer.indexOf("\r\n\r\n", qMax<qsizetype>(0, before - 3));
+                if (end >= 0) {
+                    w->headerBuffer.truncate(end + 4);
+                    headers = w->headerBuffer;
+                }
+                i += end >= 0 ? end + 4 - before : rest.size();
+            }
+            if (headers.isNull()) {
                 if (w->headerBuffer.size() > kMaxHeaderBytes)
                     return reject(socket, 431, "Request Header Fields Too Large");
                 break;
             }
-            const QByteArray headers = w->headerBuffer.toLower();
-            w->headerBuffer.clear();
             qint64 length = 0;
             bool chunked = false;
             bool expectContinue = false;
-            for (const QByteArray &rawLine : headers.split('\n')) {
-                const QByteArray line = rawLine.trimmed();
-                if (line.startsWith("content-length:"))
-                    length = line.mid(15).trimmed().toLongLong();
-                else if (line.startsWith("transfer-encoding:") && line.contains("chunked"))
-                    chunked = true;
-                else if (line.startsWith("expect:") && line.contains("100-continue"))
-                    expectContinue = true;
+            for (qsizetype pos = 0; pos < headers.size();) {
+                qsizetype nl = headers.indexOf('\n', pos);
+                if (nl < 0)
+                    nl = headers.size();
+                const QByteArrayView line = headers.sliced(pos, nl - pos).trimmed();
+                pos = nl + 1;
+                const auto value = [&line](QByteArrayView name) {
+                    return line.size() >= name.size()
+                            && line.first(name.size()).compare(name, Qt::CaseInsensitive) == 0
+                        ? line.sliced(name.size()).trimmed()
+                        : QByteArrayView();
+                };
+                const auto lowered = [](QByteArrayView v) { return v.toByteArray().toLower(); };
+                if (const QByteArrayView size = value("content-length:"); !size.isNull())
+                    length = size.toLongLong();
+                else if (const QByteArrayView coding = value("transfer-encoding:"); !coding.isNull())
+                    chunked = chunked || lowered(coding).contains("chunked");
+                else if (const QByteArrayView expect = value("expect:"); !expect.isNull())
+                    expectContinue = expectContinue || lowered(expect).contains("100-continue");
             }
+            w->headerBuffer.clear();
             if (length > m_maxBody)
                 return reject(socket, 413, "Payload Too Large");
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)

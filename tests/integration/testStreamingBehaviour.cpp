@@ -77,6 +77,7 @@ private Q_SLOTS:
     void manyDisconnectsServerSurvives();
     void bodyOverLimitIs413WithoutReadingIt();
     void bodyLimitConfigured();
+    void headerEndSplitOverTwoReads();
     void chunkedBodyOverLimitIs413();
     void expectContinue();
     void keepAliveConnectionReuseAfterStream();
@@ -500,6 +501,36 @@ void TestStreamingBehaviour::bodyOverLimitIs413WithoutReadingIt()
     QVERIFY(client.waitForDisconnected(5000));
     QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 0);
     QCOMPARE(Http::get(bed.url(u"/health"_s)).status, 200);
+}
+
+void TestStreamingBehaviour::headerEndSplitOverTwoReads()
+{
+    // The blank line that ends the headers arrives in two pieces: the body guard still sees the
+    // announced length (and refuses it), and a request within the limit split the same way is
+    // answered.
+    TestBed bed;
+    bed.config.maxBodyBytes = 1024 * 1024;
+    QVERIFY(bed.start());
+    RawClient client;
+    QVERIFY(client.connectTo(bed.port()));
+    client.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/json\r\nContent-Length: 2097152\r\n\r");
+    QTest::qWait(50);
+    client.send("\n" + QByteArray(1024, 'x'));
+    HttpResponse r = client.readResponse(3000);
+    QCOMPARE(r.status, 413);
+
+    const QByteArray body = chatBody(u"GLM-4.5"_s, u"split"_s, false);
+    RawClient second;
+    QVERIFY(second.connectTo(bed.port()));
+    second.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                "Content-Type: application/json\r\nContent-Length: "
+                + QByteArray::number(body.size()) + "\r\n\r\n"_ba.first(3));
+    QTest::qWait(50);
+    second.send("\n" + body);
+    r = second.readResponse();
+    QCOMPARE(r.status, 200);
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
 }
 
 void TestStreamingBehaviour::bodyLimitConfigured()
