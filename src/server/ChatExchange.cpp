@@ -15,7 +15,6 @@ ChatExchange::ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *sess
       m_stream(session->request().stream), m_record(std::move(record))
 {
     m_session->setParent(this);
-    m_ids.id = OpenAiFormat::newCompletionId();
     m_ids.created = QDateTime::currentSecsSinceEpoch();
     m_ids.model = session->model().id;
     m_ids.includeUsage = session->request().includeUsage;
@@ -26,7 +25,7 @@ ChatExchange::ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *sess
         if (!m_stream)
             return;
         beginStreamIfNeeded();
-        write(OpenAiFormat::toolCallsChunk(m_ids, calls, m_session->request().legacyFunctions));
+        write(OpenAiFormat::toolCallsChunk(ids(), calls, m_session->request().legacyFunctions));
     });
     connect(m_session, &ChatSession::completed, this, &ChatExchange::onCompleted);
     connect(m_session, &ChatSession::failed, this, &ChatExchange::onFailed);
@@ -57,18 +56,38 @@ void ChatExchange::start()
         m_keepAlive.start(m_keepAliveMs);
     }
     m_session->start();
+    // The upstream call is on its way: what the answer's start needs is made now, while the
+    // upstream works, instead of when its first event is waited for.
+    if (!m_finished)
+        prepareStreamStart();
+}
+
+const OpenAiFormat::StreamIds &ChatExchange::ids()
+{
+    if (m_ids.id.isEmpty())
+        m_ids.id = OpenAiFormat::newCompletionId();
+    return m_ids;
+}
+
+void ChatExchange::prepareStreamStart()
+{
+    ids();
+    if (!m_stream || m_http->isStreaming() || !m_streamHeaders.isEmpty())
+        return;
+    m_streamHeaders = m_headers("text/event-stream; charset=utf-8"_ba);
+    m_streamHeaders.emplaceBack("Cache-Control", "no-cache");
+    m_streamHeaders.emplaceBack("X-Accel-Buffering", "no");
+    m_roleChunk = OpenAiFormat::roleChunk(m_ids);
 }
 
 void ChatExchange::beginStreamIfNeeded()
 {
     if (m_http->isStreaming())
         return;
-    HttpHeaderList headers = m_headers("text/event-stream; charset=utf-8"_ba);
-    headers.emplaceBack("Cache-Control", "no-cache");
-    headers.emplaceBack("X-Accel-Buffering", "no");
-    m_http->beginStream(200, headers);
+    prepareStreamStart();
+    m_http->beginStream(200, m_streamHeaders);
     m_record.firstByteMs = m_clock.elapsed();
-    write(OpenAiFormat::roleChunk(m_ids));
+    write(std::exchange(m_roleChunk, {}));
 }
 
 void ChatExchange::write(const QByteArray &data)
@@ -123,7 +142,7 @@ void ChatExchange::onDelta(const QString &reasoning, const QString &content)
     if (!m_stream)
         return; // the aggregate is read from the session at the end
     beginStreamIfNeeded();
-    write(OpenAiFormat::deltaChunk(m_ids, reasoning, content));
+    write(OpenAiFormat::deltaChunk(ids(), reasoning, content));
 }
 
 void ChatExchange::onCompleted(const QString &finishReason, const TokenUsage &usage)
@@ -132,13 +151,13 @@ void ChatExchange::onCompleted(const QString &finishReason, const TokenUsage &us
     m_record.completionTokens = usage.completionTokens;
     if (m_stream) {
         beginStreamIfNeeded();
-        write(OpenAiFormat::finishChunk(m_ids, finishReason));
+        write(OpenAiFormat::finishChunk(ids(), finishReason));
         if (m_ids.includeUsage)
-            write(OpenAiFormat::usageChunk(m_ids, usage));
+            write(OpenAiFormat::usageChunk(ids(), usage));
         m_http->endStream(OpenAiFormat::doneEvent());
     } else {
         m_http->respond(200,
-                        OpenAiFormat::completion(m_ids, m_session->reasoningText(),
+                        OpenAiFormat::completion(ids(), m_session->reasoningText(),
                                                  m_session->contentText(), finishReason, usage,
                                                  m_session->toolCalls(),
                                                  m_session->request().legacyFunctions),

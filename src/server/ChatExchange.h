@@ -43,6 +43,8 @@ private:
     void onFailed(const ApiError &error, bool afterOutput);
     void onClientGone();
     void beginStreamIfNeeded();
+    const OpenAiFormat::StreamIds &ids();
+    void prepareStreamStart();
     void write(const QByteArray &data);
     void sendKeepAlive();
     void finish(int status, const QString &error = {});
@@ -50,7 +52,10 @@ private:
     std::unique_ptr<HttpExchange> m_http;
     ChatSession *m_session;
     HeaderSource m_headers;
-    OpenAiFormat::StreamIds m_ids;
+    OpenAiFormat::StreamIds m_ids; // its id is drawn when first needed (see start())
+    // A stream's headers and first chunk, made while the upstream works on the answer.
+    HttpHeaderList m_streamHeaders;
+    QByteArray m_roleChunk;
     bool m_stream;
     QTimer m_keepAlive;
     int m_keepAliveMs = 0;
