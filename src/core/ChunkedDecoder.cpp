@@ -125,7 +125,7 @@ ChunkedDecoder::Status ChunkedDecoder::decode(QByteArray *in, QByteArray *out, q
         status = Status::Done;
     if (status != Status::Malformed) {
         if (pos == in->size())
-            in->clear();
+            in->resize(0); // keeps the allocation for the next bytes
         else if (pos > 0)
             in->remove(0, pos);
     }

@@ -150,10 +150,23 @@ private:
             close(); // a parked connection must stay silent
             return;
         }
-        m_in += m_socket->readAll();
+        appendAvailable();
         m_sawResponseBytes = true;
         m_timer.start();
         process();
+    }
+
+    // Reads what the socket holds to the end of m_in, whose allocation is kept from one answer
+    // to the next (a fresh one for every read cost page faults on the way to the first byte).
+    void appendAvailable()
+    {
+        const qint64 available = m_socket->bytesAvailable();
+        if (available <= 0)
+            return;
+        const qsizetype at = m_in.size();
+        m_in.resize(at + available);
+        const qint64 got = m_socket->read(m_in.data() + at, available);
+        m_in.resize(at + qMax<qint64>(0, got));
     }
 
     // Where body bytes go: the reply, or nowhere while draining.
