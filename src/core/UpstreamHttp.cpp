@@ -85,7 +85,7 @@ public:
         m_timeoutMs = timeoutMs;
         m_sawResponseBytes = false;
         m_state = State::Head;
-        m_in.clear();
+        m_in.resize(0); // (keeps the allocation)
         m_timer.setInterval(m_timeoutMs);
         m_timer.start();
         if (m_connected) {
