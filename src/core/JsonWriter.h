@@ -59,6 +59,16 @@ public:
     JsonStream &value(const QJsonArray &a) { return value(QJsonValue(a)); }
     JsonStream &value(const char *) = delete; // would silently become a bool
 
+    // Members of the open object, already written as JSON ("\"a\":1,\"b\":2"; empty: none).
+    JsonStream &members(QByteArrayView json)
+    {
+        if (!json.isEmpty()) {
+            separate();
+            put(json.data(), json.size());
+        }
+        return *this;
+    }
+
     template<typename Name, typename Value>
     JsonStream &field(const Name &name, const Value &v)
     {

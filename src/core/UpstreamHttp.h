@@ -33,6 +33,7 @@ public:
     QUrl url() const; // with the query, for tests and diagnostics
     const QList<QPair<QByteArray, QByteArray>> &headers() const { return m_headers; }
 
+    void setEncodedQuery(QByteArray encodedQuery) { m_query = std::move(encodedQuery); }
     // Replaces a header of the same name (case-insensitive), as QNetworkRequest does.
     void setRawHeader(const QByteArray &name, const QByteArray &value);
     QByteArray rawHeader(QByteArrayView name) const;

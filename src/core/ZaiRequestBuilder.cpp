@@ -31,12 +31,47 @@ ZaiRequestBuilder::Ids ZaiRequestBuilder::Ids::fresh()
     return ids;
 }
 
+namespace {
+void appendPercentEncoded(QByteArray &out, const QString &text);
+} // namespace
+
 ZaiRequestBuilder::ZaiRequestBuilder(const UpstreamProfile &profile, QUrl completionsUrl,
                                      QByteArray secret)
     : m_profile(profile), m_completionsUrl(std::move(completionsUrl)), m_secret(std::move(secret))
 {
     m_origin = m_completionsUrl.adjusted(QUrl::RemovePath | QUrl::RemoveQuery
                                          | QUrl::RemoveFragment);
+    m_originText = m_origin.toString();
+    m_completionBase = UpstreamRequest(m_completionsUrl);
+    for (const auto &[name, value] : m_profile.headers())
+        m_completionBase.setRawHeader(name, value);
+    const auto encodeParams = [](const QList<QPair<QString, QString>> &params) {
+        QByteArray query;
+        for (const auto &[key, value] : params) {
+            query += '&';
+            appendPercentEncoded(query, key);
+            query += '=';
+            appendPercentEncoded(query, value);
+        }
+        return query;
+    };
+    m_profileQuery = encodeParams(m_profile.queryParams());
+    m_fingerprintQuery = encodeParams(m_profile.fingerprint());
+    for (const auto &[key, value] : m_profile.fingerprint()) {
+        if (key == u"timezone_offset")
+            m_offsetMinutes = -value.toInt(); // JS-style: minutes west of UTC
+    }
+    static const QStringList computed{u"{{CURRENT_DATETIME}}"_s, u"{{CURRENT_DATE}}"_s,
+                                      u"{{CURRENT_TIME}}"_s, u"{{CURRENT_WEEKDAY}}"_s};
+    JsonStream variables;
+    variables.beginObject();
+    const QJsonObject all = m_profile.variables();
+    for (auto it = all.constBegin(); it != all.constEnd(); ++it) {
+        if (!computed.contains(it.key()))
+            variables.key(it.key()).value(it.value());
+    }
+    variables.endObject();
+    m_fixedVariables = variables.bytes().sliced(1, variables.bytes().size() - 2); // without {}
 }
 
 QUrl ZaiRequestBuilder::url(const QString &profilePathName) const
@@ -239,7 +274,7 @@ UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     const QString chatPath = u"/c/"_s + ids.chatId;
 
     QByteArray query;
-    query.reserve(1024);
+    query.reserve(512 + m_profileQuery.size() + (model.persisted ? m_fingerprintQuery.size() : 0));
     const auto param = [&query](QLatin1StringView key, const QString &value) {
         if (!query.isEmpty())
             query += '&';
@@ -247,26 +282,17 @@ UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
         query += '=';
         appendPercentEncoded(query, value);
     };
-    const auto profileParams = [&](const QList<QPair<QString, QString>> &params) {
-        for (const auto &[key, value] : params) {
-            if (!query.isEmpty())
-                query += '&';
-            appendPercentEncoded(query, key);
-            query += '=';
-            appendPercentEncoded(query, value);
-        }
-    };
     param("timestamp"_L1, ts);
     param("requestId"_L1, ids.requestId);
     param("user_id"_L1, lease.userId);
     param("token"_L1, lease.token);
-    profileParams(m_profile.queryParams());
-    param("current_url"_L1, m_origin.toString() + chatPath);
+    query += m_profileQuery;
+    param("current_url"_L1, m_originText + chatPath);
     param("pathname"_L1, chatPath);
     if (model.persisted) {
         // The browser-fingerprint profile the persisted-chat models expect (section 1.1).
         const QDateTime nowUtc = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc());
-        profileParams(m_profile.fingerprint());
+        query += m_fingerprintQuery;
         param("host"_L1, m_origin.host());
         param("hostname"_L1, m_origin.host());
         param("protocol"_L1, m_origin.scheme() + u':');
@@ -274,20 +300,21 @@ UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
         param("utc_time"_L1, QLocale::c().toString(nowUtc, u"ddd, dd MMM yyyy HH:mm:ss 'GMT'"_s));
     }
     param("signature_timestamp"_L1, ts);
-    UpstreamRequest net(m_completionsUrl, query);
-    addBrowserHeaders(net, lease, ids.chatId);
+    UpstreamRequest net = m_completionBase; // the profile's headers, set once
+    net.setEncodedQuery(std::move(query));
+    const QByteArray origin = m_originText.toUtf8();
+    net.setRawHeader("Authorization", "Bearer " + lease.token.toUtf8());
+    net.setRawHeader("Content-Type", "application/json");
+    net.setRawHeader("Origin", origin);
+    net.setRawHeader("Referer", ids.chatId.isEmpty() ? QByteArray(origin + '/')
+                                                    : QByteArray(origin + "/c/" + ids.chatId.toUtf8()));
     net.setRawHeader("Accept", model.persisted ? "*/*" : "application/json");
     net.setRawHeader("X-FE-Version", feVersion.toUtf8());
     net.setRawHeader("X-Signature",
                      Signer::sign(m_secret, ids.requestId, ids.timestampMs, lease.userId, prompt));
 
-    int offsetMinutes = 480; // the profile's timezone_offset is JS-style: minutes west of UTC
-    for (const auto &[key, value] : m_profile.fingerprint()) {
-        if (key == u"timezone_offset")
-            offsetMinutes = -value.toInt();
-    }
     const QDateTime local = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc())
-                                .addSecs(qint64(offsetMinutes) * 60);
+                                .addSecs(qint64(m_offsetMinutes) * 60);
     const QDate day = local.date();
     const QTime time = local.time();
     const QString date = QString::number(day.year()) + u'-' + twoDigits(day.month()) + u'-'
@@ -317,14 +344,7 @@ UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     json.endObject();
     json.key("extra"_L1).beginObject().endObject();
 
-    json.key("variables"_L1).beginObject();
-    static const QStringList computed{u"{{CURRENT_DATETIME}}"_s, u"{{CURRENT_DATE}}"_s,
-                                      u"{{CURRENT_TIME}}"_s, u"{{CURRENT_WEEKDAY}}"_s};
-    const QJsonObject variables = m_profile.variables();
-    for (auto it = variables.constBegin(); it != variables.constEnd(); ++it) {
-        if (!computed.contains(it.key()))
-            json.key(it.key()).value(it.value());
-    }
+    json.key("variables"_L1).beginObject().members(m_fixedVariables);
     json.field("{{CURRENT_DATETIME}}"_L1, date + u' ' + clock)
         .field("{{CURRENT_DATE}}"_L1, date)
         .field("{{CURRENT_TIME}}"_L1, clock)

@@ -79,4 +79,13 @@ private:
     QUrl m_completionsUrl;
     QUrl m_origin;
     QByteArray m_secret;
+
+    // What every completion shares, made once from the profile: the request with the profile's
+    // headers, the encoded query parts, the origin and the fixed template variables.
+    UpstreamRequest m_completionBase;
+    QString m_originText;
+    QByteArray m_profileQuery;     // "&key=value..." of the profile's query parameters
+    QByteArray m_fingerprintQuery; // the same for the browser fingerprint
+    QByteArray m_fixedVariables;   // the variables that are not computed per request, as members
+    int m_offsetMinutes = 480;     // the fingerprint's time zone, minutes east of UTC
 };
