@@ -10,6 +10,7 @@ class TestChatRequest : public QObject
     Q_OBJECT
 private Q_SLOTS:
     void minimal();
+    void smallAndLargeBodiesReadAlike();
     void rejects_data();
     void rejects();
     void multipartAndRoles();
@@ -28,6 +29,36 @@ void TestChatRequest::minimal()
     QCOMPARE(r->messages.size(), 1);
     QCOMPARE(r->lastUserText(), u"hi"_s);
     QVERIFY(!r->stream);
+}
+
+void TestChatRequest::smallAndLargeBodiesReadAlike()
+{
+    // Bodies up to 4 KiB are read by Qt's reader, larger ones by ours: the same request padded
+    // to either side of that line reads the same, and a broken one gets the same message.
+    const QByteArray core = R"({"model":"GLM-4.5","stream":true,"temperature":0.5,"stop":["x"],)"
+                            R"("messages":[{"role":"system","content":"be \"brief\" \u00e9"},)"
+                            R"({"role":"user","content":[{"type":"text","text":"hi"}]}])";
+    for (const qsizetype size : {qsizetype(4000), qsizetype(4096), qsizetype(4097), qsizetype(6000)}) {
+        const QByteArray body = core + QByteArray(size - core.size() - 1, ' ') + '}';
+        QCOMPARE(body.size(), size);
+        ApiError error;
+        const auto r = ChatRequest::parse(body, &error);
+        QVERIFY2(r, qPrintable(error.message()));
+        QCOMPARE(r->model, u"GLM-4.5"_s);
+        QVERIFY(r->stream);
+        QCOMPARE(r->stop, QStringList{u"x"_s});
+        QCOMPARE(r->messages.size(), 2);
+        QCOMPARE(r->messages.first().text(), u"be \"brief\" \u00e9"_s);
+        QCOMPARE(r->lastUserText(), u"hi"_s);
+
+        QByteArray broken = body;
+        broken[core.size() - 2] = ','; // "...}],}" : a value is missing
+        ApiError brokenError;
+        QVERIFY(!ChatRequest::parse(broken, &brokenError));
+        QVERIFY2(brokenError.message().startsWith(u"The request body is not valid JSON: "_s)
+                     && brokenError.message().contains(u" at offset "_s),
+                 qPrintable(brokenError.message()));
+    }
 }
 
 void TestChatRequest::rejects_data()
