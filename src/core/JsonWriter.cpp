@@ -190,10 +190,16 @@ QByteArray JsonWriter::toBytes(const QJsonArray &array)
 
 JsonStream &JsonStream::key(QLatin1StringView name)
 {
-    separate();
-    put('"');
-    put(name.data(), name.size());
-    put("\":");
+    const bool comma = !m_first;
+    const qsizetype size = name.size();
+    char *w = grow(size + 3 + (comma ? 1 : 0));
+    if (comma)
+        *w++ = ',';
+    *w++ = '"';
+    std::memcpy(w, name.data(), size_t(size));
+    w += size;
+    *w++ = '"';
+    *w = ':';
     m_first = true;
     return *this;
 }
@@ -216,20 +222,24 @@ JsonStream &JsonStream::value(QStringView text)
 
 JsonStream &JsonStream::value(QLatin1StringView text)
 {
-    separate();
-    put('"');
-    put(text.data(), text.size());
-    put('"');
+    const bool comma = !m_first;
+    const qsizetype size = text.size();
+    char *w = grow(size + 2 + (comma ? 1 : 0));
+    if (comma)
+        *w++ = ',';
+    *w++ = '"';
+    std::memcpy(w, text.data(), size_t(size));
+    w[size] = '"';
+    m_first = false;
     return *this;
 }
 
 JsonStream &JsonStream::value(bool b)
 {
-    separate();
     if (b)
-        put("true");
+        separated("true", 4);
     else
-        put("false");
+        separated("false", 5);
     return *this;
 }
 
@@ -262,8 +272,7 @@ JsonStream &JsonStream::value(double d)
 
 JsonStream &JsonStream::value(std::nullptr_t)
 {
-    separate();
-    put("null");
+    separated("null", 4);
     return *this;
 }
 

@@ -94,6 +94,25 @@ private:
         put(literal, N - 1);
     }
     void put(char c) { put(&c, 1); }
+    // Room for n more bytes at the end (one resize for all the pieces of a token).
+    char *grow(qsizetype n)
+    {
+        const qsizetype at = m_out.size();
+        if (at + n > m_out.capacity())
+            m_out.reserve(qMax(at + n, 2 * m_out.capacity()));
+        m_out.resize(at + n);
+        return m_out.data() + at;
+    }
+    // The separator (if one is due) and `text` in one piece.
+    void separated(const char *text, qsizetype size)
+    {
+        const bool comma = !m_first;
+        char *w = grow(size + (comma ? 1 : 0));
+        if (comma)
+            *w++ = ',';
+        std::memcpy(w, text, size_t(size));
+        m_first = false;
+    }
     void separate()
     {
         if (!m_first)
@@ -102,8 +121,7 @@ private:
     }
     JsonStream &open(char c)
     {
-        separate();
-        put(c);
+        separated(&c, 1);
         m_first = true;
         return *this;
     }

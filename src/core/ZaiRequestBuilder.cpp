@@ -285,7 +285,19 @@ UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     param("timestamp"_L1, ts);
     param("requestId"_L1, ids.requestId);
     param("user_id"_L1, lease.userId);
-    param("token"_L1, lease.token);
+    {
+        // The token (a JWT of several hundred characters) repeats from call to call: its
+        // encoding is kept for the last one seen on this thread.
+        thread_local QString lastToken;
+        thread_local QByteArray lastEncoded;
+        if (lease.token != lastToken) {
+            lastEncoded.clear();
+            appendPercentEncoded(lastEncoded, lease.token);
+            lastToken = lease.token;
+        }
+        query += "&token=";
+        query += lastEncoded;
+    }
     query += m_profileQuery;
     param("current_url"_L1, m_originText + chatPath);
     param("pathname"_L1, chatPath);

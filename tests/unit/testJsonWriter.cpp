@@ -21,6 +21,7 @@ private Q_SLOTS:
     void appendsToExistingBytes();
     void manyLongStringsInOneBuffer();
     void streamWritesObjectsInCallOrder();
+    void streamTakesPrewrittenMembers();
     void streamMatchesQtForEveryValueKind();
 };
 
@@ -155,6 +156,24 @@ void TestJsonWriter::streamWritesObjectsInCallOrder()
     QCOMPARE(out.bytes(),
              QByteArray(R"({"z":1,"a":"x\"y","list":[true,{},[],null],"ключ":2.5,"empty":{}})"));
     QCOMPARE(out.take(), QByteArray(R"({"z":1,"a":"x\"y","list":[true,{},[],null],"ключ":2.5,"empty":{}})"));
+}
+
+void TestJsonWriter::streamTakesPrewrittenMembers()
+{
+    // Members written once (the request builder's fixed template variables) join the others
+    // with the right commas, first, in the middle or empty.
+    JsonStream out;
+    out.beginObject()
+        .members(R"("a":1,"b":"x")")
+        .field("c"_L1, true)
+        .members({})
+        .members(R"("d":null)")
+        .key("e"_L1)
+        .beginObject()
+        .members({})
+        .endObject()
+        .endObject();
+    QCOMPARE(out.bytes(), QByteArray(R"({"a":1,"b":"x","c":true,"d":null,"e":{}})"));
 }
 
 void TestJsonWriter::streamMatchesQtForEveryValueKind()
