@@ -2,7 +2,10 @@
 // libFuzzer target: the streaming tool-call parser (and the stream translator behind it) must
 // never crash, hang or trip a sanitizer, whatever the model writes and however it is split; and
 // the fast upstream-event scanner must read exactly what the general JSON path reads; and the
-// request reader must accept what QJsonDocument accepts and read the same values.
+// request reader must accept what QJsonDocument accepts and read the same values; the translator's
+// shortcuts must hand out what the full derivation does; and a chunked body must decode the same
+// however its bytes arrive.
+#include "ChunkedDecoder.h"
 #include "JsonReader.h"
 #include "StreamTranslator.h"
 #include "ToolCallParser.h"
@@ -72,8 +75,33 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     ToolCallParser::parseBlock(text, tools);
     ToolCallParser::repairArguments(text);
 
-    // The same bytes as upstream stream deltas and edits.
+    // The input as a chunked body, whole and in pieces of `step` bytes.
+    {
+        ChunkedDecoder whole;
+        QByteArray wholeIn = raw.sliced(1).toByteArray();
+        QByteArray wholeOut;
+        const ChunkedDecoder::Status wholeStatus = whole.decode(&wholeIn, &wholeOut);
+        ChunkedDecoder pieces;
+        QByteArray in;
+        QByteArray out;
+        ChunkedDecoder::Status status = ChunkedDecoder::Status::NeedMore;
+        qsizetype fed = 1;
+        while (fed < raw.size() && status == ChunkedDecoder::Status::NeedMore) {
+            const qsizetype n = qMin<qsizetype>(step, raw.size() - fed);
+            in += raw.sliced(fed, n);
+            fed += n;
+            status = pieces.decode(&in, &out);
+        }
+        in += raw.sliced(fed); // what follows the body stays unread, as in the whole case
+        if (status != wholeStatus
+            || (status != ChunkedDecoder::Status::Malformed && (out != wholeOut || in != wholeIn)))
+            __builtin_trap();
+    }
+
+    // The same bytes as upstream stream deltas and edits, through the translator with and
+    // without its shortcuts.
     StreamTranslator translator;
+    StreamTranslator reference(false);
     for (qsizetype i = 0; i < text.size(); i += step) {
         const QJsonObject event{
             {u"type"_s, u"chat:completion"_s},
@@ -83,8 +111,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                           {u"edit_content"_s, text.mid(i, step)}}
                             : QJsonObject{{u"phase"_s, (i / step) % 3 ? u"answer"_s : u"thinking"_s},
                                           {u"delta_content"_s, text.mid(i, step)}}}};
-        translator.feed(event);
+        const StreamTranslator::Step a = translator.feed(event);
+        const StreamTranslator::Step b = reference.feed(event);
+        if (a.reasoning != b.reasoning || a.content != b.content || a.done != b.done)
+            __builtin_trap();
     }
-    translator.finish();
+    const StreamTranslator::Step a = translator.finish();
+    const StreamTranslator::Step b = reference.finish();
+    if (a.reasoning != b.reasoning || a.content != b.content)
+        __builtin_trap();
     return 0;
 }
