@@ -23,10 +23,12 @@ bool sameName(QByteArrayView a, QByteArrayView b)
 
 bool ownHeader(QByteArrayView name)
 {
-    for (const char *own : {"host", "connection", "content-length", "transfer-encoding",
-                            "accept-encoding", "proxy-authorization", "proxy-connection",
-                            "keep-alive", "te", "upgrade"}) {
-        if (sameName(name, QByteArrayView(own)))
+    static constexpr QByteArrayView kOwn[] = {"host", "connection", "content-length",
+                                              "transfer-encoding", "accept-encoding",
+                                              "proxy-authorization", "proxy-connection",
+                                              "keep-alive", "te", "upgrade"};
+    for (const QByteArrayView own : kOwn) {
+        if (sameName(name, own))
             return true;
     }
     return false;
@@ -34,6 +36,7 @@ bool ownHeader(QByteArrayView name)
 
 constexpr qsizetype kMaxHeaderBytes = 64 * 1024;
 constexpr qsizetype kFirstPieceBytes = 2048; // of an answer's body, decoded and handed on at once
+constexpr qsizetype kKeptInputBytes = 256 * 1024; // input buffer allocation kept between calls
 
 } // namespace
 
@@ -85,7 +88,12 @@ public:
         m_timeoutMs = timeoutMs;
         m_sawResponseBytes = false;
         m_state = State::Head;
-        m_in.resize(0); // (keeps the allocation)
+        // The input buffer keeps its allocation from call to call, unless an unusually large
+        // answer made it big.
+        if (m_in.capacity() > kKeptInputBytes)
+            m_in = QByteArray();
+        else
+            m_in.resize(0);
         m_timer.setInterval(m_timeoutMs);
         m_timer.start();
         if (m_connected) {
@@ -618,8 +626,12 @@ UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArr
         hostHeader += ':' + QByteArray::number(port);
     const bool absoluteForm = proxy.type() == QNetworkProxy::HttpProxy && !https;
 
+    qsizetype headerBytes = 0;
+    for (const auto &[name, value] : request.headers())
+        headerBytes += name.size() + value.size() + 4;
     QByteArray head;
-    head.reserve(1024);
+    head.reserve(512 + url.path().size() + request.encodedQuery().size() + headerBytes
+                 + (body.size() < kSeparateBodyBytes ? body.size() : 0));
     head += "POST ";
     constexpr auto kNoQuery = QUrl::RemoveQuery | QUrl::RemoveFragment;
     if (absoluteForm)
