@@ -13,7 +13,12 @@
 // and prints Markdown tables (also written to --markdown for docs/performance.md).
 
 #include "BenchHttp.h"
+#include "ChatRequest.h"
+#include "ModelCatalogue.h"
 #include "Signer.h"
+#include "TokenPool.h"
+#include "UpstreamProfile.h"
+#include "ZaiRequestBuilder.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -201,6 +206,7 @@ struct Target
     quint16 port = 0;
     bool bridge = false; // the OpenAI surface of ZaiBridge; otherwise the Z.AI surface of the fake
     QList<qint64> pids;  // whose CPU and memory count for this target (none for the fake itself)
+    bool minimal = false; // the fake, with minimalRequest() instead of gatewayRequest()
     bool enabled() const { return port != 0; }
 };
 
@@ -209,13 +215,14 @@ struct Conversation
     QByteArray messagesJson; // the JSON array
     QString prompt;          // the last user message (what is signed and echoed)
     QString expected;        // the fake's answer: "Echo: " + prompt
+    std::shared_ptr<const ChatRequest> parsed; // the bridge request as ZaiBridge parses it
 };
 
 Conversation conversation(const QJsonArray &history, const QString &prompt)
 {
     QJsonArray messages = history;
     messages.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, prompt}});
-    return {QJsonDocument(messages).toJson(QJsonDocument::Compact), prompt, u"Echo: "_s + prompt};
+    return {QJsonDocument(messages).toJson(QJsonDocument::Compact), prompt, u"Echo: "_s + prompt, {}};
 }
 
 QByteArray jsonString(const QString &text)
@@ -232,6 +239,12 @@ struct Settings
     QString bridgeModel;   // OpenAI model id
     QString upstreamModel; // the fake's model id
     QByteArray secret = Signer::defaultSecret();
+    // The gateway's own request builder: a direct call sends exactly the request ZaiBridge would
+    // send upstream for the same conversation, so "added" is ZaiBridge's time alone and not the
+    // fake's reading of a bigger request.
+    std::shared_ptr<const UpstreamProfile> profile;
+    std::shared_ptr<const ZaiRequestBuilder> builder;
+    const ModelEntry *model = nullptr;
 };
 
 QByteArray httpRequest(quint16 port, const QByteArray &target,
@@ -246,21 +259,47 @@ QByteArray httpRequest(quint16 port, const QByteArray &target,
     return out;
 }
 
+QByteArray bridgeBody(const Settings &s, const Conversation &c, bool stream)
+{
+    return R"({"model":)" + jsonString(s.bridgeModel) + R"(,"stream":)"
+           + (stream ? "true"_ba : "false"_ba) + R"(,"messages":)" + c.messagesJson + '}';
+}
+
 // POST /v1/chat/completions to ZaiBridge.
 QByteArray bridgeRequest(const Settings &s, quint16 port, const Conversation &c, bool stream)
 {
-    const QByteArray body = R"({"model":)" + jsonString(s.bridgeModel) + R"(,"stream":)"
-                            + (stream ? "true"_ba : "false"_ba) + R"(,"messages":)"
-                            + c.messagesJson + '}';
+    const QByteArray body = bridgeBody(s, c, stream);
     return httpRequest(port, "/v1/chat/completions"_ba,
                        {{"Authorization"_ba, "Bearer " + s.apiKey},
                         {"Accept"_ba, stream ? "text/event-stream"_ba : "application/json"_ba}},
                        body);
 }
 
-// A signed completion for the fake's Z.AI surface (zai-protocol.md section 3), as the gateway
-// sends it, minus the fields the fake ignores.
-QByteArray upstreamRequest(const Settings &s, quint16 port, const Conversation &c)
+// The completion ZaiBridge sends upstream for this conversation (zai-protocol.md section 3),
+// built and signed by the gateway's own ZaiRequestBuilder: same query, headers and body.
+QByteArray gatewayRequest(const Settings &s, quint16 port, const Conversation &c)
+{
+    const TokenLease lease{QString::fromUtf8(s.zaiToken),
+                           TokenPool::userIdFromJwt(QString::fromUtf8(s.zaiToken)), false, {}};
+    QByteArray body;
+    const UpstreamRequest request = s.builder->completion(
+        *c.parsed, *s.model, lease, ZaiRequestBuilder::Ids::fresh(),
+        ZaiRequestBuilder::switchesFor(*c.parsed, *s.model), QString::fromUtf8(s.feVersion), &body);
+    QByteArray out = "POST " + request.baseUrl().path(QUrl::FullyEncoded).toLatin1() + '?'
+                     + request.encodedQuery() + " HTTP/1.1\r\nHost: 127.0.0.1:"
+                     + QByteArray::number(port) + "\r\n";
+    for (const auto &[name, value] : request.headers()) {
+        if (name.compare("host", Qt::CaseInsensitive) != 0
+            && name.compare("content-length", Qt::CaseInsensitive) != 0
+            && name.compare("connection", Qt::CaseInsensitive) != 0)
+            out += name + ": " + value + "\r\n";
+    }
+    return out + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+}
+
+// A signed completion for the fake's Z.AI surface with only the fields the fake checks: the
+// direct request of the benchmark's runs before 2026-11-27, kept as a row of the latency table.
+QByteArray minimalRequest(const Settings &s, quint16 port, const Conversation &c)
 {
     const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 timestamp = QDateTime::currentMSecsSinceEpoch();
@@ -287,7 +326,9 @@ QByteArray upstreamRequest(const Settings &s, quint16 port, const Conversation &
 
 QByteArray requestFor(const Settings &s, const Target &t, const Conversation &c, bool stream)
 {
-    return t.bridge ? bridgeRequest(s, t.port, c, stream) : upstreamRequest(s, t.port, c);
+    if (t.bridge)
+        return bridgeRequest(s, t.port, c, stream);
+    return t.minimal ? minimalRequest(s, t.port, c) : gatewayRequest(s, t.port, c);
 }
 
 // --- validation: the answer must be complete and exactly the fake's echo ---------------------
@@ -661,7 +702,21 @@ int main(int argc, char *argv[])
     settings.bridgeModel = u"GLM-4.5"_s;         // not a persisted-chat model: no chats/new
     settings.upstreamModel = u"0727-360B-API"_s; // what GLM-4.5 maps to
 
+    const auto profile = std::make_shared<const UpstreamProfile>(UpstreamProfile::builtIn());
+    settings.profile = profile;
+    settings.builder = std::make_shared<const ZaiRequestBuilder>(
+        *profile,
+        QUrl(u"http://127.0.0.1:%1/api/v2/chat/completions"_s.arg(parser.value(directOpt))),
+        settings.secret);
+    settings.model = profile->catalogue().find(settings.bridgeModel);
+    if (!settings.model) {
+        std::fprintf(stderr, "zb-bench: the built-in catalogue has no %s\n",
+                     qPrintable(settings.bridgeModel));
+        return 2;
+    }
+
     Target direct{u"direct to the fake"_s, port(directOpt), false, {}};
+    Target directMinimal{u"direct, minimal request"_s, port(directOpt), false, {}, true};
     Target nginx{u"nginx"_s, port(nginxOpt), false,
                  parser.isSet(nginxPidOpt) ? withChildren(parser.value(nginxPidOpt).toLongLong())
                                            : QList<qint64>()};
@@ -684,8 +739,8 @@ int main(int argc, char *argv[])
     while (streamPrompt.size() < chunks)
         streamPrompt += u"one small delta at a time, "_s;
     streamPrompt.truncate(std::max(chunks, 16));
-    const Conversation streamConv = conversation({}, streamPrompt);
-    const Conversation shortConv = conversation({}, u"zb-bench: a short non-streaming question"_s);
+    Conversation streamConv = conversation({}, streamPrompt);
+    Conversation shortConv = conversation({}, u"zb-bench: a short non-streaming question"_s);
     // 200 messages of 5 KiB (alternating user and assistant) before the same final prompt as the
     // streaming case, so the tiny and the large request get the same answer.
     QJsonArray history;
@@ -697,7 +752,17 @@ int main(int argc, char *argv[])
         history.append(QJsonObject{{u"role"_s, i % 2 ? u"assistant"_s : u"user"_s},
                                    {u"content"_s, text}});
     }
-    const Conversation bigConv = conversation(history, streamPrompt);
+    Conversation bigConv = conversation(history, streamPrompt);
+    for (Conversation *c : {&streamConv, &shortConv, &bigConv}) {
+        ApiError error;
+        const std::optional<ChatRequest> parsed = ChatRequest::parse(bridgeBody(settings, *c, true), &error);
+        if (!parsed) {
+            std::fprintf(stderr, "zb-bench: the bench's own request does not parse: %s\n",
+                         qPrintable(error.message()));
+            return 2;
+        }
+        c->parsed = std::make_shared<const ChatRequest>(*parsed);
+    }
 
     Report report;
     const QString now = QDateTime::currentDateTimeUtc().toString(u"yyyy-MM-dd HH:mm"_s);
@@ -718,9 +783,12 @@ int main(int argc, char *argv[])
     progress(u"warming up"_s);
     QObject connections;
     QHash<QString, HttpConnection *> conn; // one keep-alive connection per target
-    for (const Target &t : std::as_const(targets))
+    // The latency table also shows the direct call with the minimal request of earlier runs.
+    QList<Target> latencyTargets = targets;
+    latencyTargets.insert(1, directMinimal);
+    for (const Target &t : std::as_const(latencyTargets))
         conn.insert(t.name, new HttpConnection(t.port, &connections));
-    for (const Target &t : std::as_const(targets)) {
+    for (const Target &t : std::as_const(latencyTargets)) {
         for (int i = 0; i < 30; ++i) {
             const bool stream = i % 2 == 0;
             const Conversation &c = stream ? streamConv : shortConv;
@@ -767,14 +835,14 @@ int main(int argc, char *argv[])
         progress(u"latency: %1 streamed requests per target, concurrency 1"_s.arg(n));
         QHash<QString, Latency> lat;
         QHash<QString, double> cpuBefore;
-        for (const Target &t : std::as_const(targets)) {
+        for (const Target &t : std::as_const(latencyTargets)) {
             if (!t.pids.isEmpty())
                 cpuBefore.insert(t.name, cpuSeconds(t.pids));
         }
         for (int i = 0; i < n; ++i) {
-            for (qsizetype k = 0; k < targets.size(); ++k) {
+            for (qsizetype k = 0; k < latencyTargets.size(); ++k) {
                 // Rotate the order so that no target always follows the same one.
-                const Target &t = targets.at((i + k) % targets.size());
+                const Target &t = latencyTargets.at((i + k) % latencyTargets.size());
                 const Response r = runOne(conn.value(t.name), requestFor(settings, t, streamConv, true),
                                           scaled(10000));
                 const QString error = validate(t, r, streamConv, true);
@@ -783,7 +851,7 @@ int main(int argc, char *argv[])
             }
         }
         QHash<QString, double> cpuPerRequestMs;
-        for (const Target &t : std::as_const(targets)) {
+        for (const Target &t : std::as_const(latencyTargets)) {
             if (cpuBefore.contains(t.name))
                 cpuPerRequestMs.insert(t.name, (cpuSeconds(t.pids) - cpuBefore.value(t.name)) * 1000.0 / n);
         }
@@ -791,14 +859,19 @@ int main(int argc, char *argv[])
         report.text(u"%1 streamed requests per target, interleaved, one keep-alive connection each; "
                     u"the answer is %2 deltas (%3 characters). First byte = the first byte of the "
                     u"HTTP response; last byte = the end of the chunked body. \"Added\" is the "
-                    u"target's percentile minus the direct call's. Server CPU is utime + stime over the "
-                    u"whole phase divided by the requests."_s
+                    u"target's percentile minus the direct call's. The direct call, and nginx in "
+                    u"front of the fake, send the request ZaiBridge itself sends upstream for this "
+                    u"conversation (built by its own ZaiRequestBuilder: all the browser headers, "
+                    u"query parameters and body fields), so that the fake's reading of that request "
+                    u"counts on both sides; the row \"direct, minimal request\" sends only the fields "
+                    u"the fake checks, as the runs before 2026-11-27 did for both. Server CPU is "
+                    u"utime + stime over the whole phase divided by the requests."_s
                         .arg(n).arg(std::min<qsizetype>(chunks, streamConv.expected.size()))
                         .arg(streamConv.expected.size()));
         report.text(QString());
         const Latency &base = lat.value(direct.name);
         QList<QStringList> rows;
-        for (const Target &t : std::as_const(targets)) {
+        for (const Target &t : std::as_const(latencyTargets)) {
             const Latency &l = lat.value(t.name);
             const bool isBase = t.name == direct.name;
             const auto cell = [&](const QList<qint64> &mine, const QList<qint64> &theirs, double p) {
