@@ -8,7 +8,9 @@
 // One served request, as the access log and the tray's request log show it. Never holds a secret.
 struct RequestRecord
 {
-    QDateTime time;
+    // When the request arrived, in milliseconds since the epoch: a clock read costs far less than
+    // a local QDateTime, and only the request log shows it.
+    qint64 timeMs = 0;
     QString method;
     QString path;
     int status = 0;
@@ -23,6 +25,7 @@ struct RequestRecord
     QString error; // message of the error the client got, if any
     QString errorCode; // its OpenAI error code ("upstream_signature_rejected", ...), if any
 
+    QDateTime time() const { return QDateTime::fromMSecsSinceEpoch(timeMs); } // local time
     QString toLogLine() const;
 };
 Q_DECLARE_METATYPE(RequestRecord)

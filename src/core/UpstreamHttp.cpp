@@ -563,6 +563,7 @@ void UpstreamHttp::setProxies(const QUrl &httpProxy, const QUrl &httpsProxy,
                               const QStringList &noProxy)
 {
     m_proxies = std::make_unique<ProxyFactory>(httpProxy, httpsProxy, noProxy);
+    m_route.reset();
     // Parked connections may follow the old route; new calls open new ones.
     const auto parked = m_idle.values();
     for (UpstreamConnection *connection : parked)
@@ -597,63 +598,90 @@ QByteArray UpstreamRequest::rawHeader(QByteArrayView name) const
     return {};
 }
 
-UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArray &body,
-                                  int timeoutMs, QObject *parent)
+UpstreamHttp::Route UpstreamHttp::routeFor(const QUrl &url) const
 {
-    const QUrl &url = request.baseUrl();
-    auto *reply = new UpstreamReply(url, parent);
-    const bool https = url.scheme() == u"https";
-    if (!https && url.scheme() != u"http") {
-        reply->m_finished = true;
-        reply->m_error = UpstreamReply::Error::Protocol;
-        reply->m_errorString = u"unsupported scheme %1"_s.arg(url.scheme());
-        QMetaObject::invokeMethod(reply, &UpstreamReply::finished, Qt::QueuedConnection);
-        return reply;
-    }
+    Route r;
+    r.url = url;
+    r.https = url.scheme() == u"https";
+    r.supported = r.https || url.scheme() == u"http";
+    if (!r.supported)
+        return r;
     const QList<QNetworkProxy> proxies = m_proxies->queryProxy(QNetworkProxyQuery(url));
-    QNetworkProxy proxy = proxies.isEmpty() ? QNetworkProxy(QNetworkProxy::NoProxy) : proxies.first();
-    if (proxy.type() == QNetworkProxy::DefaultProxy)
-        proxy = QNetworkProxy(QNetworkProxy::NoProxy);
-    if (proxy.type() != QNetworkProxy::NoProxy)
-        reply->m_proxyName = proxy.hostName() + u':' + QString::number(proxy.port());
+    r.proxy = proxies.isEmpty() ? QNetworkProxy(QNetworkProxy::NoProxy) : proxies.first();
+    if (r.proxy.type() == QNetworkProxy::DefaultProxy)
+        r.proxy = QNetworkProxy(QNetworkProxy::NoProxy);
+    if (r.proxy.type() != QNetworkProxy::NoProxy)
+        r.proxyName = r.proxy.hostName() + u':' + QString::number(r.proxy.port());
 
-    const int defaultPort = https ? 443 : 80;
+    const int defaultPort = r.https ? 443 : 80;
     const int port = url.port(defaultPort);
     QByteArray hostHeader = url.host(QUrl::FullyEncoded).toLatin1();
     if (hostHeader.contains(':'))
         hostHeader = '[' + hostHeader + ']';
     if (port != defaultPort)
         hostHeader += ':' + QByteArray::number(port);
-    const bool absoluteForm = proxy.type() == QNetworkProxy::HttpProxy && !https;
+    const bool absoluteForm = r.proxy.type() == QNetworkProxy::HttpProxy && !r.https;
+
+    constexpr auto kNoQuery = QUrl::RemoveQuery | QUrl::RemoveFragment;
+    r.target = absoluteForm ? url.toEncoded(QUrl::RemoveUserInfo | kNoQuery)
+                            : url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | kNoQuery);
+    if (url.path().isEmpty())
+        r.target += '/';
+    r.hostLine = " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
+    if (absoluteForm && !r.proxy.user().isEmpty()) {
+        r.proxyAuthorization = "Proxy-Authorization: Basic "
+                               + (r.proxy.user() + u':' + r.proxy.password()).toUtf8().toBase64()
+                               + "\r\n";
+    }
+    r.key = url.scheme() + u"://"_s + QString::fromLatin1(hostHeader) + u'|'
+            + QString::number(int(r.proxy.type())) + u'|' + r.proxyName;
+    return r;
+}
+
+UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArray &body,
+                                  int timeoutMs, QObject *parent)
+{
+    const QUrl &url = request.baseUrl();
+    auto *reply = new UpstreamReply(url, parent);
+    // Completions all go to the same URL: its proxy, target and Host line are worked out once
+    // (and again after setProxies()).
+    if (!m_route || m_route->url != url)
+        m_route = routeFor(url);
+    const Route &route = *m_route;
+    if (!route.supported) {
+        reply->m_finished = true;
+        reply->m_error = UpstreamReply::Error::Protocol;
+        reply->m_errorString = u"unsupported scheme %1"_s.arg(url.scheme());
+        QMetaObject::invokeMethod(reply, &UpstreamReply::finished, Qt::QueuedConnection);
+        return reply;
+    }
+    reply->m_proxyName = route.proxyName;
 
     qsizetype headerBytes = 0;
     for (const auto &[name, value] : request.headers())
         headerBytes += name.size() + value.size() + 4;
     QByteArray head;
-    head.reserve(512 + url.path().size() + request.encodedQuery().size() + headerBytes
+    head.reserve(512 + route.target.size() + request.encodedQuery().size() + headerBytes
                  + (body.size() < kSeparateBodyBytes ? body.size() : 0));
     head += "POST ";
-    constexpr auto kNoQuery = QUrl::RemoveQuery | QUrl::RemoveFragment;
-    if (absoluteForm)
-        head += url.toEncoded(QUrl::RemoveUserInfo | kNoQuery);
-    else
-        head += url.toEncoded(QUrl::RemoveScheme | QUrl::RemoveAuthority | kNoQuery);
-    if (url.path().isEmpty())
-        head += '/';
-    if (!request.encodedQuery().isEmpty())
-        head += '?' + request.encodedQuery();
-    head += " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
+    head += route.target;
+    if (!request.encodedQuery().isEmpty()) {
+        head += '?';
+        head += request.encodedQuery();
+    }
+    head += route.hostLine;
     for (const auto &[name, value] : request.headers()) {
         if (ownHeader(name))
             continue;
-        head += name + ": " + value + "\r\n";
+        head += name;
+        head += ": ";
+        head += value;
+        head += "\r\n";
     }
-    if (absoluteForm && !proxy.user().isEmpty()) {
-        head += "Proxy-Authorization: Basic "
-                + (proxy.user() + u':' + proxy.password()).toUtf8().toBase64() + "\r\n";
-    }
-    head += "Content-Length: " + QByteArray::number(body.size())
-            + "\r\nConnection: keep-alive\r\n\r\n";
+    head += route.proxyAuthorization;
+    head += "Content-Length: ";
+    head += QByteArray::number(body.size());
+    head += "\r\nConnection: keep-alive\r\n\r\n";
     // A small body travels in the head's buffer (one write); a large one is shared as it is:
     // copying a megabyte costs more than a second write.
     QByteArray largeBody;
@@ -662,11 +690,9 @@ UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArr
     else
         largeBody = body;
 
-    const QString route = url.scheme() + u"://"_s + QString::fromLatin1(hostHeader) + u'|'
-                          + QString::number(int(proxy.type())) + u'|' + reply->m_proxyName;
     UpstreamConnection *connection = nullptr;
     while (!connection) {
-        auto parked = m_idle.find(route);
+        auto parked = m_idle.find(route.key);
         if (parked == m_idle.end())
             break;
         UpstreamConnection *candidate = parked.value();
@@ -677,7 +703,7 @@ UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArr
             candidate->cancel();
     }
     if (!connection) {
-        connection = new UpstreamConnection(this, route, url, proxy);
+        connection = new UpstreamConnection(this, route.key, url, route.proxy);
         ++m_open;
     }
     connection->start(reply, std::move(head), std::move(largeBody), timeoutMs);

@@ -11,6 +11,7 @@
 #include <QUrl>
 
 #include <memory>
+#include <optional>
 
 class ProxyFactory;
 class UpstreamConnection;
@@ -135,7 +136,23 @@ private:
     void retryFresh(UpstreamReply *reply, const QByteArray &head, const QByteArray &body,
                     int timeoutMs, const QString &route, const QNetworkProxy &proxy);
 
+    // Where calls to one URL go: worked out by routeFor() for the last URL posted to.
+    struct Route
+    {
+        QUrl url;
+        bool https = false;
+        bool supported = false; // http or https
+        QNetworkProxy proxy;
+        QString proxyName;             // "host:port" of the proxy, for messages
+        QString key;                   // parked connections are shared by calls with this key
+        QByteArray target;             // the request-target without the query
+        QByteArray hostLine;           // " HTTP/1.1\r\nHost: ...\r\n"
+        QByteArray proxyAuthorization; // its header line, for http:// through an HTTP proxy
+    };
+    Route routeFor(const QUrl &url) const;
+
     std::unique_ptr<ProxyFactory> m_proxies;
+    std::optional<Route> m_route;
     QMultiHash<QString, UpstreamConnection *> m_idle;
     int m_open = 0;
 };

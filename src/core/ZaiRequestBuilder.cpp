@@ -325,14 +325,30 @@ UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     net.setRawHeader("X-Signature",
                      Signer::sign(m_secret, ids.requestId, ids.timestampMs, lease.userId, prompt));
 
-    const QDateTime local = QDateTime::fromMSecsSinceEpoch(ids.timestampMs, QTimeZone::utc())
-                                .addSecs(qint64(m_offsetMinutes) * 60);
-    const QDate day = local.date();
-    const QTime time = local.time();
-    const QString date = QString::number(day.year()) + u'-' + twoDigits(day.month()) + u'-'
-                         + twoDigits(day.day());
-    const QString clock = twoDigits(time.hour()) + u':' + twoDigits(time.minute()) + u':'
-                          + twoDigits(time.second());
+    // The date variables change once a second: they are made again only when the second (or
+    // the fingerprint's time zone) changed since the last request on this thread.
+    struct DateVariables
+    {
+        qint64 second = -1;
+        int offsetMinutes = 0;
+        QString dateTime, date, clock, weekday;
+    };
+    thread_local DateVariables dates;
+    if (const qint64 second = ids.timestampMs / 1000;
+        second != dates.second || m_offsetMinutes != dates.offsetMinutes) {
+        const QDateTime local = QDateTime::fromMSecsSinceEpoch(second * 1000, QTimeZone::utc())
+                                    .addSecs(qint64(m_offsetMinutes) * 60);
+        const QDate day = local.date();
+        const QTime time = local.time();
+        dates.second = second;
+        dates.offsetMinutes = m_offsetMinutes;
+        dates.date = QString::number(day.year()) + u'-' + twoDigits(day.month()) + u'-'
+                     + twoDigits(day.day());
+        dates.clock = twoDigits(time.hour()) + u':' + twoDigits(time.minute()) + u':'
+                      + twoDigits(time.second());
+        dates.dateTime = dates.date + u' ' + dates.clock;
+        dates.weekday = QLocale::c().dayName(day.dayOfWeek());
+    }
 
     qsizetype textSize = 0;
     for (const ChatMessage &m : request.messages) {
@@ -357,10 +373,10 @@ UpstreamRequest ZaiRequestBuilder::completion(const ChatRequest &request, const 
     json.key("extra"_L1).beginObject().endObject();
 
     json.key("variables"_L1).beginObject().members(m_fixedVariables);
-    json.field("{{CURRENT_DATETIME}}"_L1, date + u' ' + clock)
-        .field("{{CURRENT_DATE}}"_L1, date)
-        .field("{{CURRENT_TIME}}"_L1, clock)
-        .field("{{CURRENT_WEEKDAY}}"_L1, QLocale::c().dayName(day.dayOfWeek()))
+    json.field("{{CURRENT_DATETIME}}"_L1, dates.dateTime)
+        .field("{{CURRENT_DATE}}"_L1, dates.date)
+        .field("{{CURRENT_TIME}}"_L1, dates.clock)
+        .field("{{CURRENT_WEEKDAY}}"_L1, dates.weekday)
         .endObject();
 
     json.field("chat_id"_L1, ids.chatId)

@@ -45,7 +45,7 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
         return {};
     switch (index.column()) {
     case Time:
-        return r.time.toString(u"HH:mm:ss"_s);
+        return r.time().toString(u"HH:mm:ss"_s);
     case Status:
         return r.status == 499 ? tr("%1 (client left)").arg(r.status) : QString::number(r.status);
     case ClientModel:
@@ -131,7 +131,7 @@ void RequestLogModel::resetTotals()
 
 QString RequestLogModel::toText(const RequestRecord &r)
 {
-    return QStringList{r.time.toString(Qt::ISODateWithMs),
+    return QStringList{r.time().toString(Qt::ISODateWithMs),
                        r.method + u' ' + r.path,
                        QString::number(r.status),
                        r.clientModel,

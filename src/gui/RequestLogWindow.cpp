@@ -167,7 +167,7 @@ void RequestLogWindow::showRecord(const QModelIndex &proxyIndex)
     }
     const RequestRecord &r = m_model->record(m_proxy->mapToSource(proxyIndex).row());
     QStringList lines{
-        tr("Time: %1").arg(r.time.toString(Qt::ISODateWithMs)),
+        tr("Time: %1").arg(r.time().toString(Qt::ISODateWithMs)),
         tr("Request: %1 %2%3").arg(r.method, r.path, r.stream ? tr(" (streaming)") : QString()),
         tr("Status: %1").arg(r.status),
         tr("Model: %1 → upstream %2").arg(r.clientModel, r.upstreamModel),

@@ -333,7 +333,7 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
     };
 
     RequestRecord record;
-    record.time = QDateTime::currentDateTime();
+    record.timeMs = QDateTime::currentMSecsSinceEpoch();
     record.method = QString::fromLatin1(methodName(request));
     QString path = request.url().path();
     if (path.size() > 1 && path.endsWith(u'/') && !path.startsWith(u"/v1/models/"_s)

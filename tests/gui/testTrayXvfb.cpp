@@ -154,7 +154,7 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     dialog->close();
 
     RequestRecord ok;
-    ok.time = QDateTime::currentDateTime();
+    ok.timeMs = QDateTime::currentMSecsSinceEpoch();
     ok.method = u"POST"_s;
     ok.path = u"/v1/chat/completions"_s;
     ok.status = 200;

@@ -139,6 +139,7 @@ private Q_SLOTS:
     void releaseInFirstPieceDrainsTheRest();
     void abortClosesTheConnection();
     void absoluteFormThroughHttpProxy();
+    void routeFollowsUrlAndProxyChanges();
     void refusedConnections();
 };
 
@@ -535,6 +536,39 @@ void TestUpstreamHttp::absoluteFormThroughHttpProxy()
     });
     QCOMPARE(call(http, direct.url(u"/"_s)).body, QByteArray("direct"));
     QCOMPARE(proxy.requests().size(), 1);
+}
+
+void TestUpstreamHttp::routeFollowsUrlAndProxyChanges()
+{
+    // post() keeps the route of the last URL: another URL, and the same URL after setProxies(),
+    // must each take their own way.
+    const auto answering = [](const QByteArray &text) {
+        return [text](QTcpSocket *socket, const QByteArray &, int) {
+            socket->write("HTTP/1.1 200 OK\r\nContent-Length: " + QByteArray::number(text.size())
+                          + "\r\n\r\n" + text);
+        };
+    };
+    ScriptedServer a(answering("a")), b(answering("b"));
+    ScriptedServer firstProxy(answering("first")), secondProxy(answering("second"));
+    UpstreamHttp http;
+    QCOMPARE(call(http, a.url(u"/one"_s)).body, QByteArray("a"));
+    QCOMPARE(call(http, b.url(u"/two"_s)).body, QByteArray("b"));
+    QCOMPARE(call(http, a.url(u"/one"_s)).body, QByteArray("a"));
+    QVERIFY(b.requests().value(0).startsWith("POST /two HTTP/1.1\r\nHost: 127.0.0.1:"));
+
+    const QString remote = u"http://upstream.example:8080/api?x=1"_s;
+    http.setProxies(QUrl(u"http://127.0.0.1:%1"_s.arg(firstProxy.port())), QUrl(), {});
+    QCOMPARE(call(http, remote).body, QByteArray("first"));
+    http.setProxies(QUrl(u"http://u:p@127.0.0.1:%1"_s.arg(secondProxy.port())), QUrl(), {});
+    QCOMPARE(call(http, remote).body, QByteArray("second"));
+    QCOMPARE(firstProxy.requests().size(), 1);
+    QVERIFY(!firstProxy.requests().value(0).contains("Proxy-Authorization"));
+    const QByteArray viaSecond = secondProxy.requests().value(0);
+    QVERIFY2(viaSecond.startsWith("POST http://upstream.example:8080/api?x=1 HTTP/1.1\r\n"
+                                  "Host: upstream.example:8080\r\n"),
+             viaSecond.constData());
+    QVERIFY(viaSecond.contains(
+        QByteArray("\r\nProxy-Authorization: Basic " + QByteArray("u:p").toBase64() + "\r\n")));
 }
 
 void TestUpstreamHttp::refusedConnections()

@@ -8,6 +8,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QTemporaryFile>
 #include <QTest>
 #include <QUrlQuery>
 
@@ -19,6 +20,7 @@ class TestZaiRequestBuilder : public QObject
 private Q_SLOTS:
     void simpleProfile();
     void persistedProfile();
+    void dateVariablesFollowTheClock();
     void chatsNewBody();
     void messageConversion();
     void userIdFromJwt();
@@ -84,6 +86,46 @@ void TestZaiRequestBuilder::simpleProfile()
     QCOMPARE(json.value(u"variables"_s).toObject().value(u"{{CURRENT_DATETIME}}"_s).toString(),
              u"2025-10-09 16:53:20"_s); // UTC+8 of the timestamp
     QCOMPARE(json.value(u"messages"_s).toArray().size(), 2);
+}
+
+void TestZaiRequestBuilder::dateVariablesFollowTheClock()
+{
+    // The builder makes the date variables once a second and time zone: a new second, another
+    // zone and a step back in time must each show up.
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    file.write(R"({"fingerprint":{"timezone_offset":"0"}})");
+    file.close();
+    QString error;
+    const std::optional<UpstreamProfile> utcProfile = UpstreamProfile::load(file.fileName(), &error);
+    QVERIFY2(utcProfile, qPrintable(error));
+    const QUrl url(u"http://127.0.0.1:5000/api/v2/chat/completions"_s);
+    const ZaiRequestBuilder china(m_profile, url, Signer::defaultSecret());
+    const ZaiRequestBuilder utc(*utcProfile, url, Signer::defaultSecret());
+    const ChatRequest r = request(R"({"model":"GLM-4.5","messages":[{"role":"user","content":"hi"}]})"_ba);
+    const auto variables = [&](const ZaiRequestBuilder &b, const UpstreamProfile &p, qint64 ms) {
+        const ModelEntry *model = p.catalogue().find(u"GLM-4.5"_s);
+        ZaiRequestBuilder::Ids ids = ZaiRequestBuilder::Ids::fresh();
+        ids.timestampMs = ms;
+        QByteArray body;
+        b.completion(r, *model, TokenLease{u"t"_s, u"u"_s, false, u"token #1"_s}, ids, {}, u"v"_s,
+                     &body);
+        const QJsonObject v = QJsonDocument::fromJson(body).object().value(u"variables"_s).toObject();
+        return QStringList{v.value(u"{{CURRENT_DATETIME}}"_s).toString(),
+                           v.value(u"{{CURRENT_DATE}}"_s).toString(),
+                           v.value(u"{{CURRENT_TIME}}"_s).toString(),
+                           v.value(u"{{CURRENT_WEEKDAY}}"_s).toString()};
+    };
+    const QStringList first{u"2025-10-09 16:53:20"_s, u"2025-10-09"_s, u"16:53:20"_s, u"Thursday"_s};
+    QCOMPARE(variables(china, m_profile, 1760000000000), first);
+    QCOMPARE(variables(china, m_profile, 1760000000999), first);
+    QCOMPARE(variables(china, m_profile, 1760000001000),
+             (QStringList{u"2025-10-09 16:53:21"_s, u"2025-10-09"_s, u"16:53:21"_s, u"Thursday"_s}));
+    QCOMPARE(variables(utc, *utcProfile, 1760000001000),
+             (QStringList{u"2025-10-09 08:53:21"_s, u"2025-10-09"_s, u"08:53:21"_s, u"Thursday"_s}));
+    QCOMPARE(variables(china, m_profile, 1760028800000), // past midnight in UTC+8
+             (QStringList{u"2025-10-10 00:53:20"_s, u"2025-10-10"_s, u"00:53:20"_s, u"Friday"_s}));
+    QCOMPARE(variables(china, m_profile, 1760000000500), first);
 }
 
 void TestZaiRequestBuilder::persistedProfile()
