@@ -11,6 +11,9 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+#include <cstdio>
+#include <cstring>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -657,37 +660,55 @@ UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArr
     }
     reply->m_proxyName = route.proxyName;
 
-    qsizetype headerBytes = 0;
-    for (const auto &[name, value] : request.headers())
-        headerBytes += name.size() + value.size() + 4;
-    QByteArray head;
-    head.reserve(512 + route.target.size() + request.encodedQuery().size() + headerBytes
-                 + (body.size() < kSeparateBodyBytes ? body.size() : 0));
-    head += "POST ";
-    head += route.target;
-    if (!request.encodedQuery().isEmpty()) {
-        head += '?';
-        head += request.encodedQuery();
+    // The head is measured first and then copied piece by piece into one allocation: a few
+    // dozen appends each checked for room cost more than the copying.
+    const bool withBody = body.size() < kSeparateBodyBytes;
+    char lengthText[24];
+    const int lengthSize =
+        std::snprintf(lengthText, sizeof lengthText, "%lld", static_cast<long long>(body.size()));
+    constexpr QByteArrayView kPost = "POST ";
+    constexpr QByteArrayView kTail = "\r\nConnection: keep-alive\r\n\r\n";
+    constexpr QByteArrayView kLength = "Content-Length: ";
+    const QByteArray &query = request.encodedQuery();
+    qsizetype size = kPost.size() + route.target.size() + (query.isEmpty() ? 0 : 1 + query.size())
+                     + route.hostLine.size() + route.proxyAuthorization.size() + kLength.size()
+                     + lengthSize + kTail.size() + (withBody ? body.size() : 0);
+    for (const auto &[name, value] : request.headers()) {
+        if (!ownHeader(name))
+            size += name.size() + value.size() + 4;
     }
-    head += route.hostLine;
+    QByteArray head(size, Qt::Uninitialized);
+    char *w = head.data();
+    const auto put = [&w](QByteArrayView piece) {
+        std::memcpy(w, piece.data(), size_t(piece.size()));
+        w += piece.size();
+    };
+    put(kPost);
+    put(route.target);
+    if (!query.isEmpty()) {
+        *w++ = '?';
+        put(query);
+    }
+    put(route.hostLine);
     for (const auto &[name, value] : request.headers()) {
         if (ownHeader(name))
             continue;
-        head += name;
-        head += ": ";
-        head += value;
-        head += "\r\n";
+        put(name);
+        put(": ");
+        put(value);
+        put("\r\n");
     }
-    head += route.proxyAuthorization;
-    head += "Content-Length: ";
-    head += QByteArray::number(body.size());
-    head += "\r\nConnection: keep-alive\r\n\r\n";
+    put(route.proxyAuthorization);
+    put(kLength);
+    put(QByteArrayView(lengthText, lengthSize));
+    put(kTail);
+    if (withBody)
+        put(body);
+    Q_ASSERT(w == head.data() + head.size());
     // A small body travels in the head's buffer (one write); a large one is shared as it is:
     // copying a megabyte costs more than a second write.
     QByteArray largeBody;
-    if (body.size() < kSeparateBodyBytes)
-        head += body;
-    else
+    if (!withBody)
         largeBody = body;
 
     UpstreamConnection *connection = nullptr;

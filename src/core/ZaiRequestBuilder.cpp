@@ -17,6 +17,8 @@
 #include <QSet>
 #include <QTimeZone>
 
+#include <array>
+
 using namespace Qt::StringLiterals;
 
 ZaiRequestBuilder::Ids ZaiRequestBuilder::Ids::fresh()
@@ -126,22 +128,26 @@ QLatin1StringView roleName(ChatMessage::Role role)
 
 // "%<hex><hex>" for every byte outside the unreserved set, as urlencode and
 // QUrl::toPercentEncoding do, so that '+', '&', '=' and spaces survive.
-void appendPercentEncoded(QByteArray &out, const QString &text)
+// RFC 3986 unreserved characters (letters, digits, "-._~") stay as they are.
+constexpr auto kUnreserved = [] {
+    std::array<bool, 256> table{};
+    for (int c = 0; c < 256; ++c) {
+        table[size_t(c)] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                           || c == '-' || c == '.' || c == '_' || c == '~';
+    }
+    return table;
+}();
+
+void appendPercentEncodedBytes(QByteArray &out, const char *bytes, qsizetype size)
 {
     static constexpr char hex[] = "0123456789ABCDEF";
-    // Ids, tokens and most profile values are ASCII: encoded straight from the UTF-16 units.
-    const bool ascii = std::all_of(text.cbegin(), text.cend(), [](QChar c) { return c.unicode() < 0x80; });
-    const QByteArray utf8 = ascii ? QByteArray() : text.toUtf8();
-    const qsizetype size = ascii ? text.size() : utf8.size();
     const qsizetype start = out.size();
     out.resize(start + 3 * size); // the most it can take
     char *p = out.data() + start;
     for (qsizetype i = 0; i < size; ++i) {
-        const char c = ascii ? char(text.at(i).unicode()) : utf8.at(i);
-        const auto u = static_cast<unsigned char>(c);
-        if ((u >= 'a' && u <= 'z') || (u >= 'A' && u <= 'Z') || (u >= '0' && u <= '9') || u == '-'
-            || u == '.' || u == '_' || u == '~') {
-            *p++ = c;
+        const auto u = static_cast<unsigned char>(bytes[i]);
+        if (kUnreserved[u]) {
+            *p++ = char(u);
         } else {
             *p++ = '%';
             *p++ = hex[u >> 4];
@@ -149,6 +155,27 @@ void appendPercentEncoded(QByteArray &out, const QString &text)
         }
     }
     out.truncate(p - out.data());
+}
+
+void appendPercentEncoded(QByteArray &out, const QString &text)
+{
+    // Ids, tokens and most profile values are unreserved ASCII (a UUID, a number): copied as
+    // they are, without a check per character on the way out.
+    const QChar *units = text.constData();
+    const qsizetype size = text.size();
+    qsizetype plain = 0;
+    while (plain < size && units[plain].unicode() < 0x80 && kUnreserved[units[plain].unicode()])
+        ++plain;
+    if (plain == size) {
+        const qsizetype start = out.size();
+        out.resize(start + size);
+        char *p = out.data() + start;
+        for (qsizetype i = 0; i < size; ++i)
+            p[i] = char(units[i].unicode());
+        return;
+    }
+    const QByteArray utf8 = text.toUtf8();
+    appendPercentEncodedBytes(out, utf8.constData(), utf8.size());
 }
 
 QString twoDigits(int n)

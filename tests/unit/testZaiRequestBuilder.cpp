@@ -21,6 +21,7 @@ private Q_SLOTS:
     void simpleProfile();
     void persistedProfile();
     void dateVariablesFollowTheClock();
+    void queryValuesArePercentEncoded();
     void chatsNewBody();
     void messageConversion();
     void userIdFromJwt();
@@ -126,6 +127,27 @@ void TestZaiRequestBuilder::dateVariablesFollowTheClock()
     QCOMPARE(variables(china, m_profile, 1760028800000), // past midnight in UTC+8
              (QStringList{u"2025-10-10 00:53:20"_s, u"2025-10-10"_s, u"00:53:20"_s, u"Friday"_s}));
     QCOMPARE(variables(china, m_profile, 1760000000500), first);
+}
+
+void TestZaiRequestBuilder::queryValuesArePercentEncoded()
+{
+    // Unreserved ASCII passes as it is; anything else is percent-encoded UTF-8 (RFC 3986).
+    ZaiRequestBuilder b(m_profile, QUrl(u"http://127.0.0.1:5000/api/v2/chat/completions"_s),
+                        Signer::defaultSecret());
+    const ChatRequest r = request(R"({"model":"GLM-4.5","messages":[{"role":"user","content":"hi"}]})"_ba);
+    const ModelEntry *model = m_profile.catalogue().find(u"GLM-4.5"_s);
+    const auto queryFor = [&](const QString &userId, const QString &token) {
+        QByteArray body;
+        return b.completion(r, *model, TokenLease{token, userId, false, u"token #1"_s},
+                            ZaiRequestBuilder::Ids::fresh(), {}, u"v"_s, &body)
+            .encodedQuery();
+    };
+    const QByteArray plain = queryFor(u"Az09-._~"_s, u"t"_s);
+    QVERIFY2(plain.contains("&user_id=Az09-._~&"), plain.constData());
+    const QByteArray mixed = queryFor(u"ü s/1+é"_s, u"a b&c=d"_s);
+    QVERIFY2(mixed.contains("&user_id=%C3%BC%20s%2F1%2B%C3%A9&"), mixed.constData());
+    QVERIFY2(mixed.contains("&token=a%20b%26c%3Dd&"), mixed.constData());
+    QVERIFY2(queryFor(u""_s, u"t"_s).contains("&user_id=&"), "empty value");
 }
 
 void TestZaiRequestBuilder::persistedProfile()
