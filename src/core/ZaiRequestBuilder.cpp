@@ -126,9 +126,7 @@ QLatin1StringView roleName(ChatMessage::Role role)
     return "user"_L1; // tool results travel as user turns
 }
 
-// "%<hex><hex>" for every byte outside the unreserved set, as urlencode and
-// QUrl::toPercentEncoding do, so that '+', '&', '=' and spaces survive.
-// RFC 3986 unreserved characters (letters, digits, "-._~") stay as they are.
+// RFC 3986 unreserved characters (letters, digits, "-._~"): they pass as they are.
 constexpr auto kUnreserved = [] {
     std::array<bool, 256> table{};
     for (int c = 0; c < 256; ++c) {
@@ -138,6 +136,8 @@ constexpr auto kUnreserved = [] {
     return table;
 }();
 
+// "%<hex><hex>" for every other byte, as urlencode and QUrl::toPercentEncoding do, so that '+',
+// '&', '=' and spaces survive.
 void appendPercentEncodedBytes(QByteArray &out, const char *bytes, qsizetype size)
 {
     static constexpr char hex[] = "0123456789ABCDEF";
