@@ -80,11 +80,7 @@ if [[ ! -f "${ROOT}/.zb-bootstrapped" ]]; then
     touch "${ROOT}/.zb-bootstrapped"
 fi
 
-mkdir -p "${ROOT}/src" "${ROOT}/build" "${ROOT}/proc" "${ROOT}/dev"
-mount -t proc proc "${ROOT}/proc"
-mount --bind /dev "${ROOT}/dev"
-mount --bind "${SRC}" "${ROOT}/src"
-mount -o remount,bind,ro "${ROOT}/src"
+mount_source_tree "${ROOT}" "${SRC}"
 
 # 2. The packages; redone only when the list changes.
 if [[ "$(cat "${ROOT}/.zb-packages" 2>/dev/null)" != "${PACKAGES[*]}" ]]; then

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
-# Shared by scripts/qt68-check.sh and scripts/package-check.sh (sourced, not run): the mounts
-# below a chroot, and long commands run as their own process group.
+# shellcheck shell=bash
+# Shared by scripts/qt68-check.sh, scripts/package-check.sh and bench/run-qt68.sh (sourced, not
+# run): the mounts below a chroot, and long commands run as their own process group.
 
 # Mount points at or below DIR, deepest first (mountinfo escapes spaces as \040).
 mounts_under() {
@@ -40,4 +41,14 @@ stop_child() {
     done
     kill -KILL -- "-${CHILD}" 2>/dev/null || true
     sleep 1
+}
+
+# Mounts /proc, /dev and the source tree (read-only, at /src) into the chroot ROOT.
+mount_source_tree() {
+    local root=$1 src=$2
+    mkdir -p "${root}/src" "${root}/build" "${root}/proc" "${root}/dev"
+    mount -t proc proc "${root}/proc"
+    mount --bind /dev "${root}/dev"
+    mount --bind "${src}" "${root}/src"
+    mount -o remount,bind,ro "${root}/src"
 }
