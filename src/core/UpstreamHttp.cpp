@@ -680,6 +680,8 @@ UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArr
     QByteArray head(size, Qt::Uninitialized);
     char *w = head.data();
     const auto put = [&w](QByteArrayView piece) {
+        if (piece.isEmpty())
+            return; // an empty QByteArray's data() may be null: no memcpy from it
         std::memcpy(w, piece.data(), size_t(piece.size()));
         w += piece.size();
     };
