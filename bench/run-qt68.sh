@@ -36,9 +36,7 @@ mount_source_tree "${ROOT}" "${SRC}"
 mkdir -p "${ROOT}/tmp" && chmod 1777 "${ROOT}/tmp"
 
 in_root() {
-    run_child chroot "${ROOT}" /usr/bin/env -i \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"
+    in_chroot "${ROOT}" "$@"
 }
 if ! in_root test -x /usr/sbin/nginx; then
     echo "run-qt68: installing nginx-light in the chroot" >&2

@@ -17,6 +17,7 @@
 #include "ModelCatalogue.h"
 #include "Signer.h"
 #include "TokenPool.h"
+#include "UpstreamHttp.h"
 #include "UpstreamProfile.h"
 #include "ZaiRequestBuilder.h"
 
@@ -207,6 +208,8 @@ struct Target
     bool bridge = false; // the OpenAI surface of ZaiBridge; otherwise the Z.AI surface of the fake
     QList<qint64> pids;  // whose CPU and memory count for this target (none for the fake itself)
     bool minimal = false; // the fake, with minimalRequest() instead of gatewayRequest()
+    // For the Z.AI surface: the gateway's own request builder, with this target's address.
+    std::shared_ptr<const ZaiRequestBuilder> builder = nullptr;
     bool enabled() const { return port != 0; }
 };
 
@@ -215,7 +218,7 @@ struct Conversation
     QByteArray messagesJson; // the JSON array
     QString prompt;          // the last user message (what is signed and echoed)
     QString expected;        // the fake's answer: "Echo: " + prompt
-    std::shared_ptr<const ChatRequest> parsed; // the bridge request as ZaiBridge parses it
+    ChatRequest parsed;      // the bridge request as ZaiBridge parses it
 };
 
 Conversation conversation(const QJsonArray &history, const QString &prompt)
@@ -239,11 +242,10 @@ struct Settings
     QString bridgeModel;   // OpenAI model id
     QString upstreamModel; // the fake's model id
     QByteArray secret = Signer::defaultSecret();
-    // The gateway's own request builder: a direct call sends exactly the request ZaiBridge would
-    // send upstream for the same conversation, so "added" is ZaiBridge's time alone and not the
-    // fake's reading of a bigger request.
+    // A direct call sends exactly the request ZaiBridge would send upstream for the same
+    // conversation, so "added" is ZaiBridge's time alone and not the fake's reading of a bigger
+    // request. The profile is the one the targets' builders refer to.
     std::shared_ptr<const UpstreamProfile> profile;
-    std::shared_ptr<const ZaiRequestBuilder> builder;
     const ModelEntry *model = nullptr;
 };
 
@@ -276,25 +278,17 @@ QByteArray bridgeRequest(const Settings &s, quint16 port, const Conversation &c,
 }
 
 // The completion ZaiBridge sends upstream for this conversation (zai-protocol.md section 3),
-// built and signed by the gateway's own ZaiRequestBuilder: same query, headers and body.
-QByteArray gatewayRequest(const Settings &s, quint16 port, const Conversation &c)
+// built and signed by the gateway's own ZaiRequestBuilder and written by its upstream client:
+// the same bytes.
+QByteArray gatewayRequest(const Settings &s, const Target &t, const Conversation &c)
 {
     const TokenLease lease{QString::fromUtf8(s.zaiToken),
                            TokenPool::userIdFromJwt(QString::fromUtf8(s.zaiToken)), false, {}};
     QByteArray body;
-    const UpstreamRequest request = s.builder->completion(
-        *c.parsed, *s.model, lease, ZaiRequestBuilder::Ids::fresh(),
-        ZaiRequestBuilder::switchesFor(*c.parsed, *s.model), QString::fromUtf8(s.feVersion), &body);
-    QByteArray out = "POST " + request.baseUrl().path(QUrl::FullyEncoded).toLatin1() + '?'
-                     + request.encodedQuery() + " HTTP/1.1\r\nHost: 127.0.0.1:"
-                     + QByteArray::number(port) + "\r\n";
-    for (const auto &[name, value] : request.headers()) {
-        if (name.compare("host", Qt::CaseInsensitive) != 0
-            && name.compare("content-length", Qt::CaseInsensitive) != 0
-            && name.compare("connection", Qt::CaseInsensitive) != 0)
-            out += name + ": " + value + "\r\n";
-    }
-    return out + "Content-Length: " + QByteArray::number(body.size()) + "\r\n\r\n" + body;
+    const UpstreamRequest request = t.builder->completion(
+        c.parsed, *s.model, lease, ZaiRequestBuilder::Ids::fresh(),
+        ZaiRequestBuilder::switchesFor(c.parsed, *s.model), QString::fromUtf8(s.feVersion), &body);
+    return UpstreamHttp::directRequestBytes(request, body);
 }
 
 // A signed completion for the fake's Z.AI surface with only the fields the fake checks: the
@@ -328,7 +322,7 @@ QByteArray requestFor(const Settings &s, const Target &t, const Conversation &c,
 {
     if (t.bridge)
         return bridgeRequest(s, t.port, c, stream);
-    return t.minimal ? minimalRequest(s, t.port, c) : gatewayRequest(s, t.port, c);
+    return t.minimal ? minimalRequest(s, t.port, c) : gatewayRequest(s, t, c);
 }
 
 // --- validation: the answer must be complete and exactly the fake's echo ---------------------
@@ -702,26 +696,29 @@ int main(int argc, char *argv[])
     settings.bridgeModel = u"GLM-4.5"_s;         // not a persisted-chat model: no chats/new
     settings.upstreamModel = u"0727-360B-API"_s; // what GLM-4.5 maps to
 
-    const auto profile = std::make_shared<const UpstreamProfile>(UpstreamProfile::builtIn());
-    settings.profile = profile;
-    settings.builder = std::make_shared<const ZaiRequestBuilder>(
-        *profile,
-        QUrl(u"http://127.0.0.1:%1/api/v2/chat/completions"_s.arg(parser.value(directOpt))),
-        settings.secret);
-    settings.model = profile->catalogue().find(settings.bridgeModel);
+    settings.profile = std::make_shared<const UpstreamProfile>(UpstreamProfile::builtIn());
+    settings.model = settings.profile->catalogue().find(settings.bridgeModel);
     if (!settings.model) {
         std::fprintf(stderr, "zb-bench: the built-in catalogue has no %s\n",
                      qPrintable(settings.bridgeModel));
         return 2;
     }
 
-    Target direct{u"direct to the fake"_s, port(directOpt), false, {}};
-    Target directMinimal{u"direct, minimal request"_s, port(directOpt), false, {}, true};
+    const auto builderFor = [&settings](quint16 targetPort) {
+        return std::make_shared<const ZaiRequestBuilder>(
+            *settings.profile,
+            QUrl(u"http://127.0.0.1:%1/api/v2/chat/completions"_s.arg(targetPort)), settings.secret);
+    };
+    Target direct{u"direct to the fake"_s, port(directOpt), false, {}, false,
+                  builderFor(port(directOpt))};
+    Target directMinimal{u"direct, minimal request"_s, port(directOpt), false, {}, true, {}};
     Target nginx{u"nginx"_s, port(nginxOpt), false,
                  parser.isSet(nginxPidOpt) ? withChildren(parser.value(nginxPidOpt).toLongLong())
-                                           : QList<qint64>()};
+                                           : QList<qint64>(),
+                 false, builderFor(port(nginxOpt))};
     Target bridge{u"ZaiBridge"_s, port(bridgeOpt), true, pids(bridgePidOpt)};
-    Target pacedDirect{u"direct to the fake"_s, port(pacedDirectOpt), false, {}};
+    Target pacedDirect{u"direct to the fake"_s, port(pacedDirectOpt), false, {}, false,
+                       builderFor(port(pacedDirectOpt))};
     Target pacedBridge{u"ZaiBridge"_s, port(pacedBridgeOpt), true, pids(pacedBridgePidOpt)};
     const QList<qint64> fakePids = pids(fakePidOpt);
     if (!direct.enabled() || !bridge.enabled()) {
@@ -761,7 +758,7 @@ int main(int argc, char *argv[])
                          qPrintable(error.message()));
             return 2;
         }
-        c->parsed = std::make_shared<const ChatRequest>(*parsed);
+        c->parsed = *parsed;
     }
 
     Report report;

@@ -84,9 +84,7 @@ trap 'exit 143' TERM
 unmount_all || die "stale mounts under ${BASE_DIR} cannot be removed"
 
 in_root() {  # a command in the chroot with a clean environment
-    run_child chroot "${ROOT}" /usr/bin/env -i \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"
+    in_chroot "${ROOT}" "$@"
 }
 
 # ---- 0. the clean bookworm base, made in the background while the release build runs ----------

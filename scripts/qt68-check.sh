@@ -58,9 +58,7 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 
 in_root() {  # runs a command in the chroot with a clean environment
-    run_child chroot "${ROOT}" /usr/bin/env -i \
-        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-        HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"
+    in_chroot "${ROOT}" "$@"
 }
 
 # A previous run killed with SIGKILL may have left mounts behind.

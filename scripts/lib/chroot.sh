@@ -52,3 +52,12 @@ mount_source_tree() {
     mount --bind "${src}" "${root}/src"
     mount -o remount,bind,ro "${root}/src"
 }
+
+# Runs a command in the chroot ROOT with a clean environment, as its own process group.
+in_chroot() {
+    local root=$1
+    shift
+    run_child chroot "${root}" /usr/bin/env -i \
+        PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb DEBIAN_FRONTEND=noninteractive "$@"
+}

@@ -603,27 +603,33 @@ QByteArray UpstreamRequest::rawHeader(QByteArrayView name) const
 
 UpstreamHttp::Route UpstreamHttp::routeFor(const QUrl &url) const
 {
+    const QList<QNetworkProxy> proxies = m_proxies->queryProxy(QNetworkProxyQuery(url));
+    QNetworkProxy proxy = proxies.isEmpty() ? QNetworkProxy(QNetworkProxy::NoProxy) : proxies.first();
+    if (proxy.type() == QNetworkProxy::DefaultProxy)
+        proxy = QNetworkProxy(QNetworkProxy::NoProxy);
+    return routeVia(url, proxy);
+}
+
+UpstreamHttp::Route UpstreamHttp::routeVia(const QUrl &url, const QNetworkProxy &proxy)
+{
     Route r;
     r.url = url;
-    r.https = url.scheme() == u"https";
-    r.supported = r.https || url.scheme() == u"http";
+    const bool https = url.scheme() == u"https";
+    r.supported = https || url.scheme() == u"http";
     if (!r.supported)
         return r;
-    const QList<QNetworkProxy> proxies = m_proxies->queryProxy(QNetworkProxyQuery(url));
-    r.proxy = proxies.isEmpty() ? QNetworkProxy(QNetworkProxy::NoProxy) : proxies.first();
-    if (r.proxy.type() == QNetworkProxy::DefaultProxy)
-        r.proxy = QNetworkProxy(QNetworkProxy::NoProxy);
-    if (r.proxy.type() != QNetworkProxy::NoProxy)
-        r.proxyName = r.proxy.hostName() + u':' + QString::number(r.proxy.port());
+    r.proxy = proxy;
+    if (proxy.type() != QNetworkProxy::NoProxy)
+        r.proxyName = proxy.hostName() + u':' + QString::number(proxy.port());
 
-    const int defaultPort = r.https ? 443 : 80;
+    const int defaultPort = https ? 443 : 80;
     const int port = url.port(defaultPort);
     QByteArray hostHeader = url.host(QUrl::FullyEncoded).toLatin1();
     if (hostHeader.contains(':'))
         hostHeader = '[' + hostHeader + ']';
     if (port != defaultPort)
         hostHeader += ':' + QByteArray::number(port);
-    const bool absoluteForm = r.proxy.type() == QNetworkProxy::HttpProxy && !r.https;
+    const bool absoluteForm = proxy.type() == QNetworkProxy::HttpProxy && !https;
 
     constexpr auto kNoQuery = QUrl::RemoveQuery | QUrl::RemoveFragment;
     r.target = absoluteForm ? url.toEncoded(QUrl::RemoveUserInfo | kNoQuery)
@@ -631,38 +637,21 @@ UpstreamHttp::Route UpstreamHttp::routeFor(const QUrl &url) const
     if (url.path().isEmpty())
         r.target += '/';
     r.hostLine = " HTTP/1.1\r\nHost: " + hostHeader + "\r\n";
-    if (absoluteForm && !r.proxy.user().isEmpty()) {
+    if (absoluteForm && !proxy.user().isEmpty()) {
         r.proxyAuthorization = "Proxy-Authorization: Basic "
-                               + (r.proxy.user() + u':' + r.proxy.password()).toUtf8().toBase64()
+                               + (proxy.user() + u':' + proxy.password()).toUtf8().toBase64()
                                + "\r\n";
     }
     r.key = url.scheme() + u"://"_s + QString::fromLatin1(hostHeader) + u'|'
-            + QString::number(int(r.proxy.type())) + u'|' + r.proxyName;
+            + QString::number(int(proxy.type())) + u'|' + r.proxyName;
     return r;
 }
 
-UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArray &body,
-                                  int timeoutMs, QObject *parent)
+QByteArray UpstreamHttp::requestHead(const Route &route, const UpstreamRequest &request,
+                                     const QByteArray &body, bool withBody)
 {
-    const QUrl &url = request.baseUrl();
-    auto *reply = new UpstreamReply(url, parent);
-    // Completions all go to the same URL: its proxy, target and Host line are worked out once
-    // (and again after setProxies()).
-    if (!m_route || m_route->url != url)
-        m_route = routeFor(url);
-    const Route &route = *m_route;
-    if (!route.supported) {
-        reply->m_finished = true;
-        reply->m_error = UpstreamReply::Error::Protocol;
-        reply->m_errorString = u"unsupported scheme %1"_s.arg(url.scheme());
-        QMetaObject::invokeMethod(reply, &UpstreamReply::finished, Qt::QueuedConnection);
-        return reply;
-    }
-    reply->m_proxyName = route.proxyName;
-
     // The head is measured first and then copied piece by piece into one allocation: a few
     // dozen appends each checked for room cost more than the copying.
-    const bool withBody = body.size() < kSeparateBodyBytes;
     char lengthText[24];
     const int lengthSize =
         std::snprintf(lengthText, sizeof lengthText, "%lld", static_cast<long long>(body.size()));
@@ -707,8 +696,38 @@ UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArr
     if (withBody)
         put(body);
     Q_ASSERT(w == head.data() + head.size());
+    return head;
+}
+
+QByteArray UpstreamHttp::directRequestBytes(const UpstreamRequest &request, const QByteArray &body)
+{
+    return requestHead(routeVia(request.baseUrl(), QNetworkProxy(QNetworkProxy::NoProxy)), request,
+                       body, true);
+}
+
+UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArray &body,
+                                  int timeoutMs, QObject *parent)
+{
+    const QUrl &url = request.baseUrl();
+    auto *reply = new UpstreamReply(url, parent);
+    // Completions all go to the same URL: its proxy, target and Host line are worked out once
+    // (and again after setProxies()).
+    if (!m_route || m_route->url != url)
+        m_route = routeFor(url);
+    const Route &route = *m_route;
+    if (!route.supported) {
+        reply->m_finished = true;
+        reply->m_error = UpstreamReply::Error::Protocol;
+        reply->m_errorString = u"unsupported scheme %1"_s.arg(url.scheme());
+        QMetaObject::invokeMethod(reply, &UpstreamReply::finished, Qt::QueuedConnection);
+        return reply;
+    }
+    reply->m_proxyName = route.proxyName;
+
     // A small body travels in the head's buffer (one write); a large one is shared as it is:
     // copying a megabyte costs more than a second write.
+    const bool withBody = body.size() < kSeparateBodyBytes;
+    QByteArray head = requestHead(route, request, body, withBody);
     QByteArray largeBody;
     if (!withBody)
         largeBody = body;

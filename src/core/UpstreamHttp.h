@@ -122,6 +122,10 @@ public:
     UpstreamReply *post(const UpstreamRequest &request, const QByteArray &body, int timeoutMs,
                         QObject *parent);
 
+    // The bytes post() sends for request and body on a direct connection (no proxy), body
+    // included: for tools that talk to the upstream themselves, such as the benchmark.
+    static QByteArray directRequestBytes(const UpstreamRequest &request, const QByteArray &body);
+
     int openConnections() const { return m_open; }
     int idleConnections() const { return int(m_idle.size()); }
 
@@ -140,7 +144,6 @@ private:
     struct Route
     {
         QUrl url;
-        bool https = false;
         bool supported = false; // http or https
         QNetworkProxy proxy;
         QString proxyName;             // "host:port" of the proxy, for messages
@@ -149,7 +152,10 @@ private:
         QByteArray hostLine;           // " HTTP/1.1\r\nHost: ...\r\n"
         QByteArray proxyAuthorization; // its header line, for http:// through an HTTP proxy
     };
-    Route routeFor(const QUrl &url) const;
+    Route routeFor(const QUrl &url) const; // asks the proxy settings
+    static Route routeVia(const QUrl &url, const QNetworkProxy &proxy);
+    static QByteArray requestHead(const Route &route, const UpstreamRequest &request,
+                                  const QByteArray &body, bool withBody);
 
     std::unique_ptr<ProxyFactory> m_proxies;
     std::optional<Route> m_route;

@@ -140,6 +140,7 @@ private Q_SLOTS:
     void abortClosesTheConnection();
     void absoluteFormThroughHttpProxy();
     void routeFollowsUrlAndProxyChanges();
+    void directRequestBytesAreWhatPostSends();
     void refusedConnections();
 };
 
@@ -569,6 +570,24 @@ void TestUpstreamHttp::routeFollowsUrlAndProxyChanges()
              viaSecond.constData());
     QVERIFY(viaSecond.contains(
         QByteArray("\r\nProxy-Authorization: Basic " + QByteArray("u:p").toBase64() + "\r\n")));
+}
+
+void TestUpstreamHttp::directRequestBytesAreWhatPostSends()
+{
+    ScriptedServer server([](QTcpSocket *socket, const QByteArray &, int) {
+        socket->write("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok");
+    });
+    const QUrl url(server.url(u"/api/v2/chat/completions"_s));
+    UpstreamRequest request(url, "a=1&b=%20");
+    request.setRawHeader("X-One", "1");
+    request.setRawHeader("Connection", "close"); // the client's own header wins
+    const QByteArray body = R"({"stream":true})";
+    UpstreamHttp http;
+    UpstreamReply *reply = http.post(request, body, 5000, nullptr);
+    QSignalSpy finished(reply, &UpstreamReply::finished);
+    QVERIFY(finished.wait());
+    delete reply;
+    QCOMPARE(server.requests().value(0), UpstreamHttp::directRequestBytes(request, body));
 }
 
 void TestUpstreamHttp::refusedConnections()
