@@ -489,6 +489,15 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(const UpstreamReply *rep
                              u"upstream_connection_closed"_s),
                     Action::Retry};
         break;
+    case E::Tls:
+        // A certificate that is not trusted, or a TLS version or cipher the two sides do not share,
+        // does not change in the seconds a retry waits: say so at once.
+        return {ApiError(K::UpstreamError,
+                         u"The TLS connection to Z.AI (%1) failed: %2. If a proxy or security "
+                         u"software on this network inspects HTTPS, the system must trust its "
+                         u"certificate authority."_s.arg(host, reply->errorString()),
+                         {}, u"upstream_tls_error"_s),
+                Action::Fail};
     default: break;
     }
     if (!proxy.isEmpty()) {

@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "IntegrationSupport.h"
 
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkProxy>
 #include <QNetworkReply>
+#include <QRegularExpression>
+#include <QSslKey>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -433,4 +436,146 @@ void RawClient::abort()
     m_socket->disconnect(this);
     m_socket->abort();
     m_closed = true;
+}
+
+void pipeToLocalPort(QTcpSocket *client, quint16 port, const QByteArray &initial,
+                     const std::function<void(const QByteArray &)> &onClientBytes)
+{
+    auto *upstream = new QTcpSocket(client);
+    upstream->setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
+    // No Nagle on either side: a relay that holds small writes back for the peer's delayed ACK
+    // would add 40 ms to every answer.
+    client->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    auto pending = std::make_shared<QByteArray>(initial);
+    QObject::connect(client, &QTcpSocket::readyRead, upstream, [client, upstream, pending, onClientBytes] {
+        const QByteArray data = client->readAll();
+        if (onClientBytes)
+            onClientBytes(data);
+        if (upstream->state() == QAbstractSocket::ConnectedState)
+            upstream->write(data);
+        else
+            *pending += data;
+    });
+    QObject::connect(upstream, &QTcpSocket::connected, upstream, [upstream, pending] {
+        upstream->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+        upstream->write(*pending);
+        pending->clear();
+    });
+    QObject::connect(upstream, &QTcpSocket::readyRead, client,
+                     [client, upstream] { client->write(upstream->readAll()); });
+    QObject::connect(upstream, &QTcpSocket::disconnected, client,
+                     [client] { client->disconnectFromHost(); });
+    QObject::connect(client, &QTcpSocket::disconnected, client, [client, upstream] {
+        upstream->disconnectFromHost();
+        client->deleteLater();
+    });
+    upstream->connectToHost(QHostAddress(QHostAddress::LocalHost), port);
+}
+
+TinyProxy::TinyProxy(quint16 targetPort, quint16 tunnelPort)
+    : m_targetPort(targetPort), m_tunnelPort(tunnelPort)
+{
+    connect(&m_server, &QTcpServer::newConnection, this, &TinyProxy::onNewConnection);
+}
+
+QStringList TinyProxy::requestLines() const
+{
+    static const QRegularExpression re(
+        QStringLiteral("((?:GET|POST|PUT|DELETE|HEAD|OPTIONS) http://\\S+) HTTP/1\\.[01]\r\n"));
+    QStringList lines;
+    for (const QByteArray &stream : m_streams) {
+        auto it = re.globalMatch(QString::fromLatin1(stream));
+        while (it.hasNext())
+            lines.append(it.next().captured(1));
+    }
+    return lines;
+}
+
+QByteArray TinyProxy::allClientBytes() const
+{
+    QByteArray all;
+    for (const QByteArray &s : m_streams)
+        all += s;
+    return all;
+}
+
+void TinyProxy::onNewConnection()
+{
+    while (QTcpSocket *client = m_server.nextPendingConnection()) {
+        ++m_connections;
+        const qsizetype index = m_streams.size();
+        m_streams.append(QByteArray());
+        const auto record = [this, index](const QByteArray &data) { m_streams[index] += data; };
+        // Read until the first request tells a relay from a tunnel, then hand the connection over.
+        auto head = std::make_shared<QByteArray>();
+        auto reader = std::make_shared<QMetaObject::Connection>();
+        *reader = connect(client, &QTcpSocket::readyRead, this, [this, client, head, reader, record] {
+            const QByteArray data = client->readAll();
+            record(data);
+            *head += data;
+            static constexpr QByteArrayView connectMethod("CONNECT ");
+            if (head->size() < connectMethod.size() && connectMethod.startsWith(*head))
+                return; // too short to tell
+            if (!head->startsWith(connectMethod)) {
+                disconnect(*reader);
+                pipeToLocalPort(client, m_targetPort, *head, record);
+                return;
+            }
+            const qsizetype end = head->indexOf("\r\n\r\n");
+            if (end < 0)
+                return;
+            disconnect(*reader);
+            const QByteArray line = head->left(head->indexOf("\r\n"));
+            m_tunnels.append(QString::fromLatin1(line.split(' ').value(1)));
+            client->write("HTTP/1.1 200 Connection established\r\n\r\n");
+            pipeToLocalPort(client, m_tunnelPort, head->mid(end + 4), record);
+        });
+    }
+}
+
+TlsFront::TlsFront(quint16 targetPort) : m_targetPort(targetPort)
+{
+    connect(&m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
+        while (QTcpSocket *client = m_server.nextPendingConnection()) {
+            ++m_handshakes;
+            pipeToLocalPort(client, m_targetPort, {});
+            if (client->bytesAvailable() > 0) // bytes that came with the end of the handshake
+                emit client->readyRead();
+        }
+    });
+    connect(&m_server, &QSslServer::errorOccurred, this,
+            [this](QSslSocket *, QAbstractSocket::SocketError) { ++m_failed; });
+}
+
+static QByteArray readTlsFile(const char *name)
+{
+    QFile file(QStringLiteral(ZB_TEST_DATA_DIR "/tls/") + QLatin1StringView(name));
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+QSslCertificate TlsFront::testCa()
+{
+    return QSslCertificate(readTlsFile("ca.pem"));
+}
+
+bool TlsFront::start(QString *error)
+{
+    const QSslCertificate certificate(readTlsFile("server.pem"));
+    const QSslKey key(readTlsFile("server.key"), QSsl::Ec);
+    if (certificate.isNull() || key.isNull()) {
+        if (error)
+            *error = QStringLiteral("cannot read the test certificate in " ZB_TEST_DATA_DIR "/tls");
+        return false;
+    }
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setLocalCertificate(certificate);
+    tls.setPrivateKey(key);
+    tls.setPeerVerifyMode(QSslSocket::VerifyNone); // the client presents no certificate
+    m_server.setSslConfiguration(tls);
+    if (!m_server.listen(QHostAddress::LocalHost, 0)) {
+        if (error)
+            *error = m_server.errorString();
+        return false;
+    }
+    return true;
 }

@@ -17,8 +17,11 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSslCertificate>
+#include <QSslServer>
 #include <QString>
 #include <QStringList>
+#include <QTcpServer>
 #include <QTcpSocket>
 #include <QUrl>
 
@@ -155,4 +158,64 @@ private:
     qint64 m_chunkRemaining = -1; // -1: expecting a size line
     bool m_closed = false;
     QList<HttpResponse> m_finished;
+};
+
+// Pipes `client` both ways to a new plain connection to 127.0.0.1:port; `initial` is sent first.
+// `onClientBytes` (if set) sees every later byte the client sends. The upstream side closes with
+// the client and the client with the upstream side.
+void pipeToLocalPort(QTcpSocket *client, quint16 port, const QByteArray &initial,
+                     const std::function<void(const QByteArray &)> &onClientBytes = {});
+
+// A forwarding HTTP proxy for the proxy tests. A request in absolute form is relayed as it is to
+// 127.0.0.1:targetPort; a CONNECT request is answered 200 and its tunnel piped to
+// 127.0.0.1:tunnelPort (a TlsFront), so what passes through stays encrypted. Everything clients
+// sent is kept so tests can read the request lines.
+class TinyProxy : public QObject
+{
+public:
+    explicit TinyProxy(quint16 targetPort, quint16 tunnelPort = 0);
+
+    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server.serverPort(); }
+    int connections() const { return m_connections; }
+
+    // "METHOD absolute-URL" of every request relayed in absolute form (on a kept-alive connection
+    // a request line follows the previous body directly).
+    QStringList requestLines() const;
+    // The authority of every CONNECT request ("zai.test:443").
+    QStringList tunnels() const { return m_tunnels; }
+    QByteArray allClientBytes() const;
+
+private:
+    void onNewConnection();
+
+    QTcpServer m_server;
+    quint16 m_targetPort;
+    quint16 m_tunnelPort;
+    int m_connections = 0;
+    QList<QByteArray> m_streams;
+    QStringList m_tunnels;
+};
+
+// A TLS front for the fake upstream: terminates TLS with the test certificate of tests/data/tls
+// (issued for zai.test, localhost and 127.0.0.1 by a test CA) and pipes the plain bytes to
+// 127.0.0.1:targetPort.
+class TlsFront : public QObject
+{
+public:
+    explicit TlsFront(quint16 targetPort);
+
+    bool start(QString *error = nullptr);
+    quint16 port() const { return m_server.serverPort(); }
+    int handshakes() const { return m_handshakes; }
+    int failedHandshakes() const { return m_failed; }
+
+    // The CA that issued the front's certificate.
+    static QSslCertificate testCa();
+
+private:
+    QSslServer m_server;
+    quint16 m_targetPort;
+    int m_handshakes = 0;
+    int m_failed = 0;
 };

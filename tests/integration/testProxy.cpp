@@ -10,90 +10,11 @@
 
 #include <QJsonArray>
 #include <QNetworkProxy>
-#include <QRegularExpression>
-#include <QTcpServer>
-#include <QTcpSocket>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// A forwarding HTTP proxy: every client connection is piped to one target, and what clients
-// sent is kept so tests can read the request lines.
-class TinyProxy : public QObject
-{
-public:
-    explicit TinyProxy(quint16 targetPort) : m_targetPort(targetPort)
-    {
-        connect(&m_server, &QTcpServer::newConnection, this, &TinyProxy::onNewConnection);
-    }
-
-    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
-    quint16 port() const { return m_server.serverPort(); }
-    int connections() const { return m_connections; }
-
-    // "METHOD absolute-URL" of every request sent through the proxy (on a kept-alive connection
-    // a request line follows the previous body directly).
-    QStringList requestLines() const
-    {
-        static const QRegularExpression re(
-            u"((?:GET|POST|PUT|DELETE|HEAD|OPTIONS) http://\\S+) HTTP/1\\.[01]\r\n"_s);
-        QStringList lines;
-        for (const QByteArray &stream : m_streams) {
-            auto it = re.globalMatch(QString::fromLatin1(stream));
-            while (it.hasNext())
-                lines.append(it.next().captured(1));
-        }
-        return lines;
-    }
-    QByteArray allClientBytes() const
-    {
-        QByteArray all;
-        for (const QByteArray &s : m_streams)
-            all += s;
-        return all;
-    }
-
-private:
-    void onNewConnection()
-    {
-        while (QTcpSocket *client = m_server.nextPendingConnection()) {
-            ++m_connections;
-            const qsizetype index = m_streams.size();
-            m_streams.append(QByteArray());
-            auto *upstream = new QTcpSocket(client);
-            upstream->setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
-            auto pending = std::make_shared<QByteArray>();
-            connect(client, &QTcpSocket::readyRead, client, [this, client, upstream, pending, index] {
-                const QByteArray data = client->readAll();
-                m_streams[index] += data;
-                if (upstream->state() == QAbstractSocket::ConnectedState)
-                    upstream->write(data);
-                else
-                    *pending += data;
-            });
-            connect(upstream, &QTcpSocket::connected, client, [upstream, pending] {
-                upstream->write(*pending);
-                pending->clear();
-            });
-            connect(upstream, &QTcpSocket::readyRead, client,
-                    [client, upstream] { client->write(upstream->readAll()); });
-            connect(upstream, &QTcpSocket::disconnected, client,
-                    [client] { client->disconnectFromHost(); });
-            connect(client, &QTcpSocket::disconnected, client, [client, upstream] {
-                upstream->disconnectFromHost();
-                client->deleteLater();
-            });
-            upstream->connectToHost(QHostAddress(QHostAddress::LocalHost), m_targetPort);
-        }
-    }
-
-    QTcpServer m_server;
-    quint16 m_targetPort;
-    int m_connections = 0;
-    QList<QByteArray> m_streams;
-};
 
 QNetworkProxy routeFor(ProxyFactory &factory, const QString &url)
 {

@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// The upstream over TLS, the way the real chat.z.ai is reached (issue 2, points 3 and 8). The fake
+// speaks plain HTTP; a TlsFront in front of it holds a certificate issued by the test CA of
+// tests/data/tls, which the test process trusts. Every call (landing page, guest sign-in,
+// chats/new, completions) goes over HTTPS: directly, and through an HTTPS proxy with CONNECT.
+// An upstream whose certificate is not trusted is refused with an error that says so.
+
+#include "IntegrationSupport.h"
+
+#include <QScopeGuard>
+#include <QSslConfiguration>
+#include <QTest>
+
+using namespace Qt::StringLiterals;
+
+class TestTls : public QObject
+{
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void completionsOverTls();
+    void tlsThroughConnectProxy();
+    void untrustedCertificateIsRefused();
+
+private:
+    void trustTestCa(bool trust);
+
+    QSslConfiguration m_systemDefault;
+};
+
+void TestTls::initTestCase()
+{
+    m_systemDefault = QSslConfiguration::defaultConfiguration();
+    QVERIFY(!TlsFront::testCa().isNull());
+    trustTestCa(true);
+}
+
+void TestTls::cleanupTestCase()
+{
+    trustTestCa(false);
+}
+
+// The process-wide default is what every QSslSocket starts from, the upstream client's included:
+// the same place a system CA store would be.
+void TestTls::trustTestCa(bool trust)
+{
+    QSslConfiguration tls = m_systemDefault;
+    if (trust)
+        tls.addCaCertificate(TlsFront::testCa());
+    QSslConfiguration::setDefaultConfiguration(tls);
+}
+
+void TestTls::completionsOverTls()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TlsFront front(bed.fake->port());
+    QString error;
+    QVERIFY2(front.start(&error), qPrintable(error));
+    const QString origin = u"https://localhost:%1"_s.arg(front.port());
+    bed.config.endpoint = origin + u"/api/v2/chat/completions"_s;
+    QVERIFY(bed.start());
+
+    // GLM-4.7 is a persisted model: chats/new goes over TLS too.
+    const HttpResponse plain =
+        Http::post(bed.url(u"/v1/chat/completions"_s), chatBody(u"GLM-4.7"_s, u"over tls"_s, false));
+    QCOMPARE(plain.status, 200);
+    QCOMPARE(plain.answer(), FakeZaiServer::expectedAnswer(u"over tls"_s));
+
+    RawClient client;
+    QVERIFY(client.connectTo(bed.port()));
+    int handshakesBefore = 0;
+    for (int i = 0; i < 3; ++i) {
+        const QString prompt = u"stream %1 over tls"_s.arg(i);
+        client.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, prompt, true));
+        const HttpResponse r = client.readResponse();
+        QCOMPARE(r.status, 200);
+        QCOMPARE(Sse::content(Sse::chunks(Sse::parse(r.body))), FakeZaiServer::expectedAnswer(prompt));
+        if (i == 1)
+            handshakesBefore = front.handshakes();
+    }
+    // A finished completion's TLS connection is kept and used again: no new handshake.
+    QCOMPARE(front.handshakes(), handshakesBefore);
+    QCOMPARE(front.failedHandshakes(), 0);
+
+    // The fake saw every call, signed and with the https origin.
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 4);
+    QVERIFY(bed.fake->count(u"/api/v1/auths/"_s) >= 1);
+    QCOMPARE(bed.fake->count(u"/api/v1/chats/new"_s), 1);
+    for (const RecordedRequest &r : bed.fake->requests(u"/api/v2/chat/completions"_s))
+        QCOMPARE(r.header("origin"), origin.toUtf8());
+}
+
+void TestTls::tlsThroughConnectProxy()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TlsFront front(bed.fake->port());
+    QVERIFY(front.start());
+    TinyProxy proxy(bed.fake->port(), front.port());
+    QVERIFY(proxy.start());
+    // zai.test (RFC 6761) is never resolved here: the proxy receives "CONNECT zai.test:443".
+    bed.config.endpoint = u"https://zai.test/api/v2/chat/completions"_s;
+    bed.config.httpsProxy = QUrl(u"http://127.0.0.1:%1"_s.arg(proxy.port()));
+    bed.config.tokens = {TestBed::makeToken(u"tls-user"_s)};
+    bed.config.anonymous = false;
+    bed.fake->addValidToken(bed.config.tokens.first());
+    QVERIFY(bed.start());
+
+    for (bool stream : {false, true}) {
+        RawClient client;
+        QVERIFY(client.connectTo(bed.port()));
+        client.sendRequest("POST", "/v1/chat/completions",
+                           chatBody(u"GLM-4.7"_s, u"tunnelled"_s, stream));
+        const HttpResponse r = client.readResponse();
+        QCOMPARE(r.status, 200);
+        const QString content = stream ? Sse::content(Sse::chunks(Sse::parse(r.body))) : r.answer();
+        QCOMPARE(content, FakeZaiServer::expectedAnswer(u"tunnelled"_s));
+    }
+
+    // Everything went through tunnels to zai.test:443, nothing in absolute form, and the proxy
+    // saw only ciphertext: neither the path nor the account token.
+    QVERIFY(!proxy.tunnels().isEmpty());
+    for (const QString &authority : proxy.tunnels())
+        QCOMPARE(authority, u"zai.test:443"_s);
+    QVERIFY2(proxy.requestLines().isEmpty(), qPrintable(proxy.requestLines().join(u'\n')));
+    const QByteArray seen = proxy.allClientBytes();
+    QVERIFY(!seen.contains("chat/completions"));
+    QVERIFY(!seen.contains(bed.config.tokens.first().toUtf8()));
+    QVERIFY(front.handshakes() >= 1);
+
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 2);
+    for (const RecordedRequest &r : bed.fake->requests(u"/api/v2/chat/completions"_s))
+        QCOMPARE(r.header("origin"), "https://zai.test"_ba);
+}
+
+void TestTls::untrustedCertificateIsRefused()
+{
+    trustTestCa(false);
+    const auto restore = qScopeGuard([this] { trustTestCa(true); });
+
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TlsFront front(bed.fake->port());
+    QVERIFY(front.start());
+    bed.config.endpoint = u"https://localhost:%1/api/v2/chat/completions"_s.arg(front.port());
+    bed.config.tokens = {TestBed::makeToken(u"tls-user"_s)};
+    bed.config.anonymous = false;
+    bed.fake->addValidToken(bed.config.tokens.first());
+    QVERIFY(bed.start());
+
+    const HttpResponse r =
+        Http::post(bed.url(u"/v1/chat/completions"_s), chatBody(u"GLM-4.5"_s, u"not trusted"_s, false));
+    QCOMPARE(r.status, 502);
+    const QString message = r.error().value(u"message"_s).toString();
+    QVERIFY2(message.contains(u"certificate"_s, Qt::CaseInsensitive), qPrintable(message));
+    QCOMPARE(r.error().value(u"code"_s).toString(), u"upstream_tls_error"_s);
+    QVERIFY(!message.contains(bed.config.tokens.first()));
+    // Nothing reached the upstream: no handshake completed, so no request was sent.
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 0);
+    QCOMPARE(front.handshakes(), 0);
+}
+
+QTEST_GUILESS_MAIN(TestTls)
+#include "testTls.moc"
