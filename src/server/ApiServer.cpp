@@ -36,15 +36,9 @@ protected:
     {
         m_owner->handle(request, std::move(exchange));
     }
-    QTcpSocket *socketFor(const QHttpServerRequest &request) const override
+    QTcpSocket *socketFor(const QHostAddress &peer, quint16 port) const override
     {
-#if QT_VERSION >= QT_VERSION_CHECK(6, 5, 0)
-        return m_tcp->socketFor(request.remoteAddress(), request.remotePort());
-#else
-        Q_UNUSED(request);
-        Q_UNUSED(m_tcp); // Qt 6.4 hands the socket to us
-        return nullptr;
-#endif
+        return m_tcp->socketFor(peer, port);
     }
 
 private:

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "GuardedTcpServer.h"
 
+#include "HttpCompat.h"
+
 #include <QTcpSocket>
 #include <QTimer>
 
@@ -164,12 +166,8 @@ void GuardedTcpServer::inspect(QTcpSocket *socket)
             w->headerBuffer.clear();
             if (length > m_maxBody)
                 return reject(socket, 413, "Payload Too Large");
-#if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
-            if (expectContinue)
-                socket->write("HTTP/1.1 100 Continue\r\n\r\n"); // 6.4 never sends it
-#else
-            Q_UNUSED(expectContinue);
-#endif
+            if (expectContinue && !HttpCompat::serverAnswersExpectContinue)
+                socket->write("HTTP/1.1 100 Continue\r\n\r\n");
             w->bodySeen = 0;
             if (chunked) {
                 w->state = Watch::State::ChunkSize;

@@ -166,7 +166,8 @@ void HttpServerBase::missingHandler(const QHttpServerRequest &request, QTcpSocke
 bool HttpServerBase::handleRequest(const QHttpServerRequest &request,
                                    QHttpServerResponder &responder)
 {
-    dispatch(request, std::make_unique<HttpExchange>(std::move(responder), socketFor(request)));
+    QTcpSocket *socket = socketFor(request.remoteAddress(), request.remotePort());
+    dispatch(request, std::make_unique<HttpExchange>(std::move(responder), socket));
     return true;
 }
 

@@ -19,9 +19,14 @@
 
 using HttpHeaderList = QList<QPair<QByteArray, QByteArray>>;
 
+class QHostAddress;
+
 namespace HttpCompat {
 // Case-insensitive request header lookup.
 QByteArray header(const QHttpServerRequest &request, const QByteArray &name);
+// Qt 6.4 never answers "Expect: 100-continue", so a client that waits for it stalls; 6.5 and
+// later answer it themselves.
+inline constexpr bool serverAnswersExpectContinue = QT_VERSION >= QT_VERSION_CHECK(6, 5, 0);
 } // namespace HttpCompat
 
 // One request's way back to the client. Writes are dropped once the client socket is gone:
@@ -71,8 +76,10 @@ public:
 protected:
     virtual void dispatch(const QHttpServerRequest &request,
                           std::unique_ptr<HttpExchange> exchange) = 0;
-    // Finds the socket of a request (Qt 6.5+ no longer hands it to us); see GuardedTcpServer.
-    virtual QTcpSocket *socketFor(const QHttpServerRequest &request) const = 0;
+    // The socket of the connection from peer:port. Qt 6.5 and later no longer hand a request's
+    // socket over, so it is looked up by the request's remote address and port (GuardedTcpServer
+    // keeps the table); Qt 6.4 hands it over and never asks.
+    virtual QTcpSocket *socketFor(const QHostAddress &peer, quint16 port) const = 0;
 
 #if QT_VERSION < QT_VERSION_CHECK(6, 5, 0)
     bool handleRequest(const QHttpServerRequest &request, QTcpSocket *socket) override;
