@@ -71,6 +71,72 @@ Run run(const QStringList &args, const QProcessEnvironment &env, const QString &
     return r;
 }
 
+// The binary serving in the background, killed at the end of the test if still running.
+class ServingProcess
+{
+public:
+    ServingProcess()
+    {
+        QObject::connect(&m_process, &QProcess::readyReadStandardOutput, &m_process,
+                         [this] { m_out += m_process.readAllStandardOutput(); });
+        QObject::connect(&m_process, &QProcess::readyReadStandardError, &m_process,
+                         [this] { m_err += m_process.readAllStandardError(); });
+    }
+    ~ServingProcess()
+    {
+        if (m_process.state() != QProcess::NotRunning) {
+            m_process.kill();
+            m_finished.wait(5000);
+        }
+    }
+
+    // Starts the binary and waits for its listening line on 127.0.0.1; false if it never came.
+    bool start(const QStringList &args, const QProcessEnvironment &env, const QString &workDir)
+    {
+        m_process.setProcessEnvironment(env);
+        m_process.setWorkingDirectory(workDir);
+        m_process.start(Binary, args);
+        static const QRegularExpression listening(
+            u"listening on http://127\\.0\\.0\\.1:(\\d+)/v1"_s);
+        const bool ended = QTest::qWaitFor(
+            [&] { return listening.match(QString::fromUtf8(m_out)).hasMatch()
+                         || m_process.state() == QProcess::NotRunning; },
+            10000);
+        const QRegularExpressionMatch m = listening.match(QString::fromUtf8(m_out));
+        m_port = ended && m.hasMatch() ? quint16(m.captured(1).toUInt()) : 0;
+        return m_port != 0;
+    }
+
+    QUrl url(const QString &path) const
+    {
+        return QUrl(u"http://127.0.0.1:%1%2"_s.arg(m_port).arg(path));
+    }
+    QByteArray output() const { return m_out + m_err; }
+
+    // SIGTERM, as a service manager stops it; true for a clean exit with status 0.
+    bool stop()
+    {
+        m_process.terminate();
+        return m_finished.wait(10000) && m_process.exitStatus() == QProcess::NormalExit
+               && m_process.exitCode() == 0;
+    }
+
+private:
+    QProcess m_process;
+    QSignalSpy m_finished{&m_process, &QProcess::finished};
+    QByteArray m_out;
+    QByteArray m_err;
+    quint16 m_port = 0;
+};
+
+QStringList modelIds(const HttpResponse &models)
+{
+    QStringList ids;
+    for (const QJsonValue &v : models.json().value("data"_L1).toArray())
+        ids.append(v.toObject().value("id"_L1).toString());
+    return ids;
+}
+
 } // namespace
 
 class TestHeadlessCli : public QObject
@@ -86,6 +152,9 @@ private Q_SLOTS:
     void invalidEnvFileExit2();
     void portInUse();
     void servesAndStopsOnSigterm();
+    void upstreamProfileAddsModel_data();
+    void upstreamProfileAddsModel();
+    void hostOptionLoopbackServes();
 
 private:
     QTemporaryDir m_home;
@@ -300,6 +369,84 @@ void TestHeadlessCli::servesAndStopsOnSigterm()
     QVERIFY(!all.contains(apiKey.toUtf8()));
     for (const RecordedRequest &r : fake.requests(u"/api/v2/chat/completions"_s))
         QVERIFY(!all.contains(r.header("x-signature")));
+}
+
+void TestHeadlessCli::upstreamProfileAddsModel_data()
+{
+    QTest::addColumn<bool>("flag");        // --upstream-profile names the valid file
+    QTest::addColumn<QString>("variable"); // UPSTREAM_PROFILE: "valid", "missing" or unset
+    QTest::newRow("--upstream-profile") << true << QString();
+    QTest::newRow("UPSTREAM_PROFILE") << false << u"valid"_s;
+    // The command line beats the environment, so a broken variable does not matter.
+    QTest::newRow("flag over variable") << true << u"missing"_s;
+}
+
+void TestHeadlessCli::upstreamProfileAddsModel()
+{
+    QFETCH(bool, flag);
+    QFETCH(QString, variable);
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    const QString token = TestBed::makeToken(u"profile-user"_s);
+    fake.addValidToken(token);
+
+    // An override that adds a model on an upstream id the fake serves (P.1: no rebuild needed).
+    QTemporaryDir work;
+    QVERIFY(work.isValid());
+    const QString profilePath = work.filePath(u"profile.json"_s);
+    QFile profile(profilePath);
+    QVERIFY(profile.open(QIODevice::WriteOnly));
+    profile.write(R"({"extraModels":[{"id":"GLM-4.5-Flash","upstream":"0727-106B-API"}]})");
+    profile.close();
+
+    QProcessEnvironment env = cleanEnvironment(m_home.path());
+    env.insert(u"API_ENDPOINT"_s, fake.baseUrl().toString() + u"/api/v2/chat/completions"_s);
+    env.insert(u"ZAI_TOKEN"_s, token);
+    if (variable == u"valid")
+        env.insert(u"UPSTREAM_PROFILE"_s, profilePath);
+    else if (variable == u"missing")
+        env.insert(u"UPSTREAM_PROFILE"_s, work.filePath(u"missing.json"_s));
+    QStringList args{u"--port"_s, u"0"_s};
+    if (flag)
+        args << u"--upstream-profile"_s << profilePath;
+
+    ServingProcess server;
+    QVERIFY2(server.start(args, env, work.path()), server.output().constData());
+    const HttpResponse models = Http::get(server.url(u"/v1/models"_s));
+    QCOMPARE(models.status, 200);
+    const QStringList ids = modelIds(models);
+    QVERIFY2(ids.contains(u"GLM-4.5-Flash"_s), qPrintable(ids.join(u", "_s)));
+    QVERIFY(ids.contains(u"GLM-4.7"_s)); // added to the built-in models, not instead of them
+    const HttpResponse chat = Http::post(server.url(u"/v1/chat/completions"_s),
+                                         chatBody(u"GLM-4.5-Flash"_s, u"flash"_s, false));
+    QCOMPARE(chat.status, 200);
+    const auto completions = fake.requests(u"/api/v2/chat/completions"_s);
+    QCOMPARE(completions.size(), 1);
+    QCOMPARE(completions.first().json.value("model"_L1).toString(), u"0727-106B-API"_s);
+    QVERIFY2(server.stop(), server.output().constData());
+}
+
+void TestHeadlessCli::hostOptionLoopbackServes()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    const QString token = TestBed::makeToken(u"host-user"_s);
+    fake.addValidToken(token);
+    QProcessEnvironment env = cleanEnvironment(m_home.path());
+    env.insert(u"API_ENDPOINT"_s, fake.baseUrl().toString() + u"/api/v2/chat/completions"_s);
+    env.insert(u"ZAI_TOKEN"_s, token);
+    // Without --host this is refused (no AUTH_TOKEN off loopback): the option must win.
+    env.insert(u"LISTEN_HOST"_s, u"0.0.0.0"_s);
+
+    ServingProcess server;
+    QVERIFY2(server.start({u"--host"_s, u"127.0.0.1"_s, u"--port"_s, u"0"_s}, env, m_home.path()),
+             server.output().constData());
+    QCOMPARE(Http::get(server.url(u"/health"_s)).status, 200);
+    // Loopback without AUTH_TOKEN: open, so the models answer without a key.
+    const HttpResponse models = Http::get(server.url(u"/v1/models"_s));
+    QCOMPARE(models.status, 200);
+    QVERIFY(modelIds(models).contains(u"GLM-4.7"_s));
+    QVERIFY2(server.stop(), server.output().constData());
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessCli)

@@ -126,6 +126,7 @@ private Q_SLOTS:
     void serverErrorRetriedThen502();
     void serverErrorThenSuccess();
     void maxRetriesZeroMeansOneAttempt();
+    void serverErrorBackoffDoubles();
     void upstreamUnreachableIs503();
     void upstreamUnreachableGuestIs503();
     void upstreamSilenceTimesOut();
@@ -461,6 +462,34 @@ void TestUpstreamFailures::maxRetriesZeroMeansOneAttempt()
     bed.fake->enqueue(status(500));
     QCOMPARE(chat(bed, u"once"_s).status, 502);
     QCOMPARE(bed.fake->count(CompletionsPath), 1);
+}
+
+void TestUpstreamFailures::serverErrorBackoffDoubles()
+{
+    // ZaiCompletion waits (250 << (attempt - 1)) ms plus 0-99 ms of jitter before each retry.
+    // The gap between two attempts arriving at the fake is that wait plus the round trip, so
+    // only lower bounds are firm; they are 90% of the jitter-free wait because a coarse QTimer
+    // may fire up to 5% early. No upper bounds: this machine is shared and noisy.
+    TestBed bed;
+    bed.config.maxRetries = 3;
+    QVERIFY(bed.start());
+    for (int i = 0; i < 3; ++i)
+        bed.fake->enqueue(status(500, R"({"detail":"Internal Server Error"})"_ba));
+    const HttpResponse r = chat(bed, u"patience"_s);
+    QCOMPARE(r.status, 200); // the fourth attempt gets the default answer
+    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"patience"_s));
+    const QList<RecordedRequest> attempts = bed.fake->requests(CompletionsPath);
+    QCOMPARE(attempts.size(), 4);
+    using std::chrono::milliseconds;
+    for (qsizetype i = 1; i < attempts.size(); ++i) {
+        const auto gap = std::chrono::duration_cast<milliseconds>(attempts.at(i).receivedAt
+                                                                  - attempts.at(i - 1).receivedAt);
+        const milliseconds minimum((250 << (i - 1)) * 9 / 10); // 225, 450, 900
+        QVERIFY2(gap >= minimum, qPrintable(u"attempt %1 came %2 ms after the previous one, "
+                                            u"expected at least %3 ms"_s.arg(i + 1)
+                                                .arg(gap.count())
+                                                .arg(minimum.count())));
+    }
 }
 
 namespace {

@@ -126,6 +126,7 @@ void FakeHttpConnection::processBuffer()
             m_request.json = doc.object();
         }
 
+        m_request.receivedAt = std::chrono::steady_clock::now();
         m_state = State::Handling;
         const QPointer<FakeHttpConnection> guard(this);
         emit requestReady(m_request);

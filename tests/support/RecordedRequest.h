@@ -7,6 +7,8 @@
 #include <QString>
 #include <QUrlQuery>
 
+#include <chrono>
+
 // One HTTP request as the fake upstream parsed it: what its HTTP layer hands to the Z.AI logic,
 // and what tests inspect afterwards.
 struct RecordedRequest
@@ -17,6 +19,8 @@ struct RecordedRequest
     QHash<QByteArray, QByteArray> headers; // lower-case names; repeated headers joined by ", "
     QByteArray body;
     QJsonObject json; // the body when it is a JSON object, else empty
+    // When its last byte arrived (monotonic), for tests that time retries and backoffs.
+    std::chrono::steady_clock::time_point receivedAt;
 
     QByteArray header(const QByteArray &lowerCaseName) const
     {

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #include "BridgeConfig.h"
 #include "Signer.h"
+#include "UpstreamProfile.h"
 
+#include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -13,6 +15,10 @@ class TestConfigLoader : public QObject
 private Q_SLOTS:
     void defaults();
     void originalVariables();
+    void serverVariables();
+    void catalogueVariablesAreKnown();
+    void modelVariableRenamesItsModel_data();
+    void modelVariableRenamesItsModel();
     void invalidValuesNameTheVariable_data();
     void invalidValuesNameTheVariable();
     void junjieIsTreatedAsUnset();
@@ -46,6 +52,8 @@ void TestConfigLoader::defaults()
     QCOMPARE(r.config->maxImageBytes, 20LL * 1024 * 1024);
     QCOMPARE(r.config->maxImages, 20);
     QCOMPARE(r.config->imageFetchTimeoutMs, 30000);
+    QCOMPARE(r.config->keepAliveMs, 15000); // SSE_KEEPALIVE_SECONDS=15, the original's interval
+    QVERIFY(r.config->modelRenames.isEmpty());
 }
 
 void TestConfigLoader::originalVariables()
@@ -83,6 +91,92 @@ void TestConfigLoader::originalVariables()
     QCOMPARE(c.imageFetchTimeoutMs, 7000);
 }
 
+void TestConfigLoader::serverVariables()
+{
+    const auto r = load({{u"SSE_KEEPALIVE_SECONDS"_s, u"42"_s},
+                         {u"MAX_REQUEST_BODY_MB"_s, u"64"_s},
+                         {u"CORS_ALLOWED_ORIGINS"_s,
+                          u" https://app.example , http://localhost:3000,,"_s}});
+    QVERIFY2(r.config, qPrintable(r.error));
+    QCOMPARE(r.config->keepAliveMs, 42000); // seconds in the variable, milliseconds in the config
+    QCOMPARE(r.config->maxBodyBytes, 64LL * 1024 * 1024);
+    // Listed origins replace the "*" default; blanks around commas and empty entries are dropped.
+    QCOMPARE(r.config->corsOrigins,
+             (QStringList{u"https://app.example"_s, u"http://localhost:3000"_s}));
+    QVERIFY(r.warnings.isEmpty());
+
+    // The bounds themselves are accepted.
+    const auto low = load({{u"SSE_KEEPALIVE_SECONDS"_s, u"1"_s}, {u"MAX_REQUEST_BODY_MB"_s, u"1"_s}});
+    QVERIFY2(low.config, qPrintable(low.error));
+    QCOMPARE(low.config->keepAliveMs, 1000);
+    QCOMPARE(low.config->maxBodyBytes, 1024LL * 1024);
+    const auto high =
+        load({{u"SSE_KEEPALIVE_SECONDS"_s, u"300"_s}, {u"MAX_REQUEST_BODY_MB"_s, u"4096"_s}});
+    QVERIFY2(high.config, qPrintable(high.error));
+    QCOMPARE(high.config->keepAliveMs, 300000);
+    QCOMPARE(high.config->maxBodyBytes, 4096LL * 1024 * 1024);
+}
+
+void TestConfigLoader::catalogueVariablesAreKnown()
+{
+    // Every rename variable of the built-in catalogue is one the loader reads (it only picks up
+    // known *_MODEL names), and every known *_MODEL name renames a built-in model.
+    const QStringList known = ConfigLoader::knownVariables();
+    const QStringList catalogue = UpstreamProfile::builtIn().catalogue().renameVariables();
+    QCOMPARE(catalogue.size(), 14);
+    QCOMPARE(QSet<QString>(catalogue.begin(), catalogue.end()).size(), catalogue.size());
+    for (const QString &name : catalogue)
+        QVERIFY2(known.contains(name), qPrintable(name + u" is not a known variable"_s));
+    for (const QString &name : known) {
+        if (name.endsWith(u"_MODEL"_s))
+            QVERIFY2(catalogue.contains(name), qPrintable(name + u" renames no model"_s));
+    }
+}
+
+void TestConfigLoader::modelVariableRenamesItsModel_data()
+{
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("modelId");
+    const UpstreamProfile builtIn = UpstreamProfile::builtIn(); // outlives the loop
+    for (const ModelEntry &e : builtIn.catalogue().entries()) {
+        if (!e.renameEnv.isEmpty())
+            QTest::newRow(qPrintable(e.renameEnv)) << e.renameEnv << e.id;
+    }
+}
+
+void TestConfigLoader::modelVariableRenamesItsModel()
+{
+    QFETCH(QString, variable);
+    QFETCH(QString, modelId);
+    const QString renamed = u"custom-"_s + modelId.toLower();
+    const auto r = load({{variable, u"  "_s + renamed + u" "_s}});
+    QVERIFY2(r.config, qPrintable(r.error));
+    QCOMPARE(r.config->modelRenames, (QHash<QString, QString>{{variable, renamed}}));
+
+    // What ZaiClient does with the loaded renames: only the named model changes its client-facing
+    // id, and it keeps its upstream mapping and switches.
+    const UpstreamProfile builtIn = UpstreamProfile::builtIn();
+    UpstreamProfile profile = builtIn;
+    profile.catalogue().applyRenames(r.config->modelRenames);
+    const ModelEntry *original = builtIn.catalogue().find(modelId);
+    QVERIFY(original);
+    const ModelEntry *model = profile.catalogue().find(renamed);
+    QVERIFY2(model, qPrintable(renamed));
+    QVERIFY(!profile.catalogue().find(modelId));
+    QCOMPARE(model->renameEnv, variable);
+    QCOMPARE(model->upstreamId, original->upstreamId);
+    QCOMPARE(model->thinking, original->thinking);
+    QCOMPARE(model->search, original->search);
+    QCOMPARE(model->vision, original->vision);
+    const QList<ModelEntry> &before = builtIn.catalogue().entries();
+    const QList<ModelEntry> &after = profile.catalogue().entries();
+    QCOMPARE(after.size(), before.size());
+    for (qsizetype i = 0; i < before.size(); ++i) {
+        if (before.at(i).renameEnv != variable)
+            QCOMPARE(after.at(i).id, before.at(i).id);
+    }
+}
+
 void TestConfigLoader::invalidValuesNameTheVariable_data()
 {
     QTest::addColumn<QString>("name");
@@ -96,6 +190,11 @@ void TestConfigLoader::invalidValuesNameTheVariable_data()
     QTest::newRow("proxy") << u"HTTPS_PROXY"_s << u"gopher://x:1"_s;
     QTest::newRow("host") << u"LISTEN_HOST"_s << u"not an address"_s;
     QTest::newRow("body") << u"MAX_REQUEST_BODY_MB"_s << u"0"_s;
+    QTest::newRow("body range") << u"MAX_REQUEST_BODY_MB"_s << u"4097"_s;
+    QTest::newRow("body text") << u"MAX_REQUEST_BODY_MB"_s << u"32MB"_s;
+    QTest::newRow("keep-alive zero") << u"SSE_KEEPALIVE_SECONDS"_s << u"0"_s;
+    QTest::newRow("keep-alive range") << u"SSE_KEEPALIVE_SECONDS"_s << u"301"_s;
+    QTest::newRow("keep-alive text") << u"SSE_KEEPALIVE_SECONDS"_s << u"15s"_s;
     QTest::newRow("image bytes") << u"MAX_IMAGE_BYTES"_s << u"20MB"_s;
     QTest::newRow("images") << u"MAX_IMAGES"_s << u"0"_s;
     QTest::newRow("fetch timeout") << u"IMAGE_FETCH_TIMEOUT"_s << u"0"_s;
