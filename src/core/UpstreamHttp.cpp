@@ -434,6 +434,8 @@ private:
         case QAbstractSocket::SocketTimeoutError: kind = E::Timeout; break;
         case QAbstractSocket::RemoteHostClosedError: kind = E::RemoteClosed; break;
         case QAbstractSocket::ProxyAuthenticationRequiredError:
+            kind = E::ProxyAuthenticationFailed;
+            break;
         case QAbstractSocket::ProxyConnectionRefusedError:
         case QAbstractSocket::ProxyConnectionClosedError:
         case QAbstractSocket::ProxyConnectionTimeoutError:

@@ -59,6 +59,7 @@ public:
         Timeout,
         RemoteClosed, // the connection ended before the answer was complete
         ProxyFailed,
+        ProxyAuthenticationFailed, // the proxy wants other credentials (CONNECT answered 407)
         Tls,
         Protocol, // not an HTTP/1.x answer we can read
         Network,

@@ -311,14 +311,13 @@ void ZaiCompletion::onReplyFinished()
                            Action::Retry});
             return;
         }
-        handleVerdict(status != 0 ? verdictForHttp(status, body, reply->header("Retry-After"))
-                                  : verdictForNetwork(reply));
+        handleVerdict(status != 0 ? verdictForHttp(reply, status, body) : verdictForNetwork(reply));
         return;
     }
 
     if (status != 0 && status != 200) {
         m_errorBody += reply->readAll();
-        handleVerdict(verdictForHttp(status, m_errorBody, reply->header("Retry-After")));
+        handleVerdict(verdictForHttp(reply, status, m_errorBody));
         return;
     }
     if (reply->error() != UpstreamReply::Error::None) {
@@ -405,10 +404,14 @@ QString ZaiCompletion::detailOf(const QByteArray &body) const
     return Redact::text(detail, m_lease ? QStringList{m_lease->token} : QStringList{});
 }
 
-ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(int status, const QByteArray &body,
-                                                     const QByteArray &retryAfter) const
+ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(const UpstreamReply *reply, int status,
+                                                     const QByteArray &body) const
 {
     using K = ApiError::Kind;
+    // A plain-HTTP request through a proxy: the 407 is the proxy's, not Z.AI's.
+    if (status == 407 && !reply->proxyName().isEmpty())
+        return proxyRefusedCredentials(reply);
+    const QByteArray retryAfter = reply->header("Retry-After");
     const QString detail = detailOf(body);
     const QString what = m_replyIsChat ? u"chat creation"_s : u"the completion request"_s;
     switch (status) {
@@ -489,6 +492,7 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(const UpstreamReply *rep
                              u"upstream_connection_closed"_s),
                     Action::Retry};
         break;
+    case E::ProxyAuthenticationFailed: return proxyRefusedCredentials(reply);
     case E::Tls:
         // A certificate that is not trusted, or a TLS version or cipher the two sides do not share,
         // does not change in the seconds a retry waits: say so at once.
@@ -511,6 +515,22 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(const UpstreamReply *rep
                      u"Could not reach Z.AI (%1): %2"_s.arg(host, reply->errorString()), {},
                      u"upstream_unreachable"_s),
             Action::Retry};
+}
+
+// The proxy wants credentials that HTTP_PROXY / HTTPS_PROXY do not give, or refuses the ones they
+// give. Retrying with the same credentials cannot help, and the message names the proxy, never
+// the password.
+ZaiCompletion::Verdict ZaiCompletion::proxyRefusedCredentials(const UpstreamReply *reply) const
+{
+    return {ApiError(ApiError::Kind::UpstreamError,
+                     u"The proxy %1 refused the connection to Z.AI (%2): it requires "
+                     u"authentication (HTTP 407). Check the proxy's user name and password "
+                     u"(HTTPS_PROXY / HTTP_PROXY, or the proxy settings of the app), written "
+                     u"http://user:password@host:port with special characters "
+                     u"percent-encoded."_s.arg(reply->proxyName(),
+                                                                  reply->url().host()),
+                     {}, u"proxy_error"_s),
+            Action::Fail};
 }
 
 ZaiCompletion::Verdict ZaiCompletion::verdictForStreamError(const UpstreamStreamError &e) const

@@ -67,7 +67,8 @@ private:
     void endAttempt(End how = End::Abort);
     UpstreamReply *post(const UpstreamRequest &request, const QByteArray &body);
 
-    Verdict verdictForHttp(int status, const QByteArray &body, const QByteArray &retryAfter) const;
+    Verdict verdictForHttp(const UpstreamReply *reply, int status, const QByteArray &body) const;
+    Verdict proxyRefusedCredentials(const UpstreamReply *reply) const;
     Verdict verdictForNetwork(const UpstreamReply *reply) const;
     Verdict verdictForStreamError(const UpstreamStreamError &error) const;
     QString detailOf(const QByteArray &body) const;

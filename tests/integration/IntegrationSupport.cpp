@@ -506,31 +506,52 @@ void TinyProxy::onNewConnection()
         const qsizetype index = m_streams.size();
         m_streams.append(QByteArray());
         const auto record = [this, index](const QByteArray &data) { m_streams[index] += data; };
-        // Read until the first request tells a relay from a tunnel, then hand the connection over.
+        // Read the first request's head, check the credentials, then hand the connection over:
+        // relayed as it is, or as a tunnel after a CONNECT.
         auto head = std::make_shared<QByteArray>();
         auto reader = std::make_shared<QMetaObject::Connection>();
         *reader = connect(client, &QTcpSocket::readyRead, this, [this, client, head, reader, record] {
             const QByteArray data = client->readAll();
             record(data);
             *head += data;
-            static constexpr QByteArrayView connectMethod("CONNECT ");
-            if (head->size() < connectMethod.size() && connectMethod.startsWith(*head))
-                return; // too short to tell
-            if (!head->startsWith(connectMethod)) {
-                disconnect(*reader);
-                pipeToLocalPort(client, m_targetPort, *head, record);
-                return;
-            }
             const qsizetype end = head->indexOf("\r\n\r\n");
             if (end < 0)
                 return;
             disconnect(*reader);
-            const QByteArray line = head->left(head->indexOf("\r\n"));
-            m_tunnels.append(QString::fromLatin1(line.split(' ').value(1)));
+            const QList<QByteArray> lines = head->left(end).split('\n');
+            if (!m_credentials.isEmpty()) {
+                bool authorized = false;
+                for (const QByteArray &line : lines) {
+                    const qsizetype colon = line.indexOf(':');
+                    authorized |= colon > 0
+                        && line.left(colon).trimmed().compare("proxy-authorization", Qt::CaseInsensitive) == 0
+                        && line.mid(colon + 1).trimmed() == m_credentials;
+                }
+                if (!authorized) {
+                    ++m_challenges;
+                    client->write("HTTP/1.1 407 Proxy Authentication Required\r\n"
+                                  "Proxy-Authenticate: Basic realm=\"zaibridge-test\"\r\n"
+                                  "Connection: close\r\nContent-Length: 0\r\n\r\n");
+                    client->disconnectFromHost();
+                    return;
+                }
+            }
+            const QList<QByteArray> requestLine = lines.value(0).trimmed().split(' ');
+            if (requestLine.value(0) != "CONNECT") {
+                pipeToLocalPort(client, m_targetPort, *head, record);
+                return;
+            }
+            m_tunnels.append(QString::fromLatin1(requestLine.value(1)));
             client->write("HTTP/1.1 200 Connection established\r\n\r\n");
             pipeToLocalPort(client, m_tunnelPort, head->mid(end + 4), record);
         });
+        connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
     }
+}
+
+void TinyProxy::requireCredentials(const QByteArray &user, const QByteArray &password)
+{
+    m_credentials = "Basic " + QByteArray(user + ':' + password).toBase64();
 }
 
 TlsFront::TlsFront(quint16 targetPort) : m_targetPort(targetPort)

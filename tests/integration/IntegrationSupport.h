@@ -184,6 +184,10 @@ public:
     QStringList requestLines() const;
     // The authority of every CONNECT request ("zai.test:443").
     QStringList tunnels() const { return m_tunnels; }
+    // From now on a connection's first request needs Basic credentials; without them it gets a
+    // 407 challenge and the connection is closed.
+    void requireCredentials(const QByteArray &user, const QByteArray &password);
+    int challenges() const { return m_challenges; }
     QByteArray allClientBytes() const;
 
 private:
@@ -195,6 +199,8 @@ private:
     int m_connections = 0;
     QList<QByteArray> m_streams;
     QStringList m_tunnels;
+    QByteArray m_credentials; // the expected Proxy-Authorization value, or empty
+    int m_challenges = 0;
 };
 
 // A TLS front for the fake upstream: terminates TLS with the test certificate of tests/data/tls

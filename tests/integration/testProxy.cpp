@@ -30,6 +30,9 @@ class TestProxy : public QObject
 private Q_SLOTS:
     void routingDecision();
     void liveRequestThroughHttpProxy();
+    void liveRequestThroughAuthenticatedProxy();
+    void wrongProxyCredentialsAreReported_data();
+    void wrongProxyCredentialsAreReported();
     void proxyFromEnvironmentVariables();
     void loopbackUpstreamBypassesProxy();
     void deadProxyIsReported();
@@ -118,6 +121,67 @@ void TestProxy::liveRequestThroughHttpProxy()
     QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 2);
     for (const RecordedRequest &r : bed.fake->requests(u"/api/v2/chat/completions"_s))
         QCOMPARE(r.header("origin"), "http://192.0.2.10"_ba);
+}
+
+// HTTP_PROXY with credentials: every upstream call (the completions of our own client and the
+// side calls of QNetworkAccessManager) must carry them; a call without gets a 407 and fails.
+void TestProxy::liveRequestThroughAuthenticatedProxy()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TinyProxy proxy(bed.fake->port());
+    proxy.requireCredentials("alice", "pa:ss@word");
+    QVERIFY(proxy.start());
+    bed.config.endpoint = u"http://192.0.2.10/api/v2/chat/completions"_s;
+    bed.config.httpProxy = QUrl(u"http://alice:pa%3Ass%40word@127.0.0.1:%1"_s.arg(proxy.port()));
+    QVERIFY(bed.start());
+
+    const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                      chatBody(u"GLM-4.7"_s, u"with auth"_s, false));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"with auth"_s));
+    const QStringList lines = proxy.requestLines();
+    QVERIFY2(lines.contains(u"GET http://192.0.2.10/api/v1/auths/"_s), qPrintable(lines.join(u'\n')));
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
+}
+
+void TestProxy::wrongProxyCredentialsAreReported_data()
+{
+    QTest::addColumn<bool>("https");
+    QTest::newRow("http, absolute form") << false;
+    QTest::newRow("https, CONNECT") << true;
+}
+
+// Credentials the proxy refuses: one clear error that blames the proxy and does not show the
+// password, and no retries (the credentials do not change between attempts).
+void TestProxy::wrongProxyCredentialsAreReported()
+{
+    QFETCH(bool, https);
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TinyProxy proxy(bed.fake->port(), bed.fake->port());
+    proxy.requireCredentials("alice", "right-password");
+    QVERIFY(proxy.start());
+    const QUrl proxyUrl(u"http://alice:s3cret-pw@127.0.0.1:%1"_s.arg(proxy.port()));
+    if (https) {
+        bed.config.endpoint = u"https://zai.test/api/v2/chat/completions"_s;
+        bed.config.httpsProxy = proxyUrl;
+    } else {
+        bed.config.endpoint = u"http://192.0.2.10/api/v2/chat/completions"_s;
+        bed.config.httpProxy = proxyUrl;
+    }
+    bed.config.tokens = {TestBed::makeToken(u"proxy-user"_s)};
+    bed.config.anonymous = false;
+    QVERIFY(bed.start());
+
+    const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                      chatBody(u"GLM-4.5"_s, u"refused"_s, false));
+    QCOMPARE(r.status, 502);
+    const QString message = r.error().value(u"message"_s).toString();
+    QVERIFY2(message.contains(u"proxy"_s, Qt::CaseInsensitive), qPrintable(message));
+    QVERIFY2(!message.contains(u"s3cret-pw"_s), qPrintable(message));
+    QCOMPARE(r.error().value(u"code"_s).toString(), u"proxy_error"_s);
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 0);
 }
 
 void TestProxy::proxyFromEnvironmentVariables()

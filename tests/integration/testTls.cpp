@@ -21,6 +21,7 @@ private Q_SLOTS:
     void cleanupTestCase();
     void completionsOverTls();
     void tlsThroughConnectProxy();
+    void tlsThroughAuthenticatedProxy();
     void untrustedCertificateIsRefused();
 
 private:
@@ -133,6 +134,31 @@ void TestTls::tlsThroughConnectProxy()
     QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 2);
     for (const RecordedRequest &r : bed.fake->requests(u"/api/v2/chat/completions"_s))
         QCOMPARE(r.header("origin"), "https://zai.test"_ba);
+}
+
+// A proxy that wants credentials answers the first CONNECT with a 407 challenge; the credentials
+// of HTTPS_PROXY (user and password percent-encoded in the URL, as curl takes them) must follow.
+void TestTls::tlsThroughAuthenticatedProxy()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TlsFront front(bed.fake->port());
+    QVERIFY(front.start());
+    TinyProxy proxy(bed.fake->port(), front.port());
+    proxy.requireCredentials("alice", "pa:ss@word");
+    QVERIFY(proxy.start());
+    bed.config.endpoint = u"https://zai.test/api/v2/chat/completions"_s;
+    bed.config.httpsProxy = QUrl(u"http://alice:pa%3Ass%40word@127.0.0.1:%1"_s.arg(proxy.port()));
+    QVERIFY(bed.start()); // guest tokens: the sign-in goes through the proxy too
+
+    const HttpResponse r =
+        Http::post(bed.url(u"/v1/chat/completions"_s), chatBody(u"GLM-4.7"_s, u"with auth"_s, false));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"with auth"_s));
+    // Qt's CONNECT sends the credentials in answer to the challenge.
+    QVERIFY(proxy.challenges() >= 1);
+    QVERIFY(!proxy.tunnels().isEmpty());
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
 }
 
 void TestTls::untrustedCertificateIsRefused()
