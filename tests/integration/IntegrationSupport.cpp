@@ -2,6 +2,7 @@
 #include "IntegrationSupport.h"
 
 #include <QFile>
+#include <QtEndian>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -554,6 +555,112 @@ void TinyProxy::requireCredentials(const QByteArray &user, const QByteArray &pas
     m_credentials = "Basic " + QByteArray(user + ':' + password).toBase64();
 }
 
+TinySocks5::TinySocks5(quint16 plainPort, quint16 tlsPort) : m_plainPort(plainPort), m_tlsPort(tlsPort)
+{
+    connect(&m_server, &QTcpServer::newConnection, this, &TinySocks5::onNewConnection);
+}
+
+void TinySocks5::requireCredentials(const QByteArray &user, const QByteArray &password)
+{
+    m_user = user;
+    m_password = password;
+}
+
+void TinySocks5::onNewConnection()
+{
+    while (QTcpSocket *client = m_server.nextPendingConnection()) {
+        connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+        auto in = std::make_shared<QByteArray>();
+        auto stage = std::make_shared<int>(0);
+        auto reader = std::make_shared<QMetaObject::Connection>();
+        *reader = connect(client, &QTcpSocket::readyRead, this, [this, client, in, stage, reader] {
+            *in += client->readAll();
+            bool done = false;
+            bool failed = false;
+            while (!done && !failed && step(client, *in, *stage, done, failed)) {
+            }
+            if (failed) {
+                disconnect(*reader);
+                client->disconnectFromHost();
+            }
+        });
+    }
+}
+
+bool TinySocks5::step(QTcpSocket *client, QByteArray &in, int &stage, bool &done, bool &failed)
+{
+    const auto byte = [&in](qsizetype i) { return quint8(in.at(i)); };
+    switch (stage) {
+    case 0: { // greeting: VER NMETHODS METHODS...
+        if (in.size() < 2 || in.size() < 2 + byte(1))
+            return false;
+        const QByteArray methods = in.mid(2, byte(1));
+        in.remove(0, 2 + byte(1));
+        const char wanted = m_user.isEmpty() ? '\x00' : '\x02';
+        if (!methods.contains(wanted)) {
+            client->write(QByteArray("\x05\xff", 2));
+            failed = true;
+            return false;
+        }
+        client->write(QByteArray("\x05", 1) + wanted);
+        stage = m_user.isEmpty() ? 2 : 1;
+        return true;
+    }
+    case 1: { // RFC 1929: VER ULEN UNAME PLEN PASSWD
+        if (in.size() < 2 || in.size() < 3 + byte(1) || in.size() < 3 + byte(1) + byte(2 + byte(1)))
+            return false;
+        const qsizetype userLength = byte(1);
+        const qsizetype passwordLength = byte(2 + userLength);
+        const bool ok = in.mid(2, userLength) == m_user
+            && in.mid(3 + userLength, passwordLength) == m_password;
+        in.remove(0, 3 + userLength + passwordLength);
+        client->write(QByteArray(ok ? "\x01\x00" : "\x01\x01", 2));
+        if (!ok) {
+            ++m_refusedLogins;
+            failed = true;
+            return false;
+        }
+        stage = 2;
+        return true;
+    }
+    default: { // VER CMD RSV ATYP DST.ADDR DST.PORT
+        if (in.size() < 5)
+            return false;
+        qsizetype addressLength = 0;
+        switch (byte(3)) {
+        case 1: addressLength = 4; break;
+        case 3: addressLength = 1 + byte(4); break;
+        case 4: addressLength = 16; break;
+        default: failed = true; return false;
+        }
+        if (in.size() < 4 + addressLength + 2)
+            return false;
+        QString host;
+        if (byte(3) == 3) {
+            host = QString::fromLatin1(in.mid(5, byte(4)));
+        } else {
+            host = byte(3) == 1 ? QHostAddress(qFromBigEndian<quint32>(in.constData() + 4)).toString()
+                                : QHostAddress(reinterpret_cast<const quint8 *>(in.constData() + 4)).toString();
+        }
+        const quint16 port = qFromBigEndian<quint16>(in.constData() + 4 + addressLength);
+        const bool isConnect = byte(1) == 1;
+        in.remove(0, 4 + addressLength + 2);
+        if (!isConnect) { // BIND and UDP ASSOCIATE: "command not supported"
+            client->write(QByteArray("\x05\x07\x00\x01\x00\x00\x00\x00\x00\x00", 10));
+            failed = true;
+            return false;
+        }
+        m_targets.append(host + u':' + QString::number(port));
+        client->write(QByteArray("\x05\x00\x00\x01\x00\x00\x00\x00\x00\x00", 10));
+        QObject::disconnect(client, &QTcpSocket::readyRead, this, nullptr);
+        pipeToLocalPort(client, port == 443 ? m_tlsPort : m_plainPort, in);
+        in.clear();
+        done = true;
+        return false;
+    }
+    }
+}
+
 TlsFront::TlsFront(quint16 targetPort) : m_targetPort(targetPort)
 {
     connect(&m_server, &QTcpServer::pendingConnectionAvailable, this, [this] {
@@ -599,4 +706,9 @@ bool TlsFront::start(QString *error)
         return false;
     }
     return true;
+}
+
+QString answerText(const HttpResponse &response, bool stream)
+{
+    return stream ? Sse::content(Sse::chunks(Sse::parse(response.body))) : response.answer();
 }

@@ -111,6 +111,10 @@ inline HttpResponse post(const QUrl &url, const QByteArray &body, const HeaderPa
 }
 } // namespace Http
 
+// The answer text of a chat completion response: the joined content deltas of a stream, or the
+// message content of a non-streaming answer.
+QString answerText(const HttpResponse &response, bool stream);
+
 // A chat completion body: one user message with `prompt`, plus any extra fields.
 QByteArray chatBody(const QString &model, const QString &prompt, bool stream,
                     const QJsonObject &extra = {});
@@ -201,6 +205,35 @@ private:
     QStringList m_tunnels;
     QByteArray m_credentials; // the expected Proxy-Authorization value, or empty
     int m_challenges = 0;
+};
+
+// A SOCKS5 proxy (RFC 1928; RFC 1929 user and password once required): every CONNECT is granted
+// and piped to 127.0.0.1, to tlsPort when port 443 was asked for and to plainPort otherwise.
+class TinySocks5 : public QObject
+{
+public:
+    explicit TinySocks5(quint16 plainPort, quint16 tlsPort = 0);
+
+    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server.serverPort(); }
+    // "host:port" of every CONNECT, the host as the client sent it (a name or an address).
+    QStringList targets() const { return m_targets; }
+    void requireCredentials(const QByteArray &user, const QByteArray &password);
+    int refusedLogins() const { return m_refusedLogins; }
+
+private:
+    void onNewConnection();
+    // Consumes one complete step of the handshake from the front of `in`; false if more bytes
+    // are needed. Sets `done` once the connection is a tunnel, `failed` once it must close.
+    bool step(QTcpSocket *client, QByteArray &in, int &stage, bool &done, bool &failed);
+
+    QTcpServer m_server;
+    quint16 m_plainPort;
+    quint16 m_tlsPort;
+    QByteArray m_user;
+    QByteArray m_password;
+    QStringList m_targets;
+    int m_refusedLogins = 0;
 };
 
 // A TLS front for the fake upstream: terminates TLS with the test certificate of tests/data/tls

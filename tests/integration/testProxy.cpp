@@ -31,6 +31,7 @@ private Q_SLOTS:
     void routingDecision();
     void liveRequestThroughHttpProxy();
     void liveRequestThroughAuthenticatedProxy();
+    void liveRequestThroughSocks5();
     void wrongProxyCredentialsAreReported_data();
     void wrongProxyCredentialsAreReported();
     void proxyFromEnvironmentVariables();
@@ -93,16 +94,10 @@ void TestProxy::liveRequestThroughHttpProxy()
     QVERIFY(bed.start());
 
     for (bool stream : {false, true}) {
-        RawClient client;
-        QVERIFY(client.connectTo(bed.port()));
-        client.sendRequest("POST", "/v1/chat/completions",
-                           chatBody(u"GLM-4.7"_s, u"via proxy"_s, stream));
-        const HttpResponse r = client.readResponse();
+        const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                          chatBody(u"GLM-4.7"_s, u"via proxy"_s, stream));
         QCOMPARE(r.status, 200);
-        const QString content =
-            stream ? Sse::content(Sse::chunks(Sse::parse(r.body)))
-                   : r.answer();
-        QCOMPARE(content, FakeZaiServer::expectedAnswer(u"via proxy"_s));
+        QCOMPARE(answerText(r, stream), FakeZaiServer::expectedAnswer(u"via proxy"_s));
     }
 
     // Every upstream call went through the proxy in absolute form: the landing page, the guest
@@ -143,6 +138,38 @@ void TestProxy::liveRequestThroughAuthenticatedProxy()
     const QStringList lines = proxy.requestLines();
     QVERIFY2(lines.contains(u"GET http://192.0.2.10/api/v1/auths/"_s), qPrintable(lines.join(u'\n')));
     QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
+}
+
+// socks5:// in HTTP_PROXY, with a user and password: the completions and the side calls all
+// go through the SOCKS5 tunnel, in origin form (the tunnel is to the host itself).
+void TestProxy::liveRequestThroughSocks5()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TinySocks5 socks(bed.fake->port());
+    socks.requireCredentials("alice", "pa:ss@word");
+    QVERIFY(socks.start());
+    QProcessEnvironment env;
+    env.insert(u"API_ENDPOINT"_s, u"http://192.0.2.10/api/v2/chat/completions"_s);
+    env.insert(u"HTTP_PROXY"_s, u"socks5://alice:pa%3Ass%40word@127.0.0.1:%1"_s.arg(socks.port()));
+    env.insert(u"LISTEN_PORT"_s, u"0"_s);
+    const auto loaded = ConfigLoader::load(env, {}, false, {});
+    QVERIFY2(loaded.config, qPrintable(loaded.error));
+    bed.config = *loaded.config;
+    QVERIFY(bed.start());
+
+    for (bool stream : {false, true}) {
+        const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                          chatBody(u"GLM-4.7"_s, u"via socks"_s, stream));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(answerText(r, stream), FakeZaiServer::expectedAnswer(u"via socks"_s));
+    }
+    QVERIFY(!socks.targets().isEmpty());
+    for (const QString &target : socks.targets())
+        QCOMPARE(target, u"192.0.2.10:80"_s);
+    QCOMPARE(socks.refusedLogins(), 0);
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 2);
+    QVERIFY(bed.fake->count(u"/api/v1/auths/"_s) >= 1); // the guest sign-in went the same way
 }
 
 void TestProxy::wrongProxyCredentialsAreReported_data()

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void completionsOverTls();
     void tlsThroughConnectProxy();
     void tlsThroughAuthenticatedProxy();
+    void tlsThroughSocks5();
     void untrustedCertificateIsRefused();
 
 private:
@@ -110,14 +111,10 @@ void TestTls::tlsThroughConnectProxy()
     QVERIFY(bed.start());
 
     for (bool stream : {false, true}) {
-        RawClient client;
-        QVERIFY(client.connectTo(bed.port()));
-        client.sendRequest("POST", "/v1/chat/completions",
-                           chatBody(u"GLM-4.7"_s, u"tunnelled"_s, stream));
-        const HttpResponse r = client.readResponse();
+        const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                          chatBody(u"GLM-4.7"_s, u"tunnelled"_s, stream));
         QCOMPARE(r.status, 200);
-        const QString content = stream ? Sse::content(Sse::chunks(Sse::parse(r.body))) : r.answer();
-        QCOMPARE(content, FakeZaiServer::expectedAnswer(u"tunnelled"_s));
+        QCOMPARE(answerText(r, stream), FakeZaiServer::expectedAnswer(u"tunnelled"_s));
     }
 
     // Everything went through tunnels to zai.test:443, nothing in absolute form, and the proxy
@@ -158,6 +155,31 @@ void TestTls::tlsThroughAuthenticatedProxy()
     // Qt's CONNECT sends the credentials in answer to the challenge.
     QVERIFY(proxy.challenges() >= 1);
     QVERIFY(!proxy.tunnels().isEmpty());
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
+}
+
+// HTTPS through a SOCKS5 proxy: the proxy is asked for zai.test:443 by name (Qt leaves the name
+// lookup to a SOCKS5 proxy) and sees only ciphertext.
+void TestTls::tlsThroughSocks5()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TlsFront front(bed.fake->port());
+    QVERIFY(front.start());
+    TinySocks5 socks(bed.fake->port(), front.port());
+    QVERIFY(socks.start());
+    bed.config.endpoint = u"https://zai.test/api/v2/chat/completions"_s;
+    bed.config.httpsProxy = QUrl(u"socks5://127.0.0.1:%1"_s.arg(socks.port()));
+    QVERIFY(bed.start());
+
+    const HttpResponse r =
+        Http::post(bed.url(u"/v1/chat/completions"_s), chatBody(u"GLM-4.7"_s, u"socks tls"_s, false));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"socks tls"_s));
+    QVERIFY(!socks.targets().isEmpty());
+    for (const QString &target : socks.targets())
+        QCOMPARE(target, u"zai.test:443"_s);
+    QVERIFY(front.handshakes() >= 1);
     QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
 }
 
