@@ -82,6 +82,10 @@ QStringList AppSettings::secrets() const
         list.append(apiKey);
     for (const TokenEntry &t : tokens)
         list.append(t.token);
+    for (const QUrl &proxy : {httpProxy, httpsProxy}) {
+        if (!proxy.password().isEmpty())
+            list.append(proxy.password());
+    }
     return list;
 }
 

@@ -20,7 +20,8 @@ struct TokenEntry
 };
 
 // Everything the tray app lets the user set, as plain values with defaults. The non-secret part
-// lives in QSettings, the secrets (apiKey, tokens) in the SecretStore; SettingsStore knows where.
+// lives in QSettings, the secrets (apiKey, tokens, the proxies' passwords) in the SecretStore;
+// SettingsStore knows where.
 struct AppSettings
 {
     enum class ProxyMode { System, None, Manual };
@@ -41,8 +42,8 @@ struct AppSettings
     QList<ModelEntry> models;
     // Network
     ProxyMode proxyMode = ProxyMode::System;
-    QUrl httpProxy;
-    QUrl httpsProxy;
+    QUrl httpProxy;  // its password is a secret
+    QUrl httpsProxy; // its password is a secret
     int timeoutSeconds = 120;
     int maxRetries = 3;
     // Advanced and desktop

@@ -4,6 +4,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QPointer>
 #include <QSettings>
 
 #include <memory>
@@ -73,6 +74,25 @@ QJsonArray modelsToJson(const QList<ModelEntry> &models)
     return array;
 }
 
+// A proxy URL as the plain settings keep it: without its password (the user name stays).
+QString proxyWithoutPassword(const QUrl &proxy)
+{
+    return proxy.adjusted(QUrl::RemovePassword).toString();
+}
+
+// The proxy passwords as SettingsStore::ProxyPasswordsName holds them; empty when there are none.
+QString proxyPasswordsJson(const AppSettings &s)
+{
+    QJsonObject passwords;
+    if (!s.httpProxy.password().isEmpty())
+        passwords.insert(u"http"_s, s.httpProxy.password());
+    if (!s.httpsProxy.password().isEmpty())
+        passwords.insert(u"https"_s, s.httpsProxy.password());
+    return passwords.isEmpty()
+        ? QString()
+        : QString::fromUtf8(QJsonDocument(passwords).toJson(QJsonDocument::Compact));
+}
+
 } // namespace
 
 SettingsStore::SettingsStore(QSettings *settings, SecretStore *secrets, QObject *parent)
@@ -128,8 +148,8 @@ void SettingsStore::savePlain(const AppSettings &s)
         q.setValue(u"models/catalogue"_s,
                    QJsonDocument(modelsToJson(s.models)).toJson(QJsonDocument::Compact));
     q.setValue(u"network/proxyMode"_s, proxyModeName(s.proxyMode));
-    q.setValue(u"network/httpProxy"_s, s.httpProxy.toString());
-    q.setValue(u"network/httpsProxy"_s, s.httpsProxy.toString());
+    q.setValue(u"network/httpProxy"_s, proxyWithoutPassword(s.httpProxy));
+    q.setValue(u"network/httpsProxy"_s, proxyWithoutPassword(s.httpsProxy));
     q.setValue(u"network/timeoutSeconds"_s, s.timeoutSeconds);
     q.setValue(u"network/maxRetries"_s, s.maxRetries);
     q.setValue(u"advanced/detailedLogging"_s, s.detailedLogging);
@@ -144,7 +164,7 @@ void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallbac
     {
         AppSettings settings;
         SecretStore::Result worst;
-        int pending = 2;
+        int pending = 3;
     };
     auto state = std::make_shared<State>();
     state->settings = std::move(plain);
@@ -171,33 +191,63 @@ void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallbac
         }
         done(r);
     });
+    const QPointer<SettingsStore> self(this);
+    m_secrets->read(ProxyPasswordsName, context, [self, context, state, done](const SecretStore::Result &r) {
+        // A settings file written before the passwords moved to the secret store still holds
+        // them in the URLs: move them now, and rewrite the file once the secret is stored.
+        const QString inPlainFile = proxyPasswordsJson(state->settings);
+        if (r.status == SecretStore::Status::NotFound && !inPlainFile.isEmpty() && self) {
+            ++state->pending;
+            self->storeSecret(ProxyPasswordsName, inPlainFile, context,
+                              [self, state, done](const SecretStore::Result &w) {
+                                  if (w.status == SecretStore::Status::Ok && self)
+                                      self->savePlain(state->settings);
+                                  done(w);
+                              });
+        }
+        if (r.status == SecretStore::Status::Ok) {
+            const QJsonObject o = QJsonDocument::fromJson(r.value.toUtf8()).object();
+            for (auto [key, url] : {std::pair{u"http"_s, &state->settings.httpProxy},
+                                    std::pair{u"https"_s, &state->settings.httpsProxy}}) {
+                const QString password = o.value(key).toString();
+                if (!password.isEmpty() && url->isValid())
+                    url->setPassword(password);
+            }
+        }
+        done(r);
+    });
+}
+
+void SettingsStore::storeSecret(const QString &name, const QString &value, QObject *context,
+                                SecretStore::Callback done)
+{
+    if (value.isEmpty())
+        m_secrets->remove(name, context, std::move(done));
+    else
+        m_secrets->write(name, value, context, std::move(done));
 }
 
 void SettingsStore::saveSecrets(const AppSettings &settings, QObject *context,
                                 SaveCallback callback)
 {
     auto worst = std::make_shared<SecretStore::Result>();
-    auto pending = std::make_shared<int>(2);
+    auto pending = std::make_shared<int>(3);
     const auto done = [worst, pending, callback](const SecretStore::Result &r) {
         if (r.status != SecretStore::Status::Ok && worst->status == SecretStore::Status::Ok)
             *worst = r;
         if (--*pending == 0 && callback)
             callback(*worst);
     };
-    if (settings.apiKey.isEmpty())
-        m_secrets->remove(ApiKeyName, context, done);
-    else
-        m_secrets->write(ApiKeyName, settings.apiKey, context, done);
-    if (settings.tokens.isEmpty()) {
-        m_secrets->remove(TokensName, context, done);
-    } else {
+    storeSecret(ApiKeyName, settings.apiKey, context, done);
+    QString tokens;
+    if (!settings.tokens.isEmpty()) {
         QJsonArray array;
         for (const TokenEntry &t : settings.tokens)
             array.append(QJsonObject{{u"label"_s, t.label}, {u"token"_s, t.token}});
-        m_secrets->write(TokensName,
-                         QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact)),
-                         context, done);
+        tokens = QString::fromUtf8(QJsonDocument(array).toJson(QJsonDocument::Compact));
     }
+    storeSecret(TokensName, tokens, context, done);
+    storeSecret(ProxyPasswordsName, proxyPasswordsJson(settings), context, done);
 }
 
 QString SettingsStore::secretFallback() const

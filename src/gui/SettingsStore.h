@@ -30,6 +30,9 @@ public:
     static constexpr int Version = 1;
     static inline const QString ApiKeyName = QStringLiteral("api-key");
     static inline const QString TokensName = QStringLiteral("zai-tokens");
+    // The passwords of the manual proxies, {"http": "…", "https": "…"}; the plain settings keep
+    // the proxy URLs without them.
+    static inline const QString ProxyPasswordsName = QStringLiteral("proxy-passwords");
 
     SettingsStore(QSettings *settings, SecretStore *secrets, QObject *parent = nullptr);
 
@@ -59,6 +62,10 @@ public:
     void setUiValue(const QString &key, const QVariant &value);
 
 private:
+    // Writes the secret `name`, or removes it when `value` is empty.
+    void storeSecret(const QString &name, const QString &value, QObject *context,
+                     SecretStore::Callback done);
+
     QSettings *m_settings;
     QPointer<SecretStore> m_secrets;
 };

@@ -175,7 +175,9 @@ void TrayApplication::applySettings(const AppSettings &settings)
 {
     const AppSettings before = m_bridge->settings();
     m_store->savePlain(settings);
-    if (settings.apiKey != before.apiKey || settings.tokens != before.tokens)
+    if (settings.apiKey != before.apiKey || settings.tokens != before.tokens
+        || settings.httpProxy.password() != before.httpProxy.password()
+        || settings.httpsProxy.password() != before.httpsProxy.password())
         saveSecrets(settings);
     if (settings.language != before.language)
         installLanguage(settings.language);

@@ -21,6 +21,7 @@ private Q_SLOTS:
     void memoryStoreAnswersAsynchronously();
     void fileStoreIsOwnerOnly();
     void settingsRoundTripKeepsSecretsOutOfQSettings();
+    void proxyPasswordMovesOutOfOldSettings();
     void failedSecretReadIsReported();
 
 private:
@@ -97,7 +98,8 @@ void TestSecretStores::settingsRoundTripKeepsSecretsOutOfQSettings()
     s.apiKey = u"sk-roundtrip-secret"_s;
     s.tokens = {{u"a"_s, u"tok-roundtrip-a"_s}, {u"b"_s, u"tok-roundtrip-b"_s}};
     s.proxyMode = AppSettings::ProxyMode::Manual;
-    s.httpProxy = QUrl(u"http://proxy:8080"_s);
+    s.httpProxy = QUrl(u"http://alice:proxy-pw-secret@proxy:8080"_s);
+    s.httpsProxy = QUrl(u"http://bob:https-pw-secret@proxy:8443"_s);
     s.language = AppSettings::Language::SimplifiedChinese;
     s.models = UpstreamProfile::builtIn().catalogue().entries().mid(0, 2);
     s.models[0].id = u"renamed"_s;
@@ -113,6 +115,8 @@ void TestSecretStores::settingsRoundTripKeepsSecretsOutOfQSettings()
     const QByteArray text = file.readAll();
     QVERIFY(!text.contains("sk-roundtrip-secret"));
     QVERIFY(!text.contains("tok-roundtrip"));
+    QVERIFY(!text.contains("pw-secret"));
+    QVERIFY(text.contains("alice@proxy:8080")); // the user name is not a secret
     QVERIFY(text.contains("zh_CN")); // enums stored as strings
 
     std::optional<AppSettings> loaded;
@@ -120,6 +124,44 @@ void TestSecretStores::settingsRoundTripKeepsSecretsOutOfQSettings()
                       [&loaded](const AppSettings &a, const SecretStore::Result &) { loaded = a; });
     QTRY_VERIFY(loaded.has_value());
     QVERIFY(*loaded == s);
+    QCOMPARE(loaded->httpsProxy.password(), u"https-pw-secret"_s);
+    QVERIFY(loaded->secrets().contains(u"proxy-pw-secret"_s)); // redacted from every log
+}
+
+// Settings written before the proxy passwords moved to the secret store hold them in the URL:
+// they keep working, move to the secret store on the first load, and leave the file.
+void TestSecretStores::proxyPasswordMovesOutOfOldSettings()
+{
+    QTemporaryDir dir;
+    QSettings ini(dir.filePath(u"z.ini"_s), QSettings::IniFormat);
+    ini.setValue(u"network/proxyMode"_s, u"manual"_s);
+    ini.setValue(u"network/httpProxy"_s, u"http://alice:old-pw-secret@proxy:8080"_s);
+    ini.sync();
+    MemorySecretStore secrets;
+    SettingsStore store(&ini, &secrets);
+
+    std::optional<AppSettings> loaded;
+    store.loadSecrets(store.loadPlain(), this,
+                      [&loaded](const AppSettings &a, const SecretStore::Result &) { loaded = a; });
+    QTRY_VERIFY(loaded.has_value());
+    QCOMPARE(loaded->httpProxy.password(), u"old-pw-secret"_s);
+    const SecretStore::Result moved =
+        wait(secrets, [&](auto cb) { secrets.read(SettingsStore::ProxyPasswordsName, this, cb); });
+    QCOMPARE(moved.status, SecretStore::Status::Ok);
+    QVERIFY(moved.value.contains(u"old-pw-secret"_s));
+    ini.sync();
+    QFile file(ini.fileName());
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY2(!text.contains("old-pw-secret"), text.constData());
+    QVERIFY(text.contains("alice@proxy:8080"));
+
+    // And the next start reads it back from the secret store.
+    std::optional<AppSettings> again;
+    store.loadSecrets(store.loadPlain(), this,
+                      [&again](const AppSettings &a, const SecretStore::Result &) { again = a; });
+    QTRY_VERIFY(again.has_value());
+    QCOMPARE(again->httpProxy, loaded->httpProxy);
 }
 
 void TestSecretStores::failedSecretReadIsReported()
