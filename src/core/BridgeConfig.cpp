@@ -67,6 +67,21 @@ public:
         return v;
     }
 
+    // The value as an error message may show it: a password in "user:password@host" is masked.
+    static QString withoutPassword(const QString &value)
+    {
+        const qsizetype scheme = value.indexOf(u"://"_s);
+        const qsizetype start = scheme < 0 ? 0 : scheme + 3;
+        qsizetype end = value.indexOf(u'/', start);
+        if (end < 0)
+            end = value.size();
+        const qsizetype at = value.lastIndexOf(u'@', end - 1);
+        const qsizetype colon = value.indexOf(u':', start);
+        if (at < start || colon < 0 || colon > at)
+            return value;
+        return value.left(colon + 1) + u"***"_s + value.mid(at);
+    }
+
     QUrl url(const QString &name, const QStringList &schemes, QString *error) const
     {
         if (!has(name))
@@ -78,7 +93,7 @@ public:
         if (!url.isValid() || url.host().isEmpty() || !schemes.contains(url.scheme())) {
             *error = QCoreApplication::translate("ConfigLoader",
                                                  "%1 must be a URL starting with %2 (got \"%3\").")
-                         .arg(name, schemes.join(u" or "_s + u""_s), string(name));
+                         .arg(name, schemes.join(u" or "_s + u""_s), withoutPassword(string(name)));
             return {};
         }
         return url;

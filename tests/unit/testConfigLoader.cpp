@@ -21,6 +21,8 @@ private Q_SLOTS:
     void modelVariableRenamesItsModel();
     void invalidValuesNameTheVariable_data();
     void invalidValuesNameTheVariable();
+    void invalidProxyErrorHidesThePassword_data();
+    void invalidProxyErrorHidesThePassword();
     void junjieIsTreatedAsUnset();
     void legacyEndpointIsMapped();
     void envFileAndPrecedence();
@@ -207,6 +209,31 @@ void TestConfigLoader::invalidValuesNameTheVariable()
     const auto r = load({{name, value}});
     QVERIFY(!r.config);
     QVERIFY2(r.error.contains(name), qPrintable(r.error));
+}
+
+void TestConfigLoader::invalidProxyErrorHidesThePassword_data()
+{
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QString>("shown"); // what the message shows of it
+    QTest::newRow("scheme") << u"ftp://alice:hunter2@proxy.lan:21"_s
+                            << u"ftp://alice:***@proxy.lan:21"_s;
+    QTest::newRow("@ in the password") << u"socks4://alice:p@ss@proxy.lan/x"_s
+                                       << u"socks4://alice:***@proxy.lan/x"_s;
+    QTest::newRow("no scheme") << u"alice:hunter2@"_s << u"alice:***@"_s;
+    QTest::newRow("no password") << u"ftp://alice@proxy.lan"_s << u"ftp://alice@proxy.lan"_s;
+}
+
+// The message of an invalid proxy URL quotes the value, but never its password.
+void TestConfigLoader::invalidProxyErrorHidesThePassword()
+{
+    QFETCH(QString, value);
+    QFETCH(QString, shown);
+    const auto r = load({{u"HTTPS_PROXY"_s, value}});
+    QVERIFY(!r.config);
+    QVERIFY2(r.error.contains(u"HTTPS_PROXY"_s), qPrintable(r.error));
+    QVERIFY2(r.error.contains(shown), qPrintable(r.error));
+    QVERIFY(!r.error.contains(u"hunter2"_s));
+    QVERIFY(!r.error.contains(u"p@ss"_s));
 }
 
 void TestConfigLoader::junjieIsTreatedAsUnset()
