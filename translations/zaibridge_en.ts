@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+139"/>
+        <location filename="../src/server/ApiServer.cpp" line="+138"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -93,7 +93,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+35"/>
         <source>%1 must be a URL starting with %2 (got &quot;%3&quot;).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -593,6 +593,16 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
     <message>
         <location line="+7"/>
+        <source>Proxy password:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>for the user name in the proxy URL: http://user@host:port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Upstream timeout:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -627,7 +637,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+139"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+154"/>
         <source>Import a .env file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -662,7 +672,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+165"/>
         <source>The port must be a number from 1 to 65535.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -732,7 +742,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
+        <source>Add the user name to the proxy URL: http://user@host:port.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <location line="+4"/>
         <source>Enter the proxy as http://host:port or socks5://host:port.</source>
         <translation type="unfinished"></translation>
@@ -836,7 +851,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>About ZaiBridge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -938,7 +953,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="+92"/>
+        <location filename="../src/headless/main.cpp" line="+104"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>

@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+139"/>
+        <location filename="../src/server/ApiServer.cpp" line="+138"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation>%2 上的端口 %1 已被占用。请停止占用它的程序，或换一个端口（LISTEN_PORT 或 --port）。</translation>
     </message>
@@ -95,7 +95,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>%1 必须是 %2 到 %3 之间的整数（当前为“%4”）。</translation>
     </message>
     <message>
-        <location line="+20"/>
+        <location line="+35"/>
         <source>%1 must be a URL starting with %2 (got &quot;%3&quot;).</source>
         <translation>%1 必须是以 %2 开头的 URL（当前为“%3”）。</translation>
     </message>
@@ -603,6 +603,16 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
     <message>
         <location line="+7"/>
+        <source>Proxy password:</source>
+        <translation>代理密码：</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>for the user name in the proxy URL: http://user@host:port</source>
+        <translation>用于代理 URL 中的用户名：http://user@host:port</translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Upstream timeout:</source>
         <translation>上游超时：</translation>
     </message>
@@ -637,7 +647,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>ZaiBridge 启动时启动服务</translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+139"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+154"/>
         <source>Import a .env file</source>
         <translation>导入 .env 文件</translation>
     </message>
@@ -672,7 +682,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>令牌和 API 密钥保存在：%1</translation>
     </message>
     <message>
-        <location line="+162"/>
+        <location line="+165"/>
         <source>The port must be a number from 1 to 65535.</source>
         <translation>端口必须是 1 到 65535 之间的数字。</translation>
     </message>
@@ -742,7 +752,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>模型列表为空：请点击“恢复默认”。</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+10"/>
+        <source>Add the user name to the proxy URL: http://user@host:port.</source>
+        <translation>请在代理 URL 中填写用户名：http://user@host:port。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <location line="+4"/>
         <source>Enter the proxy as http://host:port or socks5://host:port.</source>
         <translation>请按 http://主机:端口 或 socks5://主机:端口 的格式输入代理。</translation>
@@ -848,7 +863,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>无法保存机密信息</translation>
     </message>
     <message>
-        <location line="+56"/>
+        <location line="+58"/>
         <source>About ZaiBridge</source>
         <translation>关于 ZaiBridge</translation>
     </message>
@@ -950,7 +965,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="+92"/>
+        <location filename="../src/headless/main.cpp" line="+104"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>

@@ -70,6 +70,21 @@ QUrl proxyUrl(QString text)
     return QUrl(text, QUrl::StrictMode);
 }
 
+// The proxy URL as the dialog shows it: the password has a field of its own.
+QString shownProxy(const QUrl &url)
+{
+    return url.adjusted(QUrl::RemovePassword).toString();
+}
+
+// The password field's value goes to every proxy URL with a user name; a password typed into the
+// URL itself is kept.
+QUrl withPassword(QUrl url, const QString &password)
+{
+    if (url.isValid() && !url.userName().isEmpty() && url.password().isEmpty() && !password.isEmpty())
+        url.setPassword(password);
+    return url;
+}
+
 bool validProxy(const QUrl &url)
 {
     return url.isValid() && !url.host().isEmpty() &&
@@ -312,8 +327,10 @@ void SettingsDialog::setSettings(const AppSettings &s)
     m_ui->feVersionEdit->setText(s.feVersion);
     fillModels(s.models.isEmpty() ? m_baseProfile.catalogue().entries() : s.models);
     m_ui->proxyModeCombo->setCurrentIndex(m_ui->proxyModeCombo->findData(int(s.proxyMode)));
-    m_ui->httpProxyEdit->setText(s.httpProxy.toString());
-    m_ui->httpsProxyEdit->setText(s.httpsProxy.toString());
+    m_ui->httpProxyEdit->setText(shownProxy(s.httpProxy));
+    m_ui->httpsProxyEdit->setText(shownProxy(s.httpsProxy));
+    m_ui->proxyPasswordEdit->setText(!s.httpsProxy.password().isEmpty() ? s.httpsProxy.password()
+                                                                        : s.httpProxy.password());
     m_ui->timeoutSpin->setValue(s.timeoutSeconds);
     m_ui->retriesSpin->setValue(s.maxRetries);
     m_ui->detailedLoggingCheck->setChecked(s.detailedLogging);
@@ -349,8 +366,9 @@ AppSettings SettingsDialog::settings() const
                    ? QList<ModelEntry>{}
                    : list;
     s.proxyMode = AppSettings::ProxyMode(m_ui->proxyModeCombo->currentData().toInt());
-    s.httpProxy = proxyUrl(m_ui->httpProxyEdit->text());
-    s.httpsProxy = proxyUrl(m_ui->httpsProxyEdit->text());
+    const QString proxyPassword = m_ui->proxyPasswordEdit->text();
+    s.httpProxy = withPassword(proxyUrl(m_ui->httpProxyEdit->text()), proxyPassword);
+    s.httpsProxy = withPassword(proxyUrl(m_ui->httpsProxyEdit->text()), proxyPassword);
     s.timeoutSeconds = m_ui->timeoutSpin->value();
     s.maxRetries = m_ui->retriesSpin->value();
     s.detailedLogging = m_ui->detailedLoggingCheck->isChecked();
@@ -451,6 +469,12 @@ void SettingsDialog::validate()
     const bool manual = s.proxyMode == AppSettings::ProxyMode::Manual;
     m_ui->httpProxyEdit->setEnabled(manual);
     m_ui->httpsProxyEdit->setEnabled(manual);
+    m_ui->proxyPasswordEdit->setEnabled(manual);
+    mark(m_ui->proxyPasswordEdit,
+         manual && !m_ui->proxyPasswordEdit->text().isEmpty() && s.httpProxy.userName().isEmpty()
+                 && s.httpsProxy.userName().isEmpty()
+             ? tr("Add the user name to the proxy URL: http://user@host:port.")
+             : QString());
     mark(m_ui->httpProxyEdit, manual && !validProxy(s.httpProxy)
                                   ? tr("Enter the proxy as http://host:port or socks5://host:port.")
                                   : QString());

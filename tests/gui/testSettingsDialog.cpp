@@ -36,6 +36,7 @@ private Q_SLOTS:
     void modelsAreEditableAndReset();
     void importsDotEnv();
     void testsTokensAgainstTheUpstream();
+    void proxyPasswordHasItsOwnField();
 
 private:
     static AppSettings sample();
@@ -331,6 +332,45 @@ void TestSettingsDialog::testsTokensAgainstTheUpstream()
     QVERIFY(tokens->item(1, 2)->text().startsWith(u"Rejected"_s));
     QVERIFY(!tokens->item(1, 2)->text().contains(u"tok-not-known"_s));
     QCOMPARE(fake.requests(u"/api/v1/auths"_s).size(), 2);
+}
+
+// The proxy URL is shown without its password, which has a masked field of its own; what the
+// dialog hands back carries it again, for every proxy URL with a user name.
+void TestSettingsDialog::proxyPasswordHasItsOwnField()
+{
+    SettingsDialog dialog(UpstreamProfile::builtIn());
+    dialog.setPortCheck([](const QString &, quint16) { return true; });
+    AppSettings s = sample();
+    s.httpProxy = QUrl(u"http://alice:proxy-secret@127.0.0.1:7890"_s);
+    s.httpsProxy = QUrl(u"socks5://alice:proxy-secret@127.0.0.1:7891"_s);
+    dialog.setSettings(s);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *http = field<QLineEdit>(dialog, "httpProxyEdit");
+    auto *https = field<QLineEdit>(dialog, "httpsProxyEdit");
+    auto *password = field<QLineEdit>(dialog, "proxyPasswordEdit");
+    QCOMPARE(http->text(), u"http://alice@127.0.0.1:7890"_s);
+    QCOMPARE(https->text(), u"socks5://alice@127.0.0.1:7891"_s);
+    QCOMPARE(password->echoMode(), QLineEdit::Password);
+    QCOMPARE(password->text(), u"proxy-secret"_s);
+    QVERIFY(dialog.isValid());
+    QVERIFY(dialog.settings() == s);
+
+    // A new password reaches both URLs.
+    password->selectAll();
+    QTest::keyClicks(password, u"new-secret"_s);
+    QCOMPARE(dialog.settings().httpProxy.password(), u"new-secret"_s);
+    QCOMPARE(dialog.settings().httpsProxy.password(), u"new-secret"_s);
+
+    // A password without a user name to go with is flagged in its field.
+    http->selectAll();
+    QTest::keyClicks(http, u"http://127.0.0.1:7890"_s);
+    https->clear();
+    QVERIFY(!dialog.isValid());
+    QVERIFY(password->property("invalid").toBool());
+    QVERIFY(password->toolTip().contains(u"user"_s));
+    password->clear();
+    QVERIFY(dialog.isValid());
 }
 
 QTEST_MAIN(TestSettingsDialog)
