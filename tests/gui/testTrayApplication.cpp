@@ -40,6 +40,7 @@ private Q_SLOTS:
     void toggleStartsAndStopsARealServer();
     void firstRunGeneratesAnApiKeyInTheSecretStore();
     void applyReconfiguresOrRestartsOnlyTheServer();
+    void proxyPasswordIsSavedAsASecret();
     void portInUseIsAnErrorWithOneAlert();
     void rejectedTokensRaiseOneAlert();
     void missingKeychainAsksBeforeUsingAFile();
@@ -213,6 +214,36 @@ void TestTrayApplication::applyReconfiguresOrRestartsOnlyTheServer()
     QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
     QVERIFY(app->tray()->toolTip().contains(QString::number(newPort)));
     QCOMPARE(SettingsStore(m_settings.get(), nullptr).loadPlain().port, newPort);
+}
+
+// Applying a manual proxy with a password: the password goes to the secret store (and nowhere
+// in the settings file), the server gets the proxy with it, and the next start has it again.
+void TestTrayApplication::proxyPasswordIsSavedAsASecret()
+{
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QVERIFY(!m_keychain->contains(SettingsStore::ProxyPasswordsName));
+    AppSettings s = app->bridge()->settings();
+    s.proxyMode = AppSettings::ProxyMode::Manual;
+    s.httpProxy = QUrl(u"http://alice:proxy-pw-7@127.0.0.1:3128"_s);
+    app->applySettings(s);
+    QTRY_VERIFY(m_keychain->contains(SettingsStore::ProxyPasswordsName));
+    QCOMPARE(app->bridge()->settings().toBridgeConfig().httpProxy.password(), u"proxy-pw-7"_s);
+    m_settings->sync();
+    QFile ini(m_settings->fileName());
+    QVERIFY(ini.open(QIODevice::ReadOnly));
+    const QByteArray text = ini.readAll();
+    QVERIFY(!text.contains("proxy-pw-7"));
+    QVERIFY(text.contains("alice@127.0.0.1:3128"));
+
+    // What the next start reads (makeApp would overwrite the plain settings, so read them here).
+    SettingsStore store(m_settings.get(), m_keychain.get());
+    std::optional<AppSettings> loaded;
+    store.loadSecrets(store.loadPlain(), this,
+                      [&loaded](const AppSettings &a, const SecretStore::Result &) { loaded = a; });
+    QTRY_VERIFY(loaded.has_value());
+    QCOMPARE(loaded->httpProxy, s.httpProxy);
 }
 
 void TestTrayApplication::portInUseIsAnErrorWithOneAlert()
