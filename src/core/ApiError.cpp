@@ -18,6 +18,35 @@ ApiError ApiError::invalidRequest(const QString &message, const QString &param,
     return ApiError(Kind::InvalidRequest, message, param, code);
 }
 
+ApiError ApiError::proxyRefusedCredentials(const QString &proxy, bool socks, const QString &host)
+{
+    const QString which = proxy.isEmpty() ? QString() : u' ' + proxy;
+    const QString message =
+        socks ? QStringLiteral("The SOCKS5 proxy%1 refused the user name and password for the "
+                               "connection to Z.AI (%2). Check them in HTTPS_PROXY / HTTP_PROXY "
+                               "(or the proxy settings of the app), written "
+                               "socks5://user:password@host:port with special characters "
+                               "percent-encoded.")
+                    .arg(which, host)
+              : QStringLiteral("The proxy%1 refused the connection to Z.AI (%2): it requires "
+                               "authentication (HTTP 407). Check the proxy's user name and "
+                               "password (HTTPS_PROXY / HTTP_PROXY, or the proxy settings of the "
+                               "app), written http://user:password@host:port with special "
+                               "characters percent-encoded.")
+                    .arg(which, host);
+    return ApiError(Kind::UpstreamError, message, {}, QStringLiteral("proxy_error"));
+}
+
+ApiError ApiError::tlsCertificateRejected(const QString &host, const QString &reason)
+{
+    return ApiError(Kind::UpstreamError,
+                    QStringLiteral("The TLS certificate of Z.AI (%1) was not accepted: %2. If a "
+                                   "proxy or security software on this network inspects HTTPS, "
+                                   "the system must trust its certificate authority.")
+                        .arg(host, reason),
+                    {}, QStringLiteral("upstream_tls_error"));
+}
+
 namespace {
 struct KindInfo
 {

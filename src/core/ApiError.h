@@ -34,6 +34,11 @@ public:
 
     static ApiError invalidRequest(const QString &message, const QString &param = {},
                                    const QString &code = {});
+    // Two upstream failures that a retry cannot fix, worded the same whichever client met them.
+    // A proxy that wants other credentials (`proxy`: "host:port", or empty when not known):
+    static ApiError proxyRefusedCredentials(const QString &proxy, bool socks, const QString &host);
+    // A TLS certificate the system does not trust (or that does not match the host):
+    static ApiError tlsCertificateRejected(const QString &host, const QString &reason);
 
     bool isError() const { return m_kind != Kind::None; }
     Kind kind() const { return m_kind; }

@@ -68,14 +68,13 @@ public:
     }
 
     // The value as an error message may show it: a password in "user:password@host" is masked.
+    // The value is invalid, so its password may hold any character, '/' and '@' included: all
+    // from the first ':' after the scheme to the last '@' goes (too much, rather than too little).
     static QString withoutPassword(const QString &value)
     {
         const qsizetype scheme = value.indexOf(u"://"_s);
         const qsizetype start = scheme < 0 ? 0 : scheme + 3;
-        qsizetype end = value.indexOf(u'/', start);
-        if (end < 0)
-            end = value.size();
-        const qsizetype at = value.lastIndexOf(u'@', end - 1);
+        const qsizetype at = value.lastIndexOf(u'@');
         const qsizetype colon = value.indexOf(u':', start);
         if (at < start || colon < 0 || colon > at)
             return value;

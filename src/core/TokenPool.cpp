@@ -8,9 +8,13 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
+#include <QNetworkProxy>
 #include <QNetworkReply>
 #include <QRandomGenerator>
+#include <QSslError>
 #include <QTimer>
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -176,12 +180,34 @@ void TokenPool::createGuest()
     request.setRawHeader("Referer", m_origin.toString(QUrl::RemovePath).toUtf8() + '/');
     request.setTransferTimeout(30000);
     QNetworkReply *reply = m_network->manager()->get(request);
-    connect(reply, &QNetworkReply::finished, this, [this, reply] {
+    auto certificateRejected = std::make_shared<bool>(false);
+    connect(reply, &QNetworkReply::sslErrors, this,
+            [certificateRejected](const QList<QSslError> &) { *certificateRejected = true; });
+    connect(reply, &QNetworkReply::finished, this, [this, reply, certificateRejected] {
         reply->deleteLater();
         --m_creating;
         const int status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         const QJsonObject json = QJsonDocument::fromJson(reply->readAll()).object();
         const QString token = json.value(u"token"_s).toString();
+        // Failures a retry cannot fix end the waiting requests at once, with what to change.
+        const QString host = reply->url().host();
+        std::optional<ApiError> permanent;
+        if (reply->error() == QNetworkReply::ProxyAuthenticationRequiredError || status == 407) {
+            const QList<QNetworkProxy> proxies =
+                m_network->manager()->proxyFactory()->queryProxy(QNetworkProxyQuery(reply->url()));
+            const QNetworkProxy proxy = proxies.value(0);
+            permanent = ApiError::proxyRefusedCredentials(
+                proxy.hostName().isEmpty() ? QString()
+                                           : proxy.hostName() + u':' + QString::number(proxy.port()),
+                proxy.type() == QNetworkProxy::Socks5Proxy, host);
+        } else if (reply->error() == QNetworkReply::SslHandshakeFailedError && *certificateRejected) {
+            permanent = ApiError::tlsCertificateRejected(host, reply->errorString());
+        }
+        if (permanent) {
+            qCWarning(lcUpstream).noquote() << "guest sign-in failed:" << permanent->message();
+            serveWaiters(*permanent);
+            return;
+        }
         if (reply->error() != QNetworkReply::NoError || status != 200 || token.isEmpty()) {
             QString why;
             if (status == 405)

@@ -61,6 +61,8 @@ public:
             ssl->setSslConfiguration(tls);
             m_socket = ssl;
             connect(ssl, &QSslSocket::encrypted, this, &UpstreamConnection::onConnected);
+            connect(ssl, &QSslSocket::sslErrors, this,
+                    [this](const QList<QSslError> &) { m_certificateRejected = true; });
         } else {
             m_socket = new QTcpSocket(this);
             connect(m_socket, &QTcpSocket::connected, this, &UpstreamConnection::onConnected);
@@ -442,8 +444,10 @@ private:
         case QAbstractSocket::ProxyNotFoundError:
         case QAbstractSocket::ProxyProtocolError: kind = E::ProxyFailed; break;
         case QAbstractSocket::SslHandshakeFailedError:
-        case QAbstractSocket::SslInternalError:
-        case QAbstractSocket::SslInvalidUserDataError: kind = E::Tls; break;
+            // A certificate that is not trusted stays so; a handshake cut short may not.
+            if (m_certificateRejected)
+                kind = E::Tls;
+            break;
         default: break;
         }
         // Before the connection stood, a failure through a proxy is the proxy's.
@@ -487,6 +491,7 @@ private:
     int m_timeoutMs = 0;
     bool m_connected = false;
     bool m_closed = false;
+    bool m_certificateRejected = false; // sslErrors came: the handshake fails for that
     int m_calls = 0;
     QPointer<UpstreamReply> m_reply;
     // Kept after sending: a stale reused connection sends them again.
@@ -725,6 +730,7 @@ UpstreamReply *UpstreamHttp::post(const UpstreamRequest &request, const QByteArr
         return reply;
     }
     reply->m_proxyName = route.proxyName;
+    reply->m_proxyIsSocks = route.proxy.type() == QNetworkProxy::Socks5Proxy;
 
     // A small body travels in the head's buffer (one write); a large one is shared as it is:
     // copying a megabyte costs more than a second write.

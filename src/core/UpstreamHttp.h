@@ -59,8 +59,8 @@ public:
         Timeout,
         RemoteClosed, // the connection ended before the answer was complete
         ProxyFailed,
-        ProxyAuthenticationFailed, // the proxy wants other credentials (CONNECT answered 407)
-        Tls,
+        ProxyAuthenticationFailed, // the proxy wants other credentials (407, or a SOCKS5 login)
+        Tls, // the server's certificate was not accepted (other handshake failures are Network)
         Protocol, // not an HTTP/1.x answer we can read
         Network,
     };
@@ -78,6 +78,7 @@ public:
     QString errorString() const { return m_errorString; }
     // "host:port" of the proxy the call went through; empty when it went direct.
     QString proxyName() const { return m_proxyName; }
+    bool proxyIsSocks() const { return m_proxyIsSocks; }
 
     void abort();
     // Ends the call for the reader, who has all it needs, without giving up the connection: the
@@ -95,6 +96,7 @@ private:
 
     QUrl m_url;
     QString m_proxyName;
+    bool m_proxyIsSocks = false;
     int m_status = 0;
     QList<QPair<QByteArray, QByteArray>> m_headers;
     QByteArray m_body;

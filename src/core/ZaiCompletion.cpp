@@ -493,15 +493,8 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(const UpstreamReply *rep
                     Action::Retry};
         break;
     case E::ProxyAuthenticationFailed: return proxyRefusedCredentials(reply);
-    case E::Tls:
-        // A certificate that is not trusted, or a TLS version or cipher the two sides do not share,
-        // does not change in the seconds a retry waits: say so at once.
-        return {ApiError(K::UpstreamError,
-                         u"The TLS connection to Z.AI (%1) failed: %2. If a proxy or security "
-                         u"software on this network inspects HTTPS, the system must trust its "
-                         u"certificate authority."_s.arg(host, reply->errorString()),
-                         {}, u"upstream_tls_error"_s),
-                Action::Fail};
+    case E::Tls: // a certificate check failed; other handshake failures are Network errors
+        return {ApiError::tlsCertificateRejected(host, reply->errorString()), Action::Fail};
     default: break;
     }
     if (!proxy.isEmpty()) {
@@ -518,18 +511,11 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForNetwork(const UpstreamReply *rep
 }
 
 // The proxy wants credentials that HTTP_PROXY / HTTPS_PROXY do not give, or refuses the ones they
-// give. Retrying with the same credentials cannot help, and the message names the proxy, never
-// the password.
+// give: retrying with the same credentials cannot help.
 ZaiCompletion::Verdict ZaiCompletion::proxyRefusedCredentials(const UpstreamReply *reply) const
 {
-    return {ApiError(ApiError::Kind::UpstreamError,
-                     u"The proxy %1 refused the connection to Z.AI (%2): it requires "
-                     u"authentication (HTTP 407). Check the proxy's user name and password "
-                     u"(HTTPS_PROXY / HTTP_PROXY, or the proxy settings of the app), written "
-                     u"http://user:password@host:port with special characters "
-                     u"percent-encoded."_s.arg(reply->proxyName(),
-                                                                  reply->url().host()),
-                     {}, u"proxy_error"_s),
+    return {ApiError::proxyRefusedCredentials(reply->proxyName(), reply->proxyIsSocks(),
+                                              reply->url().host()),
             Action::Fail};
 }
 

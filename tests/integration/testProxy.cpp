@@ -8,6 +8,7 @@
 
 #include "NetworkPool.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QNetworkProxy>
 #include <QTest>
@@ -174,41 +175,59 @@ void TestProxy::liveRequestThroughSocks5()
 
 void TestProxy::wrongProxyCredentialsAreReported_data()
 {
-    QTest::addColumn<bool>("https");
-    QTest::newRow("http, absolute form") << false;
-    QTest::newRow("https, CONNECT") << true;
+    QTest::addColumn<QString>("kind"); // http (absolute form), https (CONNECT), socks5
+    QTest::addColumn<bool>("guest");   // the guest sign-in meets the proxy first
+    for (const QString &kind : {u"http"_s, u"https"_s, u"socks5"_s}) {
+        QTest::newRow(qPrintable(kind + u", account token"_s)) << kind << false;
+        QTest::newRow(qPrintable(kind + u", guest"_s)) << kind << true;
+    }
 }
 
 // Credentials the proxy refuses: one clear error that blames the proxy and does not show the
-// password, and no retries (the credentials do not change between attempts).
+// password, at once (the credentials do not change between attempts, so no retry and no backoff).
 void TestProxy::wrongProxyCredentialsAreReported()
 {
-    QFETCH(bool, https);
+    QFETCH(QString, kind);
+    QFETCH(bool, guest);
     TestBed bed;
     QVERIFY(bed.fake->start());
     TinyProxy proxy(bed.fake->port(), bed.fake->port());
     proxy.requireCredentials("alice", "right-password");
     QVERIFY(proxy.start());
-    const QUrl proxyUrl(u"http://alice:s3cret-pw@127.0.0.1:%1"_s.arg(proxy.port()));
-    if (https) {
+    TinySocks5 socks(bed.fake->port());
+    socks.requireCredentials("alice", "right-password");
+    QVERIFY(socks.start());
+    const quint16 port = kind == u"socks5" ? socks.port() : proxy.port();
+    const QUrl proxyUrl(u"%1://alice:s3cret-pw@127.0.0.1:%2"_s
+                            .arg(kind == u"socks5" ? u"socks5"_s : u"http"_s)
+                            .arg(port));
+    if (kind == u"https") {
         bed.config.endpoint = u"https://zai.test/api/v2/chat/completions"_s;
         bed.config.httpsProxy = proxyUrl;
     } else {
         bed.config.endpoint = u"http://192.0.2.10/api/v2/chat/completions"_s;
         bed.config.httpProxy = proxyUrl;
     }
-    bed.config.tokens = {TestBed::makeToken(u"proxy-user"_s)};
-    bed.config.anonymous = false;
+    if (!guest) {
+        bed.config.tokens = {TestBed::makeToken(u"proxy-user"_s)};
+        bed.config.anonymous = false;
+    }
+    bed.config.maxRetries = 3; // retried, this would take 250 + 500 + 1000 ms of backoff
     QVERIFY(bed.start());
 
+    QElapsedTimer clock;
+    clock.start();
     const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
                                       chatBody(u"GLM-4.5"_s, u"refused"_s, false));
+    const qint64 elapsed = clock.elapsed();
     QCOMPARE(r.status, 502);
     const QString message = r.error().value(u"message"_s).toString();
     QVERIFY2(message.contains(u"proxy"_s, Qt::CaseInsensitive), qPrintable(message));
+    QVERIFY2(message.contains(kind == u"socks5" ? u"SOCKS5"_s : u"407"_s), qPrintable(message));
     QVERIFY2(!message.contains(u"s3cret-pw"_s), qPrintable(message));
     QCOMPARE(r.error().value(u"code"_s).toString(), u"proxy_error"_s);
     QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 0);
+    QVERIFY2(elapsed < 1200, qPrintable(u"%1 ms: retried?"_s.arg(elapsed)));
 }
 
 void TestProxy::proxyFromEnvironmentVariables()

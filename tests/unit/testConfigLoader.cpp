@@ -220,6 +220,12 @@ void TestConfigLoader::invalidProxyErrorHidesThePassword_data()
     QTest::newRow("@ in the password") << u"socks4://alice:p@ss@proxy.lan/x"_s
                                        << u"socks4://alice:***@proxy.lan/x"_s;
     QTest::newRow("no scheme") << u"alice:hunter2@"_s << u"alice:***@"_s;
+    QTest::newRow("/ in the password") << u"http://alice:hun/ter2@proxy.lan:8080"_s
+                                       << u"http://alice:***@proxy.lan:8080"_s;
+    QTest::newRow("? in the password") << u"http://alice:hun?ter2@proxy.lan"_s
+                                       << u"http://alice:***@proxy.lan"_s;
+    QTest::newRow("# in the password") << u"http://alice:hun#ter2@proxy.lan"_s
+                                       << u"http://alice:***@proxy.lan"_s;
     QTest::newRow("no password") << u"ftp://alice@proxy.lan"_s << u"ftp://alice@proxy.lan"_s;
 }
 
@@ -233,6 +239,7 @@ void TestConfigLoader::invalidProxyErrorHidesThePassword()
     QVERIFY2(r.error.contains(u"HTTPS_PROXY"_s), qPrintable(r.error));
     QVERIFY2(r.error.contains(shown), qPrintable(r.error));
     QVERIFY(!r.error.contains(u"hunter2"_s));
+    QVERIFY(!r.error.contains(u"ter2"_s));
     QVERIFY(!r.error.contains(u"p@ss"_s));
 }
 
