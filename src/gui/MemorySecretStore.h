@@ -17,6 +17,7 @@ public:
                Callback callback) override;
     void remove(const QString &key, QObject *context, Callback callback) override;
     QString backendName() const override;
+    bool persists() const override { return false; }
 
     // Test hook: every later call fails with this status (Ok restores normal service).
     void setFailure(Status status) { m_failure = status; }

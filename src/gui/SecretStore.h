@@ -36,4 +36,6 @@ public:
     virtual void remove(const QString &key, QObject *context, Callback callback) = 0;
     // Shown in Settings, e.g. "Secret Service" or "file (owner-only)".
     virtual QString backendName() const = 0;
+    // Whether what is written is still there after a restart (not for the memory-only store).
+    virtual bool persists() const { return true; }
 };

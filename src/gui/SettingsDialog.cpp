@@ -76,12 +76,20 @@ QString shownProxy(const QUrl &url)
     return url.adjusted(QUrl::RemovePassword).toString();
 }
 
-// The password field's value goes to every proxy URL with a user name; a password typed into the
-// URL itself is kept.
-QUrl withPassword(QUrl url, const QString &password)
+// The password a proxy URL gets back from the dialog: one typed into the URL itself wins; while
+// the password field is unchanged, a URL keeps the password it was loaded with (the HTTP and the
+// HTTPS proxy may have different ones, or one none); otherwise the field's password goes to every
+// URL with a user name.
+QUrl withPassword(QUrl url, const QUrl &loaded, const QString &field, bool fieldEdited)
 {
-    if (url.isValid() && !url.userName().isEmpty() && url.password().isEmpty() && !password.isEmpty())
-        url.setPassword(password);
+    if (!url.isValid() || url.userName().isEmpty() || !url.password().isEmpty())
+        return url;
+    if (!fieldEdited && url == loaded.adjusted(QUrl::RemovePassword)) {
+        if (!loaded.password().isEmpty())
+            url.setPassword(loaded.password());
+    } else if (!field.isEmpty()) {
+        url.setPassword(field);
+    }
     return url;
 }
 
@@ -124,6 +132,17 @@ SettingsDialog::SettingsDialog(UpstreamProfile baseProfile, QWidget *parent)
     connect(m_ui->proxyModeCombo, &QComboBox::currentIndexChanged, this, revalidate);
     connect(m_ui->tokensTable, &QTableWidget::itemChanged, this, revalidate);
     connect(m_ui->modelsTable, &QTableWidget::itemChanged, this, revalidate);
+
+    // A password typed into a proxy URL moves to the masked field as soon as the URL is left.
+    for (QLineEdit *edit : {m_ui->httpProxyEdit, m_ui->httpsProxyEdit}) {
+        connect(edit, &QLineEdit::editingFinished, this, [this, edit] {
+            const QUrl url = proxyUrl(edit->text());
+            if (!url.isValid() || url.password().isEmpty())
+                return;
+            m_ui->proxyPasswordEdit->setText(url.password());
+            edit->setText(shownProxy(url));
+        });
+    }
 
     connect(m_ui->showKeyButton, &QToolButton::toggled, this, [this](bool show) {
         m_ui->apiKeyEdit->setEchoMode(show ? QLineEdit::Normal : QLineEdit::Password);
@@ -329,8 +348,9 @@ void SettingsDialog::setSettings(const AppSettings &s)
     m_ui->proxyModeCombo->setCurrentIndex(m_ui->proxyModeCombo->findData(int(s.proxyMode)));
     m_ui->httpProxyEdit->setText(shownProxy(s.httpProxy));
     m_ui->httpsProxyEdit->setText(shownProxy(s.httpsProxy));
-    m_ui->proxyPasswordEdit->setText(!s.httpsProxy.password().isEmpty() ? s.httpsProxy.password()
-                                                                        : s.httpProxy.password());
+    m_shownProxyPassword =
+        !s.httpsProxy.password().isEmpty() ? s.httpsProxy.password() : s.httpProxy.password();
+    m_ui->proxyPasswordEdit->setText(m_shownProxyPassword);
     m_ui->timeoutSpin->setValue(s.timeoutSeconds);
     m_ui->retriesSpin->setValue(s.maxRetries);
     m_ui->detailedLoggingCheck->setChecked(s.detailedLogging);
@@ -367,8 +387,11 @@ AppSettings SettingsDialog::settings() const
                    : list;
     s.proxyMode = AppSettings::ProxyMode(m_ui->proxyModeCombo->currentData().toInt());
     const QString proxyPassword = m_ui->proxyPasswordEdit->text();
-    s.httpProxy = withPassword(proxyUrl(m_ui->httpProxyEdit->text()), proxyPassword);
-    s.httpsProxy = withPassword(proxyUrl(m_ui->httpsProxyEdit->text()), proxyPassword);
+    const bool passwordEdited = proxyPassword != m_shownProxyPassword;
+    s.httpProxy = withPassword(proxyUrl(m_ui->httpProxyEdit->text()), m_loaded.httpProxy,
+                               proxyPassword, passwordEdited);
+    s.httpsProxy = withPassword(proxyUrl(m_ui->httpsProxyEdit->text()), m_loaded.httpsProxy,
+                                proxyPassword, passwordEdited);
     s.timeoutSeconds = m_ui->timeoutSpin->value();
     s.maxRetries = m_ui->retriesSpin->value();
     s.detailedLogging = m_ui->detailedLoggingCheck->isChecked();

@@ -66,6 +66,7 @@ private:
     std::unique_ptr<Ui::SettingsDialog> m_ui;
     UpstreamProfile m_baseProfile;
     AppSettings m_loaded;
+    QString m_shownProxyPassword; // what the password field showed when the settings were loaded
     PortCheck m_portCheck;
     quint16 m_serverPort = 0;
     QStringList m_problems;

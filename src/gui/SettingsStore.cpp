@@ -165,15 +165,39 @@ void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallbac
         AppSettings settings;
         SecretStore::Result worst;
         int pending = 3;
+        bool proxySecretFound = false;
     };
     auto state = std::make_shared<State>();
+    // Proxy passwords a settings file of an earlier version still holds in its URLs.
+    const QString inPlainFile = proxyPasswordsJson(plain);
     state->settings = std::move(plain);
-    const auto done = [state, callback](const SecretStore::Result &r) {
+    const QPointer<SettingsStore> self(this);
+    // Once everything is read: the passwords of an earlier settings file move to the secret
+    // store, and only then leave the file. Never into a store that forgets them at exit, and not
+    // after a failed read (the user may pick another store, which must find them in the file).
+    const auto finish = [self, context, state, callback, inPlainFile] {
+        const bool move = !inPlainFile.isEmpty() && self && self->m_secrets
+            && self->m_secrets->persists() && state->worst.status == SecretStore::Status::Ok;
+        if (!move) {
+            callback(state->settings, state->worst);
+        } else if (state->proxySecretFound) {
+            self->stripProxyPasswords();
+            callback(state->settings, state->worst);
+        } else {
+            self->m_secrets->write(ProxyPasswordsName, inPlainFile, context,
+                                   [self, state, callback](const SecretStore::Result &w) {
+                                       if (w.status == SecretStore::Status::Ok && self)
+                                           self->stripProxyPasswords();
+                                       callback(state->settings, state->worst);
+                                   });
+        }
+    };
+    const auto done = [state, finish](const SecretStore::Result &r) {
         if (r.status != SecretStore::Status::Ok && r.status != SecretStore::Status::NotFound &&
             state->worst.status == SecretStore::Status::Ok)
             state->worst = {r.status, {}, r.error};
         if (--state->pending == 0)
-            callback(state->settings, state->worst);
+            finish();
     };
     m_secrets->read(ApiKeyName, context, [state, done](const SecretStore::Result &r) {
         if (r.status == SecretStore::Status::Ok)
@@ -191,21 +215,9 @@ void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallbac
         }
         done(r);
     });
-    const QPointer<SettingsStore> self(this);
-    m_secrets->read(ProxyPasswordsName, context, [self, context, state, done](const SecretStore::Result &r) {
-        // A settings file written before the passwords moved to the secret store still holds
-        // them in the URLs: move them now, and rewrite the file once the secret is stored.
-        const QString inPlainFile = proxyPasswordsJson(state->settings);
-        if (r.status == SecretStore::Status::NotFound && !inPlainFile.isEmpty() && self) {
-            ++state->pending;
-            self->storeSecret(ProxyPasswordsName, inPlainFile, context,
-                              [self, state, done](const SecretStore::Result &w) {
-                                  if (w.status == SecretStore::Status::Ok && self)
-                                      self->savePlain(state->settings);
-                                  done(w);
-                              });
-        }
+    m_secrets->read(ProxyPasswordsName, context, [state, done](const SecretStore::Result &r) {
         if (r.status == SecretStore::Status::Ok) {
+            state->proxySecretFound = true;
             const QJsonObject o = QJsonDocument::fromJson(r.value.toUtf8()).object();
             for (auto [key, url] : {std::pair{u"http"_s, &state->settings.httpProxy},
                                     std::pair{u"https"_s, &state->settings.httpsProxy}}) {
@@ -216,6 +228,17 @@ void SettingsStore::loadSecrets(AppSettings plain, QObject *context, LoadCallbac
         }
         done(r);
     });
+}
+
+void SettingsStore::stripProxyPasswords()
+{
+    QSettings &q = *m_settings;
+    for (const QString &key : {u"network/httpProxy"_s, u"network/httpsProxy"_s}) {
+        const QUrl url(q.value(key).toString());
+        if (!url.password().isEmpty())
+            q.setValue(key, proxyWithoutPassword(url));
+    }
+    q.sync();
 }
 
 void SettingsStore::storeSecret(const QString &name, const QString &value, QObject *context,

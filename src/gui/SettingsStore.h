@@ -62,6 +62,9 @@ public:
     void setUiValue(const QString &key, const QVariant &value);
 
 private:
+    // Takes the proxy passwords out of the URLs in the settings file (left there by a version
+    // that kept them in the file); touches nothing else.
+    void stripProxyPasswords();
     // Writes the secret `name`, or removes it when `value` is empty.
     void storeSecret(const QString &name, const QString &value, QObject *context,
                      SecretStore::Callback done);

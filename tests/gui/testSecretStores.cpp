@@ -21,6 +21,7 @@ private Q_SLOTS:
     void memoryStoreAnswersAsynchronously();
     void fileStoreIsOwnerOnly();
     void settingsRoundTripKeepsSecretsOutOfQSettings();
+    void proxyPasswordMovesOutOfOldSettings_data();
     void proxyPasswordMovesOutOfOldSettings();
     void failedSecretReadIsReported();
 
@@ -129,30 +130,51 @@ void TestSecretStores::settingsRoundTripKeepsSecretsOutOfQSettings()
 }
 
 // Settings written before the proxy passwords moved to the secret store hold them in the URL:
-// they keep working, move to the secret store on the first load, and leave the file.
+// they keep working, and move to a store that keeps them (here the owner-only file) on the first
+// load; only then do they leave the settings file. A memory-only store would lose them at exit,
+// so with one the file keeps them.
+void TestSecretStores::proxyPasswordMovesOutOfOldSettings_data()
+{
+    QTest::addColumn<bool>("persistent");
+    QTest::newRow("owner-only file") << true;
+    QTest::newRow("memory only") << false;
+}
+
 void TestSecretStores::proxyPasswordMovesOutOfOldSettings()
 {
+    QFETCH(bool, persistent);
     QTemporaryDir dir;
     QSettings ini(dir.filePath(u"z.ini"_s), QSettings::IniFormat);
     ini.setValue(u"network/proxyMode"_s, u"manual"_s);
     ini.setValue(u"network/httpProxy"_s, u"http://alice:old-pw-secret@proxy:8080"_s);
+    ini.setValue(u"models/catalogue"_s, u"left as it is"_s); // only the proxy keys are rewritten
     ini.sync();
-    MemorySecretStore secrets;
-    SettingsStore store(&ini, &secrets);
+    std::unique_ptr<SecretStore> secrets;
+    if (persistent)
+        secrets = std::make_unique<FileSecretStore>(dir.filePath(u"secrets.json"_s));
+    else
+        secrets = std::make_unique<MemorySecretStore>();
+    SettingsStore store(&ini, secrets.get());
 
     std::optional<AppSettings> loaded;
     store.loadSecrets(store.loadPlain(), this,
                       [&loaded](const AppSettings &a, const SecretStore::Result &) { loaded = a; });
     QTRY_VERIFY(loaded.has_value());
     QCOMPARE(loaded->httpProxy.password(), u"old-pw-secret"_s);
-    const SecretStore::Result moved =
-        wait(secrets, [&](auto cb) { secrets.read(SettingsStore::ProxyPasswordsName, this, cb); });
-    QCOMPARE(moved.status, SecretStore::Status::Ok);
-    QVERIFY(moved.value.contains(u"old-pw-secret"_s));
+    const SecretStore::Result moved = wait(
+        *secrets, [&](auto cb) { secrets->read(SettingsStore::ProxyPasswordsName, this, cb); });
     ini.sync();
     QFile file(ini.fileName());
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QByteArray text = file.readAll();
+    QVERIFY(text.contains("left as it is"));
+    if (!persistent) {
+        QCOMPARE(moved.status, SecretStore::Status::NotFound);
+        QVERIFY(text.contains("old-pw-secret"));
+        return;
+    }
+    QCOMPARE(moved.status, SecretStore::Status::Ok);
+    QVERIFY(moved.value.contains(u"old-pw-secret"_s));
     QVERIFY2(!text.contains("old-pw-secret"), text.constData());
     QVERIFY(text.contains("alice@proxy:8080"));
 

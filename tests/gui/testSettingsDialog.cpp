@@ -37,6 +37,8 @@ private Q_SLOTS:
     void importsDotEnv();
     void testsTokensAgainstTheUpstream();
     void proxyPasswordHasItsOwnField();
+    void differentProxyPasswordsSurviveTheDialog();
+    void passwordTypedIntoTheUrlMovesToItsField();
 
 private:
     static AppSettings sample();
@@ -371,6 +373,39 @@ void TestSettingsDialog::proxyPasswordHasItsOwnField()
     QVERIFY(password->toolTip().contains(u"user"_s));
     password->clear();
     QVERIFY(dialog.isValid());
+}
+
+// Two proxies with different passwords (a .env import can give that): untouched, each keeps its
+// own, and a proxy with a user but no password stays without one.
+void TestSettingsDialog::differentProxyPasswordsSurviveTheDialog()
+{
+    SettingsDialog dialog(UpstreamProfile::builtIn());
+    dialog.setPortCheck([](const QString &, quint16) { return true; });
+    AppSettings s = sample();
+    s.httpProxy = QUrl(u"http://alice:password-a@127.0.0.1:7890"_s);
+    s.httpsProxy = QUrl(u"http://bob:password-b@127.0.0.1:7891"_s);
+    dialog.setSettings(s);
+    QVERIFY(dialog.settings() == s);
+    s.httpsProxy = QUrl(u"http://bob@127.0.0.1:7891"_s);
+    dialog.setSettings(s);
+    QVERIFY(dialog.settings() == s);
+}
+
+// A password typed into the URL field moves to the masked field when the URL field is left.
+void TestSettingsDialog::passwordTypedIntoTheUrlMovesToItsField()
+{
+    SettingsDialog dialog(UpstreamProfile::builtIn());
+    dialog.setPortCheck([](const QString &, quint16) { return true; });
+    dialog.setSettings(sample());
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *http = field<QLineEdit>(dialog, "httpProxyEdit");
+    http->selectAll();
+    QTest::keyClicks(http, u"carol:typed-pw@127.0.0.1:9000"_s);
+    Q_EMIT http->editingFinished();
+    QCOMPARE(http->text(), u"http://carol@127.0.0.1:9000"_s);
+    QCOMPARE(field<QLineEdit>(dialog, "proxyPasswordEdit")->text(), u"typed-pw"_s);
+    QCOMPARE(dialog.settings().httpProxy, QUrl(u"http://carol:typed-pw@127.0.0.1:9000"_s));
 }
 
 QTEST_MAIN(TestSettingsDialog)

@@ -511,7 +511,7 @@ void TinyProxy::onNewConnection()
         // relayed as it is, or as a tunnel after a CONNECT.
         auto head = std::make_shared<QByteArray>();
         auto reader = std::make_shared<QMetaObject::Connection>();
-        *reader = connect(client, &QTcpSocket::readyRead, this, [this, client, head, reader, record] {
+        *reader = connect(client, &QTcpSocket::readyRead, this, [this, client, head, reader, record, index] {
             const QByteArray data = client->readAll();
             record(data);
             *head += data;
@@ -530,6 +530,7 @@ void TinyProxy::onNewConnection()
                 }
                 if (!authorized) {
                     ++m_challenges;
+                    m_challenged.insert(index);
                     client->write("HTTP/1.1 407 Proxy Authentication Required\r\n"
                                   "Proxy-Authenticate: Basic realm=\"zaibridge-test\"\r\n"
                                   "Connection: close\r\nContent-Length: 0\r\n\r\n");
@@ -548,6 +549,25 @@ void TinyProxy::onNewConnection()
         });
         connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
     }
+}
+
+int TinyProxy::relayedHeadsWithoutCredentials() const
+{
+    static const QRegularExpression requestLine(
+        QStringLiteral("(?:GET|POST|PUT|DELETE|HEAD|OPTIONS) http://\\S+ HTTP/1\\.[01]\r\n"));
+    int missing = 0;
+    for (qsizetype i = 0; i < m_streams.size(); ++i) {
+        if (m_challenged.contains(i))
+            continue;
+        const QString text = QString::fromLatin1(m_streams.at(i));
+        auto it = requestLine.globalMatch(text);
+        while (it.hasNext()) {
+            const qsizetype start = it.next().capturedStart();
+            const QString head = text.mid(start, text.indexOf(QStringLiteral("\r\n\r\n"), start) - start);
+            missing += !head.contains(QStringLiteral("\r\nproxy-authorization:"), Qt::CaseInsensitive);
+        }
+    }
+    return missing;
 }
 
 void TinyProxy::requireCredentials(const QByteArray &user, const QByteArray &password)

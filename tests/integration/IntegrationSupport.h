@@ -17,6 +17,7 @@
 #include <QList>
 #include <QObject>
 #include <QPair>
+#include <QSet>
 #include <QSslCertificate>
 #include <QSslServer>
 #include <QString>
@@ -192,6 +193,9 @@ public:
     // 407 challenge and the connection is closed.
     void requireCredentials(const QByteArray &user, const QByteArray &password);
     int challenges() const { return m_challenges; }
+    // Requests relayed in absolute form whose head lacks Proxy-Authorization, on connections that
+    // were let through: every request of a kept-alive connection, not only its first.
+    int relayedHeadsWithoutCredentials() const;
     QByteArray allClientBytes() const;
 
 private:
@@ -205,6 +209,7 @@ private:
     QStringList m_tunnels;
     QByteArray m_credentials; // the expected Proxy-Authorization value, or empty
     int m_challenges = 0;
+    QSet<qsizetype> m_challenged; // indexes into m_streams of the connections that got a 407
 };
 
 // A SOCKS5 proxy (RFC 1928; RFC 1929 user and password once required): every CONNECT is granted

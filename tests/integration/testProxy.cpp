@@ -111,6 +111,8 @@ void TestProxy::liveRequestThroughHttpProxy()
     for (const QString &line : lines)
         completions += line.startsWith(u"POST http://192.0.2.10/api/v2/chat/completions?"_s);
     QCOMPARE(completions, 2);
+    // No credentials configured, none sent (and the proxy's counter of missing ones works).
+    QCOMPARE(proxy.relayedHeadsWithoutCredentials(), lines.size());
     // Qt 6.8 writes header names in lower case.
     QVERIFY(proxy.allClientBytes().toLower().contains("\r\nhost: 192.0.2.10\r\n"));
     // And the fake saw them all.
@@ -132,13 +134,16 @@ void TestProxy::liveRequestThroughAuthenticatedProxy()
     bed.config.httpProxy = QUrl(u"http://alice:pa%3Ass%40word@127.0.0.1:%1"_s.arg(proxy.port()));
     QVERIFY(bed.start());
 
-    const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
-                                      chatBody(u"GLM-4.7"_s, u"with auth"_s, false));
-    QCOMPARE(r.status, 200);
-    QCOMPARE(r.answer(), FakeZaiServer::expectedAnswer(u"with auth"_s));
+    for (bool stream : {false, true}) { // the second completion reuses the kept-alive connection
+        const HttpResponse r = Http::post(bed.url(u"/v1/chat/completions"_s),
+                                          chatBody(u"GLM-4.7"_s, u"with auth"_s, stream));
+        QCOMPARE(r.status, 200);
+        QCOMPARE(answerText(r, stream), FakeZaiServer::expectedAnswer(u"with auth"_s));
+    }
     const QStringList lines = proxy.requestLines();
     QVERIFY2(lines.contains(u"GET http://192.0.2.10/api/v1/auths/"_s), qPrintable(lines.join(u'\n')));
-    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
+    QCOMPARE(proxy.relayedHeadsWithoutCredentials(), 0);
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 2);
 }
 
 // socks5:// in HTTP_PROXY, with a user and password: the completions and the side calls all
