@@ -10,9 +10,50 @@
 #include <QElapsedTimer>
 #include <QScopeGuard>
 #include <QSslConfiguration>
+#include <QTcpServer>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// A TCP front for a TlsFront: the next `garble` connections get an answer to their ClientHello
+// that is not TLS at all, and are closed; the others are piped through untouched.
+class GarblingFront : public QObject
+{
+public:
+    explicit GarblingFront(quint16 targetPort) : m_targetPort(targetPort)
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *client = m_server.nextPendingConnection()) {
+                if (m_garble == 0) {
+                    pipeToLocalPort(client, m_targetPort, {});
+                    continue;
+                }
+                --m_garble;
+                ++m_garbled;
+                connect(client, &QTcpSocket::readyRead, client, [client] {
+                    client->readAll();
+                    client->write("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+                    client->disconnectFromHost();
+                });
+                connect(client, &QTcpSocket::disconnected, client, &QObject::deleteLater);
+            }
+        });
+    }
+    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    quint16 port() const { return m_server.serverPort(); }
+    void garbleNext(int count) { m_garble = count; }
+    int garbled() const { return m_garbled; }
+
+private:
+    QTcpServer m_server;
+    quint16 m_targetPort;
+    int m_garble = 0;
+    int m_garbled = 0;
+};
+
+} // namespace
 
 class TestTls : public QObject
 {
@@ -24,6 +65,7 @@ private Q_SLOTS:
     void tlsThroughConnectProxy();
     void tlsThroughAuthenticatedProxy();
     void tlsThroughSocks5();
+    void handshakeCutShortIsRetried();
     void untrustedCertificateIsRefused_data();
     void untrustedCertificateIsRefused();
 
@@ -183,6 +225,47 @@ void TestTls::tlsThroughSocks5()
         QCOMPARE(target, u"zai.test:443"_s);
     QVERIFY(front.handshakes() >= 1);
     QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 1);
+}
+
+// A handshake that fails for another reason than the certificate (here: an answer that is not
+// TLS, as a flaky middlebox may give) is retried on a fresh connection, unlike a rejected
+// certificate.
+void TestTls::handshakeCutShortIsRetried()
+{
+    TestBed bed;
+    QVERIFY(bed.fake->start());
+    TlsFront front(bed.fake->port());
+    QVERIFY(front.start());
+    GarblingFront flaky(front.port());
+    QVERIFY(flaky.start());
+    bed.config.endpoint = u"https://localhost:%1/api/v2/chat/completions"_s.arg(flaky.port());
+    bed.config.tokens = {TestBed::makeToken(u"tls-user"_s)};
+    bed.config.anonymous = false;
+    bed.fake->addValidToken(bed.config.tokens.first());
+    QVERIFY(bed.start());
+    // GLM-4.5 needs no pre-created chat; the first call also caches the FE version, so that the
+    // next new connection is a completion's.
+    QCOMPARE(Http::post(bed.url(u"/v1/chat/completions"_s),
+                        chatBody(u"GLM-4.5"_s, u"warm up"_s, false)).status,
+             200);
+
+    // Two calls at once: one takes the parked connection, the other needs a new one, whose
+    // handshake gets garbage.
+    flaky.garbleNext(1);
+    RawClient first;
+    RawClient second;
+    QVERIFY(first.connectTo(bed.port()));
+    QVERIFY(second.connectTo(bed.port()));
+    first.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"one"_s, false));
+    second.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"two"_s, false));
+    const HttpResponse one = first.readResponse();
+    const HttpResponse two = second.readResponse();
+    QCOMPARE(one.status, 200);
+    QCOMPARE(two.status, 200);
+    QCOMPARE(one.answer(), FakeZaiServer::expectedAnswer(u"one"_s));
+    QCOMPARE(two.answer(), FakeZaiServer::expectedAnswer(u"two"_s));
+    QCOMPARE(flaky.garbled(), 1);
+    QCOMPARE(bed.fake->count(u"/api/v2/chat/completions"_s), 3);
 }
 
 void TestTls::untrustedCertificateIsRefused_data()
