@@ -72,6 +72,13 @@ QList<QNetworkProxy> ProxyFactory::queryProxy(const QNetworkProxyQuery &query)
     return {QNetworkProxy(QNetworkProxy::NoProxy)};
 }
 
+QString ProxyFactory::nameOf(const QNetworkProxy &proxy)
+{
+    if (proxy.type() == QNetworkProxy::NoProxy)
+        return {};
+    return proxy.hostName() + u':' + QString::number(proxy.port());
+}
+
 NetworkPool::NetworkPool(QObject *parent)
     : QObject(parent), m_manager(new QNetworkAccessManager(this)), m_http(new UpstreamHttp(this))
 {

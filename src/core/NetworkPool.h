@@ -17,6 +17,8 @@ class ProxyFactory : public QNetworkProxyFactory
 public:
     ProxyFactory(QUrl httpProxy, QUrl httpsProxy, QStringList noProxy);
     QList<QNetworkProxy> queryProxy(const QNetworkProxyQuery &query) override;
+    // "host:port" of a proxy, for messages; empty for a direct connection.
+    static QString nameOf(const QNetworkProxy &proxy);
 
 private:
     bool bypass(const QString &host) const;

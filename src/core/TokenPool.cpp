@@ -193,13 +193,12 @@ void TokenPool::createGuest()
         const QString host = reply->url().host();
         std::optional<ApiError> permanent;
         if (reply->error() == QNetworkReply::ProxyAuthenticationRequiredError || status == 407) {
-            const QList<QNetworkProxy> proxies =
-                m_network->manager()->proxyFactory()->queryProxy(QNetworkProxyQuery(reply->url()));
-            const QNetworkProxy proxy = proxies.value(0);
+            const QNetworkProxy proxy = m_network->manager()
+                                            ->proxyFactory()
+                                            ->queryProxy(QNetworkProxyQuery(reply->url()))
+                                            .value(0);
             permanent = ApiError::proxyRefusedCredentials(
-                proxy.hostName().isEmpty() ? QString()
-                                           : proxy.hostName() + u':' + QString::number(proxy.port()),
-                proxy.type() == QNetworkProxy::Socks5Proxy, host);
+                ProxyFactory::nameOf(proxy), proxy.type() == QNetworkProxy::Socks5Proxy, host);
         } else if (reply->error() == QNetworkReply::SslHandshakeFailedError && *certificateRejected) {
             permanent = ApiError::tlsCertificateRejected(host, reply->errorString());
         }

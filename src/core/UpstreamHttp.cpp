@@ -626,8 +626,7 @@ UpstreamHttp::Route UpstreamHttp::routeVia(const QUrl &url, const QNetworkProxy 
     if (!r.supported)
         return r;
     r.proxy = proxy;
-    if (proxy.type() != QNetworkProxy::NoProxy)
-        r.proxyName = proxy.hostName() + u':' + QString::number(proxy.port());
+    r.proxyName = ProxyFactory::nameOf(proxy);
 
     const int defaultPort = https ? 443 : 80;
     const int port = url.port(defaultPort);

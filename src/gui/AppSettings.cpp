@@ -75,6 +75,11 @@ UpstreamProfile AppSettings::profile(const UpstreamProfile &base) const
     return p;
 }
 
+QString AppSettings::proxyWithoutPassword(const QUrl &proxy)
+{
+    return proxy.adjusted(QUrl::RemovePassword).toString();
+}
+
 QStringList AppSettings::secrets() const
 {
     QStringList list;

@@ -56,6 +56,8 @@ struct AppSettings
     // The built-in (or given) profile with this catalogue applied.
     UpstreamProfile profile(const UpstreamProfile &base) const;
     QStringList secrets() const; // for Redact
+    // A proxy URL as it is kept and shown outside the secret store: without its password.
+    static QString proxyWithoutPassword(const QUrl &proxy);
 
     // Takes what a .env file of the original project sets; tokens become unlabelled entries.
     void importFrom(const BridgeConfig &config, const QStringList &presentVariables);

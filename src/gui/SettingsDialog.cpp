@@ -70,12 +70,6 @@ QUrl proxyUrl(QString text)
     return QUrl(text, QUrl::StrictMode);
 }
 
-// The proxy URL as the dialog shows it: the password has a field of its own.
-QString shownProxy(const QUrl &url)
-{
-    return url.adjusted(QUrl::RemovePassword).toString();
-}
-
 // The password a proxy URL gets back from the dialog: one typed into the URL itself wins; while
 // the password field is unchanged, a URL keeps the password it was loaded with (the HTTP and the
 // HTTPS proxy may have different ones, or one none); otherwise the field's password goes to every
@@ -140,7 +134,7 @@ SettingsDialog::SettingsDialog(UpstreamProfile baseProfile, QWidget *parent)
             if (!url.isValid() || url.password().isEmpty())
                 return;
             m_ui->proxyPasswordEdit->setText(url.password());
-            edit->setText(shownProxy(url));
+            edit->setText(AppSettings::proxyWithoutPassword(url));
         });
     }
 
@@ -346,8 +340,8 @@ void SettingsDialog::setSettings(const AppSettings &s)
     m_ui->feVersionEdit->setText(s.feVersion);
     fillModels(s.models.isEmpty() ? m_baseProfile.catalogue().entries() : s.models);
     m_ui->proxyModeCombo->setCurrentIndex(m_ui->proxyModeCombo->findData(int(s.proxyMode)));
-    m_ui->httpProxyEdit->setText(shownProxy(s.httpProxy));
-    m_ui->httpsProxyEdit->setText(shownProxy(s.httpsProxy));
+    m_ui->httpProxyEdit->setText(AppSettings::proxyWithoutPassword(s.httpProxy));
+    m_ui->httpsProxyEdit->setText(AppSettings::proxyWithoutPassword(s.httpsProxy));
     m_shownProxyPassword =
         !s.httpsProxy.password().isEmpty() ? s.httpsProxy.password() : s.httpProxy.password();
     m_ui->proxyPasswordEdit->setText(m_shownProxyPassword);

@@ -74,12 +74,6 @@ QJsonArray modelsToJson(const QList<ModelEntry> &models)
     return array;
 }
 
-// A proxy URL as the plain settings keep it: without its password (the user name stays).
-QString proxyWithoutPassword(const QUrl &proxy)
-{
-    return proxy.adjusted(QUrl::RemovePassword).toString();
-}
-
 // The proxy passwords as SettingsStore::ProxyPasswordsName holds them; empty when there are none.
 QString proxyPasswordsJson(const AppSettings &s)
 {
@@ -148,8 +142,8 @@ void SettingsStore::savePlain(const AppSettings &s)
         q.setValue(u"models/catalogue"_s,
                    QJsonDocument(modelsToJson(s.models)).toJson(QJsonDocument::Compact));
     q.setValue(u"network/proxyMode"_s, proxyModeName(s.proxyMode));
-    q.setValue(u"network/httpProxy"_s, proxyWithoutPassword(s.httpProxy));
-    q.setValue(u"network/httpsProxy"_s, proxyWithoutPassword(s.httpsProxy));
+    q.setValue(u"network/httpProxy"_s, AppSettings::proxyWithoutPassword(s.httpProxy));
+    q.setValue(u"network/httpsProxy"_s, AppSettings::proxyWithoutPassword(s.httpsProxy));
     q.setValue(u"network/timeoutSeconds"_s, s.timeoutSeconds);
     q.setValue(u"network/maxRetries"_s, s.maxRetries);
     q.setValue(u"advanced/detailedLogging"_s, s.detailedLogging);
@@ -236,7 +230,7 @@ void SettingsStore::stripProxyPasswords()
     for (const QString &key : {u"network/httpProxy"_s, u"network/httpsProxy"_s}) {
         const QUrl url(q.value(key).toString());
         if (!url.password().isEmpty())
-            q.setValue(key, proxyWithoutPassword(url));
+            q.setValue(key, AppSettings::proxyWithoutPassword(url));
     }
     q.sync();
 }

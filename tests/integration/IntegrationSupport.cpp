@@ -479,13 +479,19 @@ TinyProxy::TinyProxy(quint16 targetPort, quint16 tunnelPort)
     connect(&m_server, &QTcpServer::newConnection, this, &TinyProxy::onNewConnection);
 }
 
-QStringList TinyProxy::requestLines() const
+// A request line in absolute form; group 1 is "METHOD absolute-URL".
+static const QRegularExpression &absoluteFormRequestLine()
 {
     static const QRegularExpression re(
         QStringLiteral("((?:GET|POST|PUT|DELETE|HEAD|OPTIONS) http://\\S+) HTTP/1\\.[01]\r\n"));
+    return re;
+}
+
+QStringList TinyProxy::requestLines() const
+{
     QStringList lines;
     for (const QByteArray &stream : m_streams) {
-        auto it = re.globalMatch(QString::fromLatin1(stream));
+        auto it = absoluteFormRequestLine().globalMatch(QString::fromLatin1(stream));
         while (it.hasNext())
             lines.append(it.next().captured(1));
     }
@@ -553,14 +559,12 @@ void TinyProxy::onNewConnection()
 
 int TinyProxy::relayedHeadsWithoutCredentials() const
 {
-    static const QRegularExpression requestLine(
-        QStringLiteral("(?:GET|POST|PUT|DELETE|HEAD|OPTIONS) http://\\S+ HTTP/1\\.[01]\r\n"));
     int missing = 0;
     for (qsizetype i = 0; i < m_streams.size(); ++i) {
         if (m_challenged.contains(i))
             continue;
         const QString text = QString::fromLatin1(m_streams.at(i));
-        auto it = requestLine.globalMatch(text);
+        auto it = absoluteFormRequestLine().globalMatch(text);
         while (it.hasNext()) {
             const qsizetype start = it.next().capturedStart();
             const QString head = text.mid(start, text.indexOf(QStringLiteral("\r\n\r\n"), start) - start);
