@@ -13,13 +13,14 @@
 // and prints Markdown tables (also written to --markdown for docs/performance.md).
 
 #include "BenchHttp.h"
-#include "ChatRequest.h"
-#include "ModelCatalogue.h"
-#include "Signer.h"
-#include "TokenPool.h"
-#include "UpstreamHttp.h"
-#include "UpstreamProfile.h"
-#include "ZaiRequestBuilder.h"
+#include "conversation/Conversation.h"
+#include "dialects/openai_chat/ChatCompletionsRequest.h"
+#include "zai/ModelCatalogue.h"
+#include "zai/Signer.h"
+#include "zai/TokenPool.h"
+#include "net/UpstreamHttp.h"
+#include "zai/UpstreamProfile.h"
+#include "zai/ZaiRequestBuilder.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -213,15 +214,15 @@ struct Target
     bool enabled() const { return port != 0; }
 };
 
-struct Conversation
+struct BenchConversation
 {
     QByteArray messagesJson; // the JSON array
     QString prompt;          // the last user message (what is signed and echoed)
     QString expected;        // the fake's answer: "Echo: " + prompt
-    ChatRequest parsed;      // the bridge request as ZaiBridge parses it
+    Conversation parsed;      // the bridge request as ZaiBridge parses it
 };
 
-Conversation conversation(const QJsonArray &history, const QString &prompt)
+BenchConversation conversation(const QJsonArray &history, const QString &prompt)
 {
     QJsonArray messages = history;
     messages.append(QJsonObject{{u"role"_s, u"user"_s}, {u"content"_s, prompt}});
@@ -261,14 +262,14 @@ QByteArray httpRequest(quint16 port, const QByteArray &target,
     return out;
 }
 
-QByteArray bridgeBody(const Settings &s, const Conversation &c, bool stream)
+QByteArray bridgeBody(const Settings &s, const BenchConversation &c, bool stream)
 {
     return R"({"model":)" + jsonString(s.bridgeModel) + R"(,"stream":)"
            + (stream ? "true"_ba : "false"_ba) + R"(,"messages":)" + c.messagesJson + '}';
 }
 
 // POST /v1/chat/completions to ZaiBridge.
-QByteArray bridgeRequest(const Settings &s, quint16 port, const Conversation &c, bool stream)
+QByteArray bridgeRequest(const Settings &s, quint16 port, const BenchConversation &c, bool stream)
 {
     const QByteArray body = bridgeBody(s, c, stream);
     return httpRequest(port, "/v1/chat/completions"_ba,
@@ -280,7 +281,7 @@ QByteArray bridgeRequest(const Settings &s, quint16 port, const Conversation &c,
 // The completion ZaiBridge sends upstream for this conversation (zai-protocol.md section 3),
 // built and signed by the gateway's own ZaiRequestBuilder and written by its upstream client:
 // the same bytes.
-QByteArray gatewayRequest(const Settings &s, const Target &t, const Conversation &c)
+QByteArray gatewayRequest(const Settings &s, const Target &t, const BenchConversation &c)
 {
     const TokenLease lease{QString::fromUtf8(s.zaiToken),
                            TokenPool::userIdFromJwt(QString::fromUtf8(s.zaiToken)), false, {}};
@@ -293,7 +294,7 @@ QByteArray gatewayRequest(const Settings &s, const Target &t, const Conversation
 
 // A signed completion for the fake's Z.AI surface with only the fields the fake checks: the
 // direct request of the benchmark's runs before 2026-11-27, kept as a row of the latency table.
-QByteArray minimalRequest(const Settings &s, quint16 port, const Conversation &c)
+QByteArray minimalRequest(const Settings &s, quint16 port, const BenchConversation &c)
 {
     const QString requestId = QUuid::createUuid().toString(QUuid::WithoutBraces);
     const qint64 timestamp = QDateTime::currentMSecsSinceEpoch();
@@ -318,7 +319,7 @@ QByteArray minimalRequest(const Settings &s, quint16 port, const Conversation &c
                        body);
 }
 
-QByteArray requestFor(const Settings &s, const Target &t, const Conversation &c, bool stream)
+QByteArray requestFor(const Settings &s, const Target &t, const BenchConversation &c, bool stream)
 {
     if (t.bridge)
         return bridgeRequest(s, t.port, c, stream);
@@ -399,7 +400,7 @@ QString validateUpstreamStream(const QByteArray &body, const QString &expected)
     return {};
 }
 
-QString validate(const Target &t, const Response &r, const Conversation &c, bool stream)
+QString validate(const Target &t, const Response &r, const BenchConversation &c, bool stream)
 {
     if (!r.error.isEmpty())
         return r.error;
@@ -736,8 +737,8 @@ int main(int argc, char *argv[])
     while (streamPrompt.size() < chunks)
         streamPrompt += u"one small delta at a time, "_s;
     streamPrompt.truncate(std::max(chunks, 16));
-    Conversation streamConv = conversation({}, streamPrompt);
-    Conversation shortConv = conversation({}, u"zb-bench: a short non-streaming question"_s);
+    BenchConversation streamConv = conversation({}, streamPrompt);
+    BenchConversation shortConv = conversation({}, u"zb-bench: a short non-streaming question"_s);
     // 200 messages of 5 KiB (alternating user and assistant) before the same final prompt as the
     // streaming case, so the tiny and the large request get the same answer.
     QJsonArray history;
@@ -749,16 +750,16 @@ int main(int argc, char *argv[])
         history.append(QJsonObject{{u"role"_s, i % 2 ? u"assistant"_s : u"user"_s},
                                    {u"content"_s, text}});
     }
-    Conversation bigConv = conversation(history, streamPrompt);
-    for (Conversation *c : {&streamConv, &shortConv, &bigConv}) {
+    BenchConversation bigConv = conversation(history, streamPrompt);
+    for (BenchConversation *c : {&streamConv, &shortConv, &bigConv}) {
         ApiError error;
-        const std::optional<ChatRequest> parsed = ChatRequest::parse(bridgeBody(settings, *c, true), &error);
+        const std::optional<ChatCompletionsRequest> parsed = ChatCompletionsRequest::parse(bridgeBody(settings, *c, true), &error);
         if (!parsed) {
             std::fprintf(stderr, "zb-bench: the bench's own request does not parse: %s\n",
                          qPrintable(error.message()));
             return 2;
         }
-        c->parsed = *parsed;
+        c->parsed = parsed->conversation;
     }
 
     Report report;
@@ -788,7 +789,7 @@ int main(int argc, char *argv[])
     for (const Target &t : std::as_const(latencyTargets)) {
         for (int i = 0; i < 30; ++i) {
             const bool stream = i % 2 == 0;
-            const Conversation &c = stream ? streamConv : shortConv;
+            const BenchConversation &c = stream ? streamConv : shortConv;
             const Response r = runOne(conn.value(t.name), requestFor(settings, t, c, stream), scaled(10000));
             const QString error = validate(t, r, c, stream || !t.bridge);
             if (!error.isEmpty()) {
@@ -1061,7 +1062,7 @@ int main(int argc, char *argv[])
                 const Target &t = targets.at((i + k) % targets.size());
                 for (int j = 0; j < 2; ++j) {
                     const bool large = (i + j) % 2 == 0;
-                    const Conversation &c = large ? bigConv : streamConv;
+                    const BenchConversation &c = large ? bigConv : streamConv;
                     const QByteArray request = requestFor(settings, t, c, true);
                     if (large && t.bridge)
                         bigBytes = request.size() - request.indexOf("\r\n\r\n") - 4;

@@ -3,9 +3,9 @@
 
 #include "KeychainSecretStore.h"
 #include "SingleInstance.h"
-#include "Translations.h"
+#include "util/Translations.h"
 #include "TrayApplication.h"
-#include "UpstreamProfile.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QApplication>
 #include <QCommandLineParser>

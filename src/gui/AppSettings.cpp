@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "AppSettings.h"
 
-#include "Signer.h"
 
 #include <QJsonArray>
 #include <QJsonObject>
@@ -31,7 +30,7 @@ BridgeConfig AppSettings::toBridgeConfig() const
     }
     c.anonymous = guestMode;
     if (!signingSecret.trimmed().isEmpty())
-        c.signingSecret = Signer::decodeSecret(signingSecret.trimmed());
+        c.signingSecret = ConfigLoader::decodeSigningSecret(signingSecret.trimmed());
     c.feVersion = feVersion.trimmed();
     if (!c.feVersion.isEmpty() && !c.feVersion.startsWith(u"prod-fe-"_s))
         c.feVersion.prepend(u"prod-fe-"_s);

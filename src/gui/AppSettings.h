@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "BridgeConfig.h"
-#include "ModelCatalogue.h"
-#include "UpstreamProfile.h"
+#include "config/BridgeConfig.h"
+#include "zai/ModelCatalogue.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QList>
 #include <QMetaType>

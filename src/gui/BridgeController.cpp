@@ -2,8 +2,8 @@
 #include "BridgeController.h"
 
 #include "ApiServer.h"
-#include "Logging.h"
-#include "Redact.h"
+#include "util/Logging.h"
+#include "util/Redact.h"
 
 using namespace Qt::StringLiterals;
 

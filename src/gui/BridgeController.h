@@ -2,8 +2,8 @@
 #pragma once
 
 #include "AppSettings.h"
-#include "RequestRecord.h"
-#include "UpstreamProfile.h"
+#include "util/RequestRecord.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QDateTime>
 #include <QHash>

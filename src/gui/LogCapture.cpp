@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "LogCapture.h"
 
-#include "Redact.h"
+#include "util/Redact.h"
 
 #include <QDateTime>
 #include <QMetaObject>

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "RequestRecord.h"
+#include "util/RequestRecord.h"
 #include "SettingsStore.h"
 
 #include <QAbstractTableModel>

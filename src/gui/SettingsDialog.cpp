@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "SettingsDialog.h"
 
-#include "BridgeConfig.h"
-#include "TokenProbe.h"
+#include "config/BridgeConfig.h"
+#include "zai/TokenProbe.h"
 #include "ui_SettingsDialog.h"
 
 #include <QApplication>

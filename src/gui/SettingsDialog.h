@@ -2,7 +2,7 @@
 #pragma once
 
 #include "AppSettings.h"
-#include "UpstreamProfile.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QDialog>
 

@@ -11,7 +11,7 @@
 #include "RequestLogWindow.h"
 #include "SettingsDialog.h"
 #include "SettingsStore.h"
-#include "Translations.h"
+#include "util/Translations.h"
 #include "TrayController.h"
 #include "TrayIcons.h"
 

@@ -3,7 +3,7 @@
 
 #include "AppSettings.h"
 #include "SecretStore.h"
-#include "UpstreamProfile.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QObject>
 #include <QPointer>

@@ -2,22 +2,17 @@
 // zaibridge-server: the bridge without a GUI, configured like the original Python project.
 
 #include "ApiServer.h"
-#include "BridgeConfig.h"
-#include "Logging.h"
-#include "Translations.h"
-#include "UpstreamProfile.h"
+#include "config/BridgeConfig.h"
+#include "util/Logging.h"
+#include "util/Translations.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
 #include <QDir>
-#include <QFile>
 #include <QProcessEnvironment>
 
 #include <cstdio>
-
-#if defined(__GLIBC__)
-#include <malloc.h>
-#endif
 
 #ifdef Q_OS_UNIX
 #include <QSocketNotifier>
@@ -56,31 +51,6 @@ void watchTerminationSignals(QCoreApplication *app)
 }
 #endif
 
-// Process settings that must be made before QCoreApplication exists. They only change how fast
-// the same work is done.
-void tuneProcess()
-{
-#if defined(Q_OS_LINUX)
-    // Qt's GLib event loop writes to an eventfd for every posted event and socket-notifier change,
-    // about twenty system calls per request; Qt's own Unix loop coalesces its wake-ups. The
-    // server needs nothing from GLib.
-    if (!qEnvironmentVariableIsSet("QT_NO_GLIB"))
-        qputenv("QT_NO_GLIB", "1");
-    // Without TZ, glibc stats /etc/localtime on every local-time conversion (each log line).
-    if (!qEnvironmentVariableIsSet("TZ") && QFile::exists(u"/etc/localtime"_s))
-        qputenv("TZ", ":/etc/localtime");
-#endif
-#if defined(__GLIBC__)
-    // A large request (a long conversation is a megabyte of JSON, held a few times over while it
-    // is parsed and rewritten) is freed at the end of every call. glibc would give that memory
-    // back to the kernel at once (blocks from 128 KiB on are mmap()ed, and the top of the heap is
-    // trimmed when 128 KiB are free there), only to fault the same pages in again for the next
-    // request. Keep such blocks in the heap, and up to 8 MiB of free memory at its top.
-    mallopt(M_MMAP_THRESHOLD, 16 * 1024 * 1024);
-    mallopt(M_TRIM_THRESHOLD, 8 * 1024 * 1024);
-#endif
-}
-
 void printLine(FILE *stream, const QString &text)
 {
     std::fputs(qPrintable(text + u'\n'), stream);
@@ -91,7 +61,6 @@ void printLine(FILE *stream, const QString &text)
 
 int main(int argc, char *argv[])
 {
-    tuneProcess();
     if (qEnvironmentVariableIsEmpty("QT_MESSAGE_PATTERN"))
         Logging::installStderrHandler(); // else Qt's handler, with the user's pattern
     QCoreApplication app(argc, argv);

@@ -1,21 +1,22 @@
 // SPDX-License-Identifier: MIT
 #include "ApiServer.h"
 
-#include "ApiError.h"
+#include "conversation/ApiError.h"
 #include "ChatExchange.h"
-#include "ChatRequest.h"
-#include "ChatSession.h"
+#include "conversation/Conversation.h"
+#include "dialects/openai_chat/ChatCompletionsDialect.h"
+#include "session/ChatSession.h"
 #include "GuardedTcpServer.h"
 #include "HttpCompat.h"
-#include "ImageInput.h"
-#include "JsonWriter.h"
-#include "Logging.h"
-#include "OpenAiFormat.h"
-#include "Redact.h"
-#include "TokenPool.h"
-#include "Sha256.h"
-#include "ZaiClient.h"
+#include "zai/ImageInput.h"
+#include "util/JsonWriter.h"
+#include "util/Logging.h"
+#include "dialects/openai_chat/OpenAiFormat.h"
+#include "util/Redact.h"
+#include "zai/TokenPool.h"
+#include "zai/ZaiClient.h"
 
+#include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
 #include <QJsonObject>
@@ -53,10 +54,18 @@ struct ApiServer::Route
     bool prefix; // path is a prefix: /v1/models/{id}
     bool needsKey;
     void (ApiServer::*handler)(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &,
-                               RequestRecord &);
+                               RequestRecord &, const Dialect &);
+    const Dialect *dialect; // the wire format of the route's answers and errors
 };
 
 namespace {
+
+// The bridge's own routes (/, /health) and unknown paths answer errors in the OpenAI envelope.
+const ChatCompletionsDialect &openAiChat()
+{
+    static const ChatCompletionsDialect dialect;
+    return dialect;
+}
 
 QByteArray methodName(const QHttpServerRequest &request)
 {
@@ -77,8 +86,7 @@ QByteArray methodName(const QHttpServerRequest &request)
 
 QByteArray keyDigest(QByteArrayView key)
 {
-    const Sha256::Digest digest = Sha256::hash(key);
-    return QByteArray(reinterpret_cast<const char *>(digest.data()), qsizetype(digest.size()));
+    return QCryptographicHash::hash(key, QCryptographicHash::Sha256);
 }
 
 // Compares digests, so that neither the content nor the length of the key leaks through time.
@@ -124,10 +132,10 @@ bool ApiServer::start(const BridgeConfig &config, const UpstreamProfile &profile
     setConfig(config);
     auto *tcp = new GuardedTcpServer(this);
     tcp->setMaxBodyBytes(config.maxBodyBytes);
-    tcp->setErrorBody(ApiError(ApiError::Kind::PayloadTooLarge,
-                               u"The request body is larger than the limit of %1 MiB "
-                               u"(MAX_REQUEST_BODY_MB)."_s.arg(config.maxBodyBytes / (1024 * 1024)))
-                          .toJsonBytes());
+    tcp->setErrorBody(openAiChat().errorBody(
+        ApiError(ApiError::Kind::PayloadTooLarge,
+                 u"The request body is larger than the limit of %1 MiB (MAX_REQUEST_BODY_MB)."_s.arg(
+                     config.maxBodyBytes / (1024 * 1024)))));
     if (config.corsOrigins.contains(u"*"_s))
         tcp->setExtraHeaders("Access-Control-Allow-Origin: *\r\n");
     const QHostAddress address = config.listenHost.compare(u"localhost"_s, Qt::CaseInsensitive) == 0
@@ -294,7 +302,8 @@ void ApiServer::sendJson(std::unique_ptr<HttpExchange> &exchange, const QHttpSer
 
 void ApiServer::sendError(std::unique_ptr<HttpExchange> &exchange,
                           const QHttpServerRequest &request, const ApiError &error,
-                          RequestRecord &record, QList<QPair<QByteArray, QByteArray>> extra)
+                          RequestRecord &record, const Dialect &dialect,
+                          QList<QPair<QByteArray, QByteArray>> extra)
 {
     if (error.kind() == ApiError::Kind::InvalidApiKey)
         extra.emplaceBack("WWW-Authenticate", "Bearer");
@@ -302,7 +311,7 @@ void ApiServer::sendError(std::unique_ptr<HttpExchange> &exchange,
         extra.emplaceBack("Retry-After", QByteArray::number(error.retryAfterSeconds()));
     record.error = error.message();
     record.errorCode = error.code();
-    sendJson(exchange, request, error.status(), error.toJsonBytes(), record, extra);
+    sendJson(exchange, request, dialect.errorStatus(error), dialect.errorBody(error), record, extra);
 }
 
 void ApiServer::log(const RequestRecord &record)
@@ -315,15 +324,15 @@ void ApiServer::log(const RequestRecord &record)
 void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpExchange> exchange)
 {
     static const QList<Route> routes = {
-        {"GET", u"/"_s, false, false, &ApiServer::handleRoot},
-        {"GET", u"/health"_s, false, false, &ApiServer::handleHealth},
-        {"GET", u"/v1/models"_s, false, true, &ApiServer::handleModels},
-        {"GET", u"/v1/models/"_s, true, true, &ApiServer::handleModel},
-        {"POST", u"/v1/chat/completions"_s, false, true, &ApiServer::handleChat},
+        {"GET", u"/"_s, false, false, &ApiServer::handleRoot, &openAiChat()},
+        {"GET", u"/health"_s, false, false, &ApiServer::handleHealth, &openAiChat()},
+        {"GET", u"/v1/models"_s, false, true, &ApiServer::handleModels, &openAiChat()},
+        {"GET", u"/v1/models/"_s, true, true, &ApiServer::handleModel, &openAiChat()},
+        {"POST", u"/v1/chat/completions"_s, false, true, &ApiServer::handleChat, &openAiChat()},
         // Aliases for clients configured with a base URL without /v1.
-        {"GET", u"/models"_s, false, true, &ApiServer::handleModels},
-        {"GET", u"/models/"_s, true, true, &ApiServer::handleModel},
-        {"POST", u"/chat/completions"_s, false, true, &ApiServer::handleChat},
+        {"GET", u"/models"_s, false, true, &ApiServer::handleModels, &openAiChat()},
+        {"GET", u"/models/"_s, true, true, &ApiServer::handleModel, &openAiChat()},
+        {"POST", u"/chat/completions"_s, false, true, &ApiServer::handleChat, &openAiChat()},
     };
 
     RequestRecord record;
@@ -348,7 +357,7 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
                            u"loopback address (DNS-rebinding protection). Use 127.0.0.1 or "
                            u"localhost."_s.arg(QString::fromUtf8(HttpCompat::header(request, "host"))),
                            {}, u"host_not_allowed"_s),
-                  record);
+                  record, openAiChat());
         return finishPlain();
     }
 
@@ -365,7 +374,7 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
                   ApiError(ApiError::Kind::NotFound,
                            u"Unknown path %1 %2. This server serves GET /v1/models and POST "
                            u"/v1/chat/completions."_s.arg(QString::fromLatin1(method), path)),
-                  record);
+                  record, openAiChat());
         return finishPlain();
     }
     QByteArray allow;
@@ -395,7 +404,7 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
                   ApiError(ApiError::Kind::MethodNotAllowed,
                            u"Method %1 is not allowed for %2; use %3."_s.arg(
                                QString::fromLatin1(method), path, QString::fromLatin1(allow))),
-                  record, {{"Allow", allow}});
+                  record, *pathMatches.first()->dialect, {{"Allow", allow}});
         return finishPlain();
     }
     if (route->needsKey && !authorized(request)) {
@@ -406,10 +415,10 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
                            missing ? u"Missing API key: send it as \"Authorization: Bearer <key>\" "
                                      u"or \"x-api-key\"."_s
                                    : u"Incorrect API key provided."_s),
-                  record);
+                  record, *route->dialect);
         return finishPlain();
     }
-    (this->*(route->handler))(request, exchange, record);
+    (this->*(route->handler))(request, exchange, record, *route->dialect);
     if (exchange) {
         // Answered synchronously.
         record.latencyMs = clock.elapsed();
@@ -418,7 +427,8 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
 }
 
 void ApiServer::handleRoot(const QHttpServerRequest &request,
-                           std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+                           std::unique_ptr<HttpExchange> &exchange, RequestRecord &record,
+                           const Dialect &)
 {
     const QJsonObject body{
         {u"name"_s, u"ZaiBridge"_s},
@@ -430,7 +440,8 @@ void ApiServer::handleRoot(const QHttpServerRequest &request,
 }
 
 void ApiServer::handleHealth(const QHttpServerRequest &request,
-                             std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+                             std::unique_ptr<HttpExchange> &exchange, RequestRecord &record,
+                             const Dialect &)
 {
     QJsonObject upstream;
     const auto last = m_client->lastCallSucceeded();
@@ -446,14 +457,16 @@ void ApiServer::handleHealth(const QHttpServerRequest &request,
 }
 
 void ApiServer::handleModels(const QHttpServerRequest &request,
-                             std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+                             std::unique_ptr<HttpExchange> &exchange, RequestRecord &record,
+                             const Dialect &)
 {
     const QJsonObject list = OpenAiFormat::modelList(m_client->catalogue(), m_startedAt);
     sendJson(exchange, request, 200, JsonWriter::toBytes(list), record);
 }
 
 void ApiServer::handleModel(const QHttpServerRequest &request,
-                            std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+                            std::unique_ptr<HttpExchange> &exchange, RequestRecord &record,
+                            const Dialect &dialect)
 {
     const qsizetype slash = record.path.indexOf(u"/models/"_s);
     const QString id = QUrl::fromPercentEncoding(record.path.mid(slash + 8).toUtf8());
@@ -462,7 +475,7 @@ void ApiServer::handleModel(const QHttpServerRequest &request,
         sendError(exchange, request,
                   ApiError(ApiError::Kind::ModelNotFound,
                            u"The model '%1' does not exist."_s.arg(id), u"model"_s),
-                  record);
+                  record, dialect);
         return;
     }
     sendJson(exchange, request, 200,
@@ -471,18 +484,20 @@ void ApiServer::handleModel(const QHttpServerRequest &request,
 }
 
 void ApiServer::handleChat(const QHttpServerRequest &request,
-                           std::unique_ptr<HttpExchange> &exchange, RequestRecord &record)
+                           std::unique_ptr<HttpExchange> &exchange, RequestRecord &record,
+                           const Dialect &dialect)
 {
     const QByteArray body = request.body(); // the request object is reused: copy now
     if (lcServer().isDebugEnabled())
         qCDebug(lcServer).noquote() << "chat request:" << Redact::bytes(body.left(4000));
     ApiError error;
-    auto parsed = ChatRequest::parse(body, &error);
+    std::optional<Dialect::Request> parsed = dialect.parse(body, &error);
     if (!parsed)
-        return sendError(exchange, request, error, record);
-    record.clientModel = parsed->model;
-    record.stream = parsed->stream;
-    const ModelEntry *model = m_client->catalogue().find(parsed->model);
+        return sendError(exchange, request, error, record, dialect);
+    Conversation &conversation = parsed->conversation;
+    record.clientModel = conversation.model;
+    record.stream = conversation.stream;
+    const ModelEntry *model = m_client->catalogue().find(conversation.model);
     if (!model) {
         QStringList names;
         for (const ModelEntry &e : m_client->catalogue().entries())
@@ -490,31 +505,31 @@ void ApiServer::handleChat(const QHttpServerRequest &request,
         return sendError(exchange, request,
                          ApiError(ApiError::Kind::ModelNotFound,
                                   u"The model '%1' does not exist. Available models: %2."_s.arg(
-                                      parsed->model, names.join(u", "_s)),
+                                      conversation.model, names.join(u", "_s)),
                                   u"model"_s),
-                         record);
+                         record, dialect);
     }
     record.clientModel = model->id;
     record.upstreamModel = model->upstreamId;
-    if (ImageInput::imageCount(*parsed) > 0) {
+    if (ImageInput::imageCount(conversation) > 0) {
         QStringList imageModels;
         for (const ModelEntry &e : m_client->catalogue().entries()) {
             if (e.images == ModelEntry::Images::Upload && e.vision)
                 imageModels.append(e.id);
         }
         const ApiError imageError = ImageInput::prepare(
-            *parsed, *model, {m_config.maxImageBytes, m_config.maxImages}, imageModels);
+            conversation, *model, {m_config.maxImageBytes, m_config.maxImages}, imageModels);
         if (imageError.isError())
-            return sendError(exchange, request, imageError, record);
+            return sendError(exchange, request, imageError, record, dialect);
     }
 
-    auto *session = new ChatSession(m_client, std::move(*parsed), *model);
+    auto *session = new ChatSession(m_client, std::move(conversation), *model);
     const QByteArray origin = HttpCompat::header(request, "origin");
     auto headers = [this, origin](const QByteArray &contentType) {
         return commonHeaders(origin, contentType);
     };
-    auto *chat = new ChatExchange(std::move(exchange), session, headers, m_config.keepAliveMs,
-                                  record, this);
+    auto *chat = new ChatExchange(std::move(exchange), session, std::move(parsed->writer), &dialect,
+                                  headers, m_config.keepAliveMs, record, this);
     connect(chat, &ChatExchange::done, this, &ApiServer::log);
     chat->start();
 }

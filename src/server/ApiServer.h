@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "BridgeConfig.h"
-#include "RequestRecord.h"
-#include "UpstreamProfile.h"
+#include "config/BridgeConfig.h"
+#include "util/RequestRecord.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -11,6 +11,7 @@
 
 #include <memory>
 
+class Dialect;
 class GuardedTcpServer;
 class HttpExchange;
 class QHttpServerRequest;
@@ -54,11 +55,16 @@ private:
     struct Route;
     class Frontend;
 
-    void handleRoot(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
-    void handleHealth(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
-    void handleModels(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
-    void handleModel(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
-    void handleChat(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &);
+    void handleRoot(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &,
+                      const Dialect &);
+    void handleHealth(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &,
+                        const Dialect &);
+    void handleModels(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &,
+                        const Dialect &);
+    void handleModel(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &,
+                       const Dialect &);
+    void handleChat(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &,
+                      const Dialect &);
 
     bool authorized(const QHttpServerRequest &request) const;
     bool hostAllowed(const QHttpServerRequest &request) const;
@@ -68,7 +74,7 @@ private:
                   int status, const QByteArray &json, RequestRecord &record,
                   QList<QPair<QByteArray, QByteArray>> extra = {});
     void sendError(std::unique_ptr<HttpExchange> &exchange, const QHttpServerRequest &request,
-                   const class ApiError &error, RequestRecord &record,
+                   const class ApiError &error, RequestRecord &record, const Dialect &dialect,
                    QList<QPair<QByteArray, QByteArray>> extra = {});
     void log(const RequestRecord &record);
     void createClient(const BridgeConfig &config, const UpstreamProfile &profile);

@@ -1,23 +1,21 @@
 // SPDX-License-Identifier: MIT
 #include "ChatExchange.h"
 
-#include "ChatSession.h"
-#include "Logging.h"
-
-#include <QDateTime>
+#include "session/ChatSession.h"
+#include "util/Logging.h"
 
 using namespace Qt::StringLiterals;
 
 ChatExchange::ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *session,
+                           std::unique_ptr<AnswerWriter> writer, const Dialect *dialect,
                            HeaderSource headers, int keepAliveMs, RequestRecord record,
                            QObject *parent)
     : QObject(parent), m_http(std::move(http)), m_session(session), m_headers(std::move(headers)),
-      m_stream(session->request().stream), m_record(std::move(record))
+      m_writer(std::move(writer)), m_dialect(dialect), m_stream(session->request().stream),
+      m_record(std::move(record))
 {
     m_session->setParent(this);
-    m_ids.created = QDateTime::currentSecsSinceEpoch();
-    m_ids.model = session->model().id;
-    m_ids.includeUsage = session->request().includeUsage;
+    m_writer->setModel(session->model().id);
     m_clock.start();
 
     connect(m_session, &ChatSession::delta, this, &ChatExchange::onDelta);
@@ -25,7 +23,7 @@ ChatExchange::ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *sess
         if (!m_stream)
             return;
         beginStreamIfNeeded();
-        write(OpenAiFormat::toolCallsChunk(ids(), calls, m_session->request().legacyFunctions));
+        write(m_writer->toolCalls(calls));
     });
     connect(m_session, &ChatSession::completed, this, &ChatExchange::onCompleted);
     connect(m_session, &ChatSession::failed, this, &ChatExchange::onFailed);
@@ -62,22 +60,14 @@ void ChatExchange::start()
         prepareStreamStart();
 }
 
-const OpenAiFormat::StreamIds &ChatExchange::ids()
-{
-    if (m_ids.id.isEmpty())
-        m_ids.id = OpenAiFormat::newCompletionId();
-    return m_ids;
-}
-
 void ChatExchange::prepareStreamStart()
 {
-    ids();
     if (!m_stream || m_http->isStreaming() || !m_streamHeaders.isEmpty())
         return;
     m_streamHeaders = m_headers("text/event-stream; charset=utf-8"_ba);
     m_streamHeaders.emplaceBack("Cache-Control", "no-cache");
     m_streamHeaders.emplaceBack("X-Accel-Buffering", "no");
-    m_roleChunk = OpenAiFormat::roleChunk(m_ids);
+    m_streamStart = m_writer->streamStart();
 }
 
 void ChatExchange::beginStreamIfNeeded()
@@ -87,7 +77,7 @@ void ChatExchange::beginStreamIfNeeded()
     prepareStreamStart();
     m_http->beginStream(200, m_streamHeaders);
     m_record.firstByteMs = m_clock.elapsed();
-    write(std::exchange(m_roleChunk, {}));
+    write(std::exchange(m_streamStart, {}));
 }
 
 void ChatExchange::write(const QByteArray &data)
@@ -133,7 +123,7 @@ void ChatExchange::sendKeepAlive()
     // A long upstream silence (thinking, retries) must not look like a dead connection; once a
     // comment is sent the status line is committed, so later failures become error events.
     beginStreamIfNeeded();
-    write(OpenAiFormat::keepAlive());
+    write(m_writer->keepAlive());
     m_keepAlive.start(m_keepAliveMs);
 }
 
@@ -142,25 +132,20 @@ void ChatExchange::onDelta(const QString &reasoning, const QString &content)
     if (!m_stream)
         return; // the aggregate is read from the session at the end
     beginStreamIfNeeded();
-    write(OpenAiFormat::deltaChunk(ids(), reasoning, content));
+    write(m_writer->delta(reasoning, content));
 }
 
-void ChatExchange::onCompleted(const QString &finishReason, const TokenUsage &usage)
+void ChatExchange::onCompleted(FinishReason reason, const TokenUsage &usage)
 {
     m_record.promptTokens = usage.promptTokens;
     m_record.completionTokens = usage.completionTokens;
     if (m_stream) {
         beginStreamIfNeeded();
-        write(OpenAiFormat::finishChunk(ids(), finishReason));
-        if (m_ids.includeUsage)
-            write(OpenAiFormat::usageChunk(ids(), usage));
-        m_http->endStream(OpenAiFormat::doneEvent());
+        m_http->endStream(m_writer->streamEnd(reason, usage));
     } else {
         m_http->respond(200,
-                        OpenAiFormat::completion(ids(), m_session->reasoningText(),
-                                                 m_session->contentText(), finishReason, usage,
-                                                 m_session->toolCalls(),
-                                                 m_session->request().legacyFunctions),
+                        m_writer->answer({m_session->reasoningText(), m_session->contentText(),
+                                          m_session->toolCalls(), reason, usage}),
                         m_headers("application/json"_ba));
         m_record.firstByteMs = m_clock.elapsed();
     }
@@ -172,7 +157,7 @@ void ChatExchange::onFailed(const ApiError &error, bool afterOutput)
     Q_UNUSED(afterOutput);
     if (m_http->isStreaming()) {
         // Too late for a status code: one error event ends the stream (never a silent stop).
-        m_http->endStream(OpenAiFormat::sseEvent(error.toJson()));
+        m_http->endStream(m_writer->streamError(error));
         m_record.errorCode = error.code();
         finish(200, error.message());
         return;
@@ -180,9 +165,10 @@ void ChatExchange::onFailed(const ApiError &error, bool afterOutput)
     HttpHeaderList headers = m_headers("application/json"_ba);
     if (error.retryAfterSeconds() > 0)
         headers.emplaceBack("Retry-After", QByteArray::number(error.retryAfterSeconds()));
-    m_http->respond(error.status(), error.toJsonBytes(), headers);
+    const int status = m_dialect->errorStatus(error);
+    m_http->respond(status, m_dialect->errorBody(error), headers);
     m_record.errorCode = error.code();
-    finish(error.status(), error.message());
+    finish(status, error.message());
 }
 
 void ChatExchange::onClientGone()

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
-#include "ApiError.h"
 #include "HttpCompat.h"
-#include "OpenAiFormat.h"
-#include "RequestRecord.h"
-#include "StreamTranslator.h"
+#include "conversation/Answer.h"
+#include "conversation/ApiError.h"
+#include "dialects/Dialect.h"
+#include "util/RequestRecord.h"
 
 #include <QElapsedTimer>
 #include <QObject>
@@ -17,8 +17,8 @@
 
 class ChatSession;
 
-// Carries one chat completion between a ChatSession and the HTTP client: an SSE stream or one
-// JSON answer. It holds the status line back until the first delta, so upstream failures that
+// Carries one answer between a ChatSession and the HTTP client, in the words of the client's
+// dialect (its AnswerWriter): an SSE stream or one JSON answer. It holds the status line back until the first delta, so upstream failures that
 // are not retried can still be reported with their HTTP status; after that, failures become an
 // error event. Keep-alive comments cover upstream silences, and a vanished client cancels the
 // upstream at once.
@@ -28,8 +28,10 @@ class ChatExchange : public QObject
 public:
     using HeaderSource = std::function<HttpHeaderList(const QByteArray &contentType)>;
 
-    ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *session, HeaderSource headers,
-                 int keepAliveMs, RequestRecord record, QObject *parent = nullptr);
+    ChatExchange(std::unique_ptr<HttpExchange> http, ChatSession *session,
+                 std::unique_ptr<AnswerWriter> writer, const Dialect *dialect,
+                 HeaderSource headers, int keepAliveMs, RequestRecord record,
+                 QObject *parent = nullptr);
     ~ChatExchange() override;
 
     void start();
@@ -39,11 +41,10 @@ Q_SIGNALS:
 
 private:
     void onDelta(const QString &reasoning, const QString &content);
-    void onCompleted(const QString &finishReason, const TokenUsage &usage);
+    void onCompleted(FinishReason reason, const TokenUsage &usage);
     void onFailed(const ApiError &error, bool afterOutput);
     void onClientGone();
     void beginStreamIfNeeded();
-    const OpenAiFormat::StreamIds &ids();
     void prepareStreamStart();
     void write(const QByteArray &data);
     void sendKeepAlive();
@@ -52,10 +53,11 @@ private:
     std::unique_ptr<HttpExchange> m_http;
     ChatSession *m_session;
     HeaderSource m_headers;
-    OpenAiFormat::StreamIds m_ids; // its id is drawn when first needed (see start())
+    std::unique_ptr<AnswerWriter> m_writer;
+    const Dialect *m_dialect;
     // A stream's headers and first chunk, made while the upstream works on the answer.
     HttpHeaderList m_streamHeaders;
-    QByteArray m_roleChunk;
+    QByteArray m_streamStart;
     bool m_stream;
     QTimer m_keepAlive;
     int m_keepAliveMs = 0;

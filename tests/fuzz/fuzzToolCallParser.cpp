@@ -2,14 +2,15 @@
 // libFuzzer target: the streaming tool-call parser (and the stream translator behind it) must
 // never crash, hang or trip a sanitizer, whatever the model writes and however it is split; and
 // the fast upstream-event scanner must read exactly what the general JSON path reads; and the
-// request reader must accept what QJsonDocument accepts and read the same values; the translator's
+// chat-completions request parser must refuse or accept any body without harm, and what it
+// accepts must be a conversation the rest of the bridge can run; the translator's
 // shortcuts must hand out what the full derivation does; and a chunked body must decode the same
 // however its bytes arrive.
-#include "ChunkedDecoder.h"
-#include "JsonReader.h"
-#include "StreamTranslator.h"
-#include "ToolCallParser.h"
-#include "UpstreamEvent.h"
+#include "net/ChunkedDecoder.h"
+#include "dialects/openai_chat/ChatCompletionsRequest.h"
+#include "zai/StreamTranslator.h"
+#include "conversation/ToolCallParser.h"
+#include "zai/UpstreamEvent.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -41,12 +42,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     // The input as a request body.
     {
-        QJsonParseError qtError;
-        const QJsonDocument qt = QJsonDocument::fromJson(raw.toByteArray(), &qtError);
-        const std::optional<QJsonValue> ours = JsonReader::parse(raw, nullptr);
-        if ((qtError.error == QJsonParseError::NoError) != ours.has_value())
-            __builtin_trap();
-        if (ours && *ours != (qt.isObject() ? QJsonValue(qt.object()) : QJsonValue(qt.array())))
+        ApiError error;
+        const auto parsed = ChatCompletionsRequest::parse(raw.toByteArray(), &error);
+        if (parsed ? parsed->conversation.model.isEmpty() || parsed->conversation.messages.isEmpty()
+                   : error.kind() != ApiError::Kind::InvalidRequest || error.message().isEmpty())
             __builtin_trap();
     }
     // The first byte chooses the delta size; the rest is the model's answer.

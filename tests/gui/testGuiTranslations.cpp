@@ -4,7 +4,7 @@
 
 #include "BridgeController.h"
 #include "SettingsDialog.h"
-#include "Translations.h"
+#include "util/Translations.h"
 #include "TrayApplication.h"
 #include "TrayController.h"
 

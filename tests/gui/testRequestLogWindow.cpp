@@ -6,7 +6,7 @@
 #include "BridgeController.h"
 #include "IntegrationSupport.h"
 #include "LogCapture.h"
-#include "Logging.h"
+#include "util/Logging.h"
 #include "RequestLogModel.h"
 #include "RequestLogWindow.h"
 #include "SettingsStore.h"

@@ -7,9 +7,9 @@
 // here blocks the event loop: every wait spins it with a deadline.
 
 #include "ApiServer.h"
-#include "BridgeConfig.h"
+#include "config/BridgeConfig.h"
 #include "FakeZaiServer.h"
-#include "UpstreamProfile.h"
+#include "zai/UpstreamProfile.h"
 
 #include <QByteArray>
 #include <QJsonArray>

@@ -5,7 +5,7 @@
 // signature the fake verifies (issue 2, points 1, 2, 3, 4, 5).
 
 #include "IntegrationSupport.h"
-#include "Signer.h"
+#include "zai/Signer.h"
 
 #include <QDateTime>
 #include <QFile>

@@ -6,9 +6,9 @@
 
 #include "IntegrationSupport.h"
 
-#include "NetworkPool.h"
-#include "UpstreamHttp.h"
-#include "ZaiClient.h"
+#include "net/NetworkPool.h"
+#include "net/UpstreamHttp.h"
+#include "zai/ZaiClient.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -6,7 +6,7 @@
 
 #include "IntegrationSupport.h"
 
-#include "Logging.h"
+#include "util/Logging.h"
 
 #include <QJsonArray>
 #include <QRegularExpression>

@@ -6,7 +6,7 @@
 
 #include "IntegrationSupport.h"
 
-#include "NetworkPool.h"
+#include "net/NetworkPool.h"
 
 #include <QElapsedTimer>
 #include <QJsonArray>

@@ -5,7 +5,7 @@
 
 #include "FakeZaiServer.h"
 #include "IntegrationSupport.h"
-#include "Signer.h"
+#include "zai/Signer.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>

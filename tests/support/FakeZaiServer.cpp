@@ -2,7 +2,7 @@
 #include "FakeZaiServer.h"
 
 #include "FakeHttpConnection.h"
-#include "Signer.h"
+#include "zai/Signer.h"
 
 #include <QCryptographicHash>
 #include <QDateTime>

@@ -2,7 +2,7 @@
 // The fake upstream's own contract, proved with plain QNetworkAccessManager requests (and raw
 // sockets where the HTTP layer itself is under test): every other test trusts these behaviours.
 #include "FakeZaiServer.h"
-#include "Signer.h"
+#include "zai/Signer.h"
 
 #include <QDateTime>
 #include <QElapsedTimer>

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+#include "ZaiClient.h"
+
+#include "FeVersionProvider.h"
+#include "ImageUploader.h"
+#include "net/NetworkPool.h"
+#include "Signer.h"
+#include "TokenPool.h"
+
+ZaiClient::ZaiClient(BridgeConfig config, UpstreamProfile profile, QObject *parent)
+    : QObject(parent), m_config(std::move(config)), m_profile(std::move(profile))
+{
+    m_profile.catalogue().applyRenames(m_config.modelRenames);
+    const QUrl endpoint(m_config.endpoint.isEmpty() ? m_profile.endpoint() : m_config.endpoint);
+    const QByteArray secret =
+        m_config.signingSecret.isEmpty() ? m_profile.signingSecret() : m_config.signingSecret;
+    m_builder = std::make_unique<ZaiRequestBuilder>(m_profile, endpoint, secret);
+
+    m_network = new NetworkPool(this);
+    m_network->setProxies(m_config.httpProxy, m_config.httpsProxy, m_config.noProxy);
+    m_tokens = new TokenPool(m_config.tokens, m_config.anonymous, m_profile, m_builder->origin(),
+                             m_network, this);
+    m_tokens->setGuestPoolSize(m_config.guestPoolSize);
+    m_feVersion = new FeVersionProvider(
+        m_builder->url(QStringLiteral("landing")),
+        m_config.feVersion.isEmpty() ? m_profile.feVersionFallback() : m_config.feVersion,
+        m_profile.feVersionPattern(), m_profile.feVersionCacheSeconds(), m_profile.headers(),
+        m_network, this);
+    m_images = new ImageUploader(m_config, m_profile, *m_builder, m_network, this);
+}
+
+ZaiClient::~ZaiClient() = default;
+
+void ZaiClient::recordOutcome(bool success)
+{
+    m_lastSuccess = success;
+    m_lastCallAt = QDateTime::currentDateTimeUtc();
+    Q_EMIT upstreamOutcome(success);
+}

@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include "conversation/ApiError.h"
+#include "conversation/Conversation.h"
+#include "ModelCatalogue.h"
+#include "net/SseParser.h"
+#include "StreamTranslator.h"
+#include "TokenPool.h"
+#include "ZaiRequestBuilder.h"
+
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+class UpstreamReply;
+class ZaiClient;
+
+// One client request's trip upstream: token, FE version, optional chats/new, the signed
+// completion, and the stream translated into reasoning/content deltas. Failures before the first
+// delta are retried (zai-protocol.md P.4); after it they end the answer with an error.
+class ZaiCompletion : public QObject
+{
+    Q_OBJECT
+public:
+    ZaiCompletion(ZaiClient *client, Conversation request, ModelEntry model,
+                  QObject *parent = nullptr);
+    ~ZaiCompletion() override;
+
+    void start();
+    // Cancels the upstream call (client gone, stop sequence or length reached). Emits nothing.
+    void abort();
+
+    int attempts() const { return m_attempts; }
+    bool outputStarted() const { return m_outputStarted; }
+    QString tokenLabel() const { return m_lastTokenLabel; }
+    const Conversation &request() const { return m_request; }
+    const ModelEntry &model() const { return m_model; }
+
+Q_SIGNALS:
+    void output(const QString &reasoning, const QString &content);
+    void finished(const std::optional<TokenUsage> &upstreamUsage);
+    void failed(const ApiError &error, bool afterOutput);
+
+private:
+    enum class Action { Fail, Retry, RetryOtherToken, RefreshVersion };
+    struct Verdict
+    {
+        ApiError error;
+        Action action = Action::Fail;
+        int delayMs = -1; // -1: exponential backoff
+    };
+
+    void attempt();
+    void onToken(std::optional<TokenLease> lease, const ApiError &error);
+    void uploadImages(); // then createChat() or sendCompletion()
+    void createChat();
+    void sendCompletion();
+    void onReadyRead();
+    void onReplyFinished();
+    void handleStep(const StreamTranslator::Step &step);
+    void handleVerdict(const Verdict &verdict);
+    void complete();
+    void fail(const ApiError &error);
+    enum class End { Abort, Complete };
+    void endAttempt(End how = End::Abort);
+    UpstreamReply *post(const UpstreamRequest &request, const QByteArray &body);
+
+    Verdict verdictForHttp(const UpstreamReply *reply, int status, const QByteArray &body) const;
+    Verdict proxyRefusedCredentials(const UpstreamReply *reply) const;
+    Verdict verdictForNetwork(const UpstreamReply *reply) const;
+    Verdict verdictForStreamError(const UpstreamStreamError &error) const;
+    QString detailOf(const QByteArray &body) const;
+
+    ZaiClient *m_client;
+    Conversation m_request;
+    ModelEntry m_model;
+    ZaiRequestBuilder::Switches m_switches;
+    ZaiRequestBuilder::Ids m_ids;
+    std::optional<TokenLease> m_lease;
+    QSet<QString> m_excludedTokens;
+    QSet<QString> m_busyTokens; // excluded for a rate limit only: usable again after a backoff
+    QString m_lastTokenLabel;
+    QString m_feVersion;
+    QPointer<UpstreamReply> m_reply;
+    bool m_replyIsChat = false;
+    SseParser m_sse;
+    StreamTranslator m_translator;
+    QByteArray m_errorBody;
+    QTimer m_backoff;
+    int m_attempts = 0;
+    int m_retriesLeft = 0;
+    bool m_versionRefreshed = false;
+    bool m_outputStarted = false;
+    bool m_ended = false;
+    bool m_aborting = false;
+    ApiError m_lastError;
+};
