@@ -9,7 +9,6 @@
 #include "GuardedTcpServer.h"
 #include "HttpCompat.h"
 #include "zai/ImageInput.h"
-#include "util/JsonWriter.h"
 #include "util/Logging.h"
 #include "dialects/openai_chat/OpenAiFormat.h"
 #include "util/Redact.h"
@@ -19,6 +18,7 @@
 #include <QCryptographicHash>
 #include <QDateTime>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QJsonObject>
 
 using namespace Qt::StringLiterals;
@@ -436,7 +436,7 @@ void ApiServer::handleRoot(const QHttpServerRequest &request,
         {u"version"_s, QStringLiteral(ZB_VERSION)},
         {u"endpoints"_s, QJsonArray{u"GET /health"_s, u"GET /v1/models"_s,
                                     u"GET /v1/models/{id}"_s, u"POST /v1/chat/completions"_s}}};
-    sendJson(exchange, request, 200, JsonWriter::toBytes(body), record);
+    sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
 }
 
 void ApiServer::handleHealth(const QHttpServerRequest &request,
@@ -453,7 +453,7 @@ void ApiServer::handleHealth(const QHttpServerRequest &request,
                            {u"version"_s, QStringLiteral(ZB_VERSION)},
                            {u"uptime_seconds"_s, double(m_uptime.elapsed() / 1000)},
                            {u"upstream"_s, upstream}};
-    sendJson(exchange, request, 200, JsonWriter::toBytes(body), record);
+    sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
 }
 
 void ApiServer::handleModels(const QHttpServerRequest &request,
@@ -461,7 +461,7 @@ void ApiServer::handleModels(const QHttpServerRequest &request,
                              const Dialect &)
 {
     const QJsonObject list = OpenAiFormat::modelList(m_client->catalogue(), m_startedAt);
-    sendJson(exchange, request, 200, JsonWriter::toBytes(list), record);
+    sendJson(exchange, request, 200, QJsonDocument(list).toJson(QJsonDocument::Compact), record);
 }
 
 void ApiServer::handleModel(const QHttpServerRequest &request,
@@ -479,7 +479,7 @@ void ApiServer::handleModel(const QHttpServerRequest &request,
         return;
     }
     sendJson(exchange, request, 200,
-             JsonWriter::toBytes(OpenAiFormat::model(*entry, m_startedAt)),
+             QJsonDocument(OpenAiFormat::model(*entry, m_startedAt)).toJson(QJsonDocument::Compact),
              record);
 }
 

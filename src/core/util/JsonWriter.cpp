@@ -172,22 +172,6 @@ void JsonWriter::appendValue(QByteArray &out, const QJsonValue &value)
     }
 }
 
-QByteArray JsonWriter::toBytes(const QJsonObject &object)
-{
-    QByteArray out;
-    out.reserve(256);
-    appendValue(out, object);
-    return out;
-}
-
-QByteArray JsonWriter::toBytes(const QJsonArray &array)
-{
-    QByteArray out;
-    out.reserve(256);
-    appendValue(out, array);
-    return out;
-}
-
 JsonStream &JsonStream::key(QLatin1StringView name)
 {
     const bool comma = !m_first;

@@ -11,16 +11,16 @@
 #include <cstddef>
 #include <cstring>
 
-// Compact JSON text, byte for byte what QJsonDocument::toJson(QJsonDocument::Compact) writes, at a
-// fraction of its cost: strings are escaped and UTF-8 encoded in one pass straight into the
-// output. The upstream body of a long conversation (a megabyte of message text) is written this
-// way, and so is every answer.
+// The pieces JsonStream writes with, appended to bytes that are already there (an event's
+// "data: ", a stream's pre-written head), byte for byte what
+// QJsonDocument::toJson(QJsonDocument::Compact) would write for the same value. A whole
+// QJsonObject or QJsonArray is written with QJsonDocument itself.
 namespace JsonWriter {
 
+// A JSON string, escaped and UTF-8 encoded in one pass straight into `out`: the message text of
+// the upstream body (a megabyte for a long conversation) and every answer delta go this way.
 void appendString(QByteArray &out, QStringView text);
 void appendValue(QByteArray &out, const QJsonValue &value);
-QByteArray toBytes(const QJsonObject &object);
-QByteArray toBytes(const QJsonArray &array);
 
 } // namespace JsonWriter
 

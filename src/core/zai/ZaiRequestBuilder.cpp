@@ -504,7 +504,7 @@ UpstreamRequest ZaiRequestBuilder::chatsNew(const Conversation &request, const M
         {u"message_version"_s, 1},
         {u"extra"_s, QJsonObject()},
         {u"timestamp"_s, double(ids.timestampMs)}};
-    *body = JsonWriter::toBytes(QJsonObject{{u"chat"_s, chat}});
+    *body = QJsonDocument(QJsonObject{{u"chat"_s, chat}}).toJson(QJsonDocument::Compact);
     return net;
 }
 
