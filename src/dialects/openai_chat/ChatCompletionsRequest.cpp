@@ -2,6 +2,7 @@
 #include "ChatCompletionsRequest.h"
 
 #include <QJsonDocument>
+#include <QLocale>
 #include <QRegularExpression>
 #include <QSet>
 
@@ -136,8 +137,10 @@ std::optional<qint64> optionalInteger(const QJsonObject &o, const QString &key, 
         return std::nullopt;
     }
     if (d < double(min) || d > double(max)) {
-        v.fail(key,
-               u"Invalid '%1': %2 is not between %3 and %4."_s.arg(key).arg(qint64(d)).arg(min).arg(max),
+        // d may lie beyond qint64 (1e30): converting it would be undefined behaviour
+        const QString shown = std::abs(d) < 9e15 ? QString::number(qint64(d))
+                                                 : QString::number(d, 'g', QLocale::FloatingPointShortest);
+        v.fail(key, u"Invalid '%1': %2 is not between %3 and %4."_s.arg(key, shown).arg(min).arg(max),
                u"invalid_value"_s);
         return std::nullopt;
     }
@@ -251,7 +254,32 @@ QList<ContentPart> parseContent(const QJsonValue &content, const QString &field,
     return parts;
 }
 
-// An assistant turn's `tool_calls` (and the deprecated `function_call`).
+// The arguments of a call in the history travel back to the model inside the tool protocol's
+// history: they must be the JSON object the call was made with (an empty string stands for no
+// arguments, "{}"). Returns that text, or nothing after a failure.
+std::optional<QString> callArguments(const QJsonValue &arguments, const QString &functionField,
+                                     Validator &v)
+{
+    QString text = arguments.toString();
+    if (text.trimmed().isEmpty())
+        text = u"{}"_s;
+    QJsonParseError parseError;
+    const QJsonDocument parsed = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !parsed.isObject()) {
+        v.fail(functionField + u".arguments"_s,
+               u"Invalid '%1.arguments': the arguments of a tool call must be a JSON object "
+               u"in a string (%2)."_s.arg(functionField,
+                                          parseError.error != QJsonParseError::NoError
+                                              ? parseError.errorString()
+                                              : u"got %1"_s.arg(parsed.isArray() ? u"an array"_s
+                                                                                 : u"a scalar"_s)),
+               u"invalid_value"_s);
+        return std::nullopt;
+    }
+    return text;
+}
+
+// An assistant turn's `tool_calls`.
 QList<ToolCall> parseToolCalls(const QJsonValue &value, const QString &field, Validator &v)
 {
     QList<ToolCall> calls;
@@ -300,25 +328,10 @@ QList<ToolCall> parseToolCalls(const QJsonValue &value, const QString &field, Va
         }
         if (v.failed())
             break;
-        // The arguments travel back to the model inside the tool protocol's history: they must
-        // be the JSON object the call was made with (an empty string stands for no arguments).
-        QString text = arguments.toString();
-        if (text.trimmed().isEmpty())
-            text = u"{}"_s;
-        QJsonParseError parseError;
-        const QJsonDocument parsed = QJsonDocument::fromJson(text.toUtf8(), &parseError);
-        if (parseError.error != QJsonParseError::NoError || !parsed.isObject()) {
-            v.fail(functionField + u".arguments"_s,
-                   u"Invalid '%1.arguments': the arguments of a tool call must be a JSON object "
-                   u"in a string (%2)."_s.arg(functionField,
-                                              parseError.error != QJsonParseError::NoError
-                                                  ? parseError.errorString()
-                                                  : u"got %1"_s.arg(parsed.isArray() ? u"an array"_s
-                                                                                     : u"a scalar"_s)),
-                   u"invalid_value"_s);
+        const std::optional<QString> text = callArguments(arguments, functionField, v);
+        if (!text)
             break;
-        }
-        calls.append({id.toString(), name.toString(), text});
+        calls.append({id.toString(), name.toString(), *text});
     }
     return calls;
 }
@@ -375,9 +388,8 @@ std::optional<Message> parseMessage(const QJsonObject &m, const QString &field, 
                 v.missing(fcField + u".name"_s);
             else if (!fc.value(u"arguments"_s).isString())
                 v.wrongType(fcField + u".arguments"_s, u"a string"_s, fc.value(u"arguments"_s));
-            else
-                message.toolCalls.append({QString(), fc.value(u"name"_s).toString(),
-                                          fc.value(u"arguments"_s).toString()});
+            else if (auto text = callArguments(fc.value(u"arguments"_s), fcField, v))
+                message.toolCalls.append({QString(), fc.value(u"name"_s).toString(), *text});
         }
         if (!v.failed() && !isPresent(content) && message.toolCalls.isEmpty())
             v.fail(contentField,
@@ -657,13 +669,13 @@ void parseTools(const QJsonObject &root, ChatCompletionsRequest &parsed, Validat
             v.wrongType(u"functions"_s, u"an array"_s, functions);
             return;
         }
-        if (request.tools.isEmpty()) {
-            parsed.legacyFunctions = true;
-            const QJsonArray list = functions.toArray();
-            for (qsizetype i = 0; i < list.size() && !v.failed(); ++i) {
-                if (auto function = parseFunction(list.at(i), u"functions[%1]"_s.arg(i), v))
-                    request.tools.append(*function);
-            }
+        // checked even beside `tools`, which then win
+        const bool use = request.tools.isEmpty();
+        parsed.legacyFunctions = use;
+        const QJsonArray list = functions.toArray();
+        for (qsizetype i = 0; i < list.size() && !v.failed(); ++i) {
+            if (auto function = parseFunction(list.at(i), u"functions[%1]"_s.arg(i), v); function && use)
+                request.tools.append(*function);
         }
     }
     if (v.failed())
@@ -710,6 +722,10 @@ void parseResponseFormat(const QJsonObject &root, Conversation &request, Validat
         return;
     }
     const QJsonObject object = format.toObject();
+    if (!isPresent(object.value(u"type"_s))) {
+        v.missing(u"response_format.type"_s);
+        return;
+    }
     const QString type = object.value(u"type"_s).toString();
     if (type == u"text")
         return;
@@ -735,8 +751,11 @@ void parseResponseFormat(const QJsonObject &root, Conversation &request, Validat
     if (!isPresent(name))
         v.missing(u"response_format.json_schema.name"_s);
     else if (!name.isString() || !isFunctionName(name.toString()))
-        v.wrongType(u"response_format.json_schema.name"_s, u"a name of letters, digits, '_' and '-'"_s,
-                    name);
+        v.fail(u"response_format.json_schema.name"_s,
+               u"Invalid 'response_format.json_schema.name': '%1' is not a name (letters, digits, "
+               u"'_', '-', '.' and ':', at most 128)."_s.arg(name.isString() ? name.toString()
+                                                                             : typeName(name)),
+               u"invalid_value"_s);
     else if (isPresent(schema) && !schema.isObject())
         v.wrongType(u"response_format.json_schema.schema"_s, u"an object"_s, schema);
     request.outputFormat.type = OutputFormat::Type::JsonSchema;
