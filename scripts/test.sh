@@ -6,13 +6,18 @@
 #   ctest  unit, integration and GUI tests in build/ci (the keychain and Xvfb tray tests run
 #          through tests/gui/run-with-keyring.sh and run-with-xvfb-tray.sh)
 #   e2e    tests/e2e with npm against the built zaibridge-server and fake-zai-upstream
+#   lint   the Dockerfile, compose file and workflows by linters from npm (scripts/lint-check.sh)
 #   asan   build/asan (preset asan: clang, Debug, address+undefined, libFuzzer targets, -Werror)
 #          and its ctest run, leak checking on (suppressions: tests/lsan.supp)
 #   qt68   the same source with -Werror and its tests against Qt 6.8 (scripts/qt68-check.sh)
 #   package  build/release, the .deb (CPack), lintian, desktop/AppStream validation, the NSIS
-#          script compiled by makensis, the Dockerfile, compose and workflow linters, and the .deb
-#          installed and run in a clean Debian bookworm chroot against the fake upstream
-#          (scripts/package-check.sh; needs build/ci's fake-zai-upstream)
+#          script compiled by makensis, and the .deb installed and run in a clean Debian bookworm
+#          chroot against the fake upstream (scripts/package-check.sh; needs build/ci's
+#          fake-zai-upstream)
+#   fresh  this command as a new user runs it, in a clean Debian bookworm chroot with only git:
+#          a clone of HEAD, then its deps, build, e2e and lint steps, on Debian's own packages
+#          (Node.js 18) rather than this machine's (scripts/fresh-check.sh; the whole command
+#          there, every step, is `scripts/fresh-check.sh --full`)
 # Stops at the first failing step and ends with the line "N passed, M failed".
 #   ZB_SKIP=asan,qt68,e2e   skip steps (comma list of the names above; CI skips nothing)
 #   ZB_KEEP_GOING=1         after a failure, go on with the steps that do not depend on it
@@ -21,17 +26,20 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd -P)
 JOBS=$(nproc)
-STEPS=(deps build ctest e2e asan qt68 package)
+STEPS=(deps build ctest e2e lint asan qt68 package fresh)
 declare -A TITLE=(
     [deps]="install dependencies"
     [build]="configure + build build/ci (RelWithDebInfo, -Werror)"
     [ctest]="ctest build/ci (unit, integration, GUI: offscreen, keychain, tray in Xvfb)"
     [e2e]="end-to-end tests (tests/e2e, npm)"
+    [lint]="Dockerfile, compose and workflow linters (tests/lint, npm)"
     [asan]="AddressSanitizer + UBSan build, ctest and fuzzing (build/asan, clang)"
     [qt68]="Qt 6.8 build and ctest (Debian trixie chroot)"
-    [package]=".deb, lintian, desktop/AppStream/Docker/workflow lint, install in a clean bookworm"
+    [package]=".deb, lintian, desktop/AppStream, NSIS script, install in a clean bookworm"
+    [fresh]="deps, build, e2e, lint as a new user: clean bookworm, git clone, Debian's Node"
 )
-declare -A NEEDS=([build]=deps [ctest]=build [e2e]=build [asan]=deps [qt68]=deps [package]=build)
+declare -A NEEDS=([build]=deps [ctest]=build [e2e]=build [lint]=deps [asan]=deps [qt68]=deps
+                  [package]=build [fresh]=deps)
 declare -A RESULT=() DURATION=()
 
 IFS=, read -r -a SKIP <<<"${ZB_SKIP:-}"
@@ -80,6 +88,7 @@ step_e2e() {
     for bin in "${server}" "${fake}"; do
         [[ -x "${bin}" ]] || { echo "missing ${bin} (is ZB_BUILD_TESTS on?)" >&2; return 1; }
     done
+    echo "node $(node --version), npm $(npm --version)"
     local npm_opts=(--cache "${SRC}/build/npm-cache" --prefer-offline --no-audit --no-fund
                     --loglevel=error --update-notifier=false)
     (
@@ -95,6 +104,8 @@ step_e2e() {
     )
 }
 
+step_lint() { run bash scripts/lint-check.sh; }
+
 step_asan() {
     configure asan || return 1
     # LSan reads the suppressions file named in the preset; it must exist.
@@ -108,6 +119,8 @@ step_asan() {
 step_qt68() { run bash scripts/qt68-check.sh; }
 
 step_package() { run bash scripts/package-check.sh; }
+
+step_fresh() { run bash scripts/fresh-check.sh; }
 
 summary() {
     local s passed=0 failed=0

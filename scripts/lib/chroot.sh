@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: MIT
 # shellcheck shell=bash
-# Shared by scripts/qt68-check.sh, scripts/package-check.sh and bench/run-qt68.sh (sourced, not
-# run): the mounts below a chroot, and long commands run as their own process group.
+# Shared by scripts/qt68-check.sh, scripts/package-check.sh, scripts/fresh-check.sh and
+# bench/run-qt68.sh (sourced, not run): the mounts below a chroot, and long commands run as their
+# own process group.
 
 # Mount points at or below DIR, deepest first (mountinfo escapes spaces as \040).
 mounts_under() {
