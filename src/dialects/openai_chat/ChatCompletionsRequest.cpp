@@ -106,6 +106,22 @@ std::optional<QString> optionalString(const QJsonObject &o, const QString &key, 
     return value.toString();
 }
 
+// A field that must be there, as a non-empty string.
+std::optional<QString> requiredString(const QJsonObject &o, const QString &key,
+                                      const QString &param, Validator &v)
+{
+    const QJsonValue value = o.value(key);
+    if (!isPresent(value)) {
+        v.missing(param);
+        return std::nullopt;
+    }
+    if (!value.isString() || value.toString().isEmpty()) {
+        v.wrongType(param, u"a non-empty string"_s, value);
+        return std::nullopt;
+    }
+    return value.toString();
+}
+
 std::optional<double> optionalNumber(const QJsonObject &o, const QString &key, double min,
                                      double max, Validator &v)
 {
@@ -295,32 +311,27 @@ QList<ToolCall> parseToolCalls(const QJsonValue &value, const QString &field, Va
             break;
         }
         const QJsonObject call = array.at(i).toObject();
-        const QJsonValue id = call.value(u"id"_s);
+        const QString functionField = callField + u".function"_s;
+        const std::optional<QString> id = requiredString(call, u"id"_s, callField + u".id"_s, v);
         const QJsonValue type = call.value(u"type"_s);
         const QJsonValue function = call.value(u"function"_s);
-        if (!isPresent(id)) {
-            v.missing(callField + u".id"_s);
-        } else if (!id.isString() || id.toString().isEmpty()) {
-            v.wrongType(callField + u".id"_s, u"a non-empty string"_s, id);
+        if (v.failed()) {
         } else if (!isPresent(type)) {
             v.missing(callField + u".type"_s);
         } else if (type.toString() != u"function") {
             v.badValue(callField + u".type"_s, type.toString(), {u"function"_s});
         } else if (!isPresent(function)) {
-            v.missing(callField + u".function"_s);
+            v.missing(functionField);
         } else if (!function.isObject()) {
-            v.wrongType(callField + u".function"_s, u"an object"_s, function);
+            v.wrongType(functionField, u"an object"_s, function);
         }
         if (v.failed())
             break;
         const QJsonObject f = function.toObject();
-        const QString functionField = callField + u".function"_s;
-        const QJsonValue name = f.value(u"name"_s);
+        const std::optional<QString> name =
+            requiredString(f, u"name"_s, functionField + u".name"_s, v);
         const QJsonValue arguments = f.value(u"arguments"_s);
-        if (!isPresent(name)) {
-            v.missing(functionField + u".name"_s);
-        } else if (!name.isString() || name.toString().isEmpty()) {
-            v.wrongType(functionField + u".name"_s, u"a non-empty string"_s, name);
+        if (v.failed()) {
         } else if (!isPresent(arguments)) {
             v.missing(functionField + u".arguments"_s);
         } else if (!arguments.isString()) {
@@ -331,7 +342,7 @@ QList<ToolCall> parseToolCalls(const QJsonValue &value, const QString &field, Va
         const std::optional<QString> text = callArguments(arguments, functionField, v);
         if (!text)
             break;
-        calls.append({id.toString(), name.toString(), *text});
+        calls.append({*id, *name, *text});
     }
     return calls;
 }
@@ -399,12 +410,8 @@ std::optional<Message> parseMessage(const QJsonObject &m, const QString &field, 
     } else { // tool, or the deprecated function result
         message.role = Message::Role::Tool;
         if (role == u"tool") {
-            const QJsonValue id = m.value(u"tool_call_id"_s);
-            if (!isPresent(id))
-                v.missing(field + u".tool_call_id"_s);
-            else if (!id.isString() || id.toString().isEmpty())
-                v.wrongType(field + u".tool_call_id"_s, u"a non-empty string"_s, id);
-            message.toolCallId = id.toString();
+            message.toolCallId =
+                requiredString(m, u"tool_call_id"_s, field + u".tool_call_id"_s, v).value_or(QString());
         } else if (message.name.isEmpty()) {
             v.missing(field + u".name"_s);
         }
