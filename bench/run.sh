@@ -7,7 +7,10 @@
 #   * nginx in front of it (proxy_pass, proxy_buffering off, HTTP/1.1, upstream keepalive): the floor,
 #   * zaibridge-server in front of it,
 #   * a second fake that pauses between events, and a second zaibridge-server in front of that one
-#     (the 200 streams are then all open at once: proof that upstream calls do not queue),
+#     (the 200 streams are then all open at once: proof that upstream calls do not queue), and a
+#     third fake like the second one behind a second port of the same nginx (the floor of the
+#     paced case; its own fake, so that nginx's idle upstream connections do not stay in the poll
+#     set of the fake that ZaiBridge is measured against),
 # then runs bench/zb-bench against all of them side by side, prints the tables and writes them
 # into docs/performance.md (between the bench:begin/bench:end markers). Everything it started is
 # stopped on exit, by PID.
@@ -148,18 +151,24 @@ start_bridge() { # name upstream-port [measured]
 
 start_fake fake 0;                    fake_pid=${pids[-1]}
 start_fake paced "$paced_delay_ms";   paced_pid=${pids[-1]}
+start_fake paced-nginx "$paced_delay_ms"; paced_nginx_fake_pid=${pids[-1]}
 fake_port=$(port_of "$tmp/fake.out" "$fake_pid" fake-zai-upstream)
 paced_port=$(port_of "$tmp/paced.out" "$paced_pid" "fake-zai-upstream (paced)")
+paced_nginx_fake_port=$(port_of "$tmp/paced-nginx.out" "$paced_nginx_fake_pid" "fake-zai-upstream (paced, for nginx)")
 start_bridge bridge "$fake_port" measured; bridge_pid=${pids[-1]}
 start_bridge paced-bridge "$paced_port";  paced_bridge_pid=${pids[-1]}
 bridge_port=$(port_of "$tmp/bridge.out" "$bridge_pid" zaibridge-server)
 paced_bridge_port=$(port_of "$tmp/paced-bridge.out" "$paced_bridge_pid" "zaibridge-server (paced)")
 
-# nginx needs a fixed port: take a free one, retry if another program grabs it first.
+# nginx needs fixed ports (one in front of each fake): take free ones, retry if another program
+# grabs one first.
 mkdir -p "$tmp/nginx/tmp"
 nginx_port=""
+paced_nginx_port=""
 for attempt in 1 2 3 4 5; do
     port=$("$bench" --print-free-port)
+    paced_listen=$("$bench" --print-free-port)
+    [ "$paced_listen" = "$port" ] && continue
     {
         echo "daemon off;"
         echo "master_process on;"
@@ -175,20 +184,23 @@ for attempt in 1 2 3 4 5; do
         echo "    client_body_buffer_size 4m;        # the 1 MiB request stays in memory"
         echo "    keepalive_requests 1000000;"
         echo "    keepalive_timeout 300s;"
-        echo "    upstream fake {"
-        echo "        server 127.0.0.1:$fake_port;"
-        echo "        keepalive 512;"
-        echo "        keepalive_requests 1000000;"
-        echo "    }"
-        echo "    server {"
-        echo "        listen 127.0.0.1:$port backlog=1024;"
-        echo "        location / {"
-        echo "            proxy_pass http://fake;"
-        echo "            proxy_http_version 1.1;"
-        echo "            proxy_set_header Connection \"\";"
-        echo "            proxy_buffering off;"
-        echo "        }"
-        echo "    }"
+        for side in "fake $fake_port $port" "paced $paced_nginx_fake_port $paced_listen"; do
+            read -r name upstream_port listen_port <<<"$side"
+            echo "    upstream $name {"
+            echo "        server 127.0.0.1:$upstream_port;"
+            echo "        keepalive 512;"
+            echo "        keepalive_requests 1000000;"
+            echo "    }"
+            echo "    server {"
+            echo "        listen 127.0.0.1:$listen_port backlog=1024;"
+            echo "        location / {"
+            echo "            proxy_pass http://$name;"
+            echo "            proxy_http_version 1.1;"
+            echo "            proxy_set_header Connection \"\";"
+            echo "            proxy_buffering off;"
+            echo "        }"
+            echo "    }"
+        done
         echo "}"
     } >"$tmp/nginx/nginx.conf"
     "$nginx_bin" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" -e "$tmp/nginx/error.log" \
@@ -197,7 +209,12 @@ for attempt in 1 2 3 4 5; do
     pids+=("$nginx_pid")
     for _ in $(seq 1 $((startup_timeout * 20))); do
         kill -0 "$nginx_pid" 2>/dev/null || break
-        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then nginx_port=$port; break; fi
+        if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null \
+            && (exec 3<>"/dev/tcp/127.0.0.1/$paced_listen") 2>/dev/null; then
+            nginx_port=$port
+            paced_nginx_port=$paced_listen
+            break
+        fi
         sleep 0.05
     done
     [ -n "$nginx_port" ] && break
@@ -213,12 +230,13 @@ counts=()
 [ "$quick" = 1 ] && counts+=(--latency-requests 60 --cpu-requests 600 --big-requests 6 --streams 200)
 commit=$(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo unknown)
 git -C "$repo" diff --quiet HEAD -- src 2>/dev/null || commit="$commit + uncommitted changes in src/"
-say "measuring (fake :$fake_port, nginx :$nginx_port, ZaiBridge :$bridge_port; paced fake :$paced_port, ZaiBridge :$paced_bridge_port)"
+say "measuring (fake :$fake_port, nginx :$nginx_port, ZaiBridge :$bridge_port; paced fakes :$paced_port and :$paced_nginx_fake_port, nginx :$paced_nginx_port, ZaiBridge :$paced_bridge_port)"
 status=0
 # In the background and waited for, so that a signal to this script is handled at once.
 timeout "$bench_timeout" "$bench" \
     --direct "$fake_port" --nginx "$nginx_port" --bridge "$bridge_port" \
-    --paced-direct "$paced_port" --paced-bridge "$paced_bridge_port" --paced-delay-ms "$paced_delay_ms" \
+    --paced-direct "$paced_port" --paced-nginx "$paced_nginx_port" --paced-bridge "$paced_bridge_port" \
+    --paced-delay-ms "$paced_delay_ms" \
     --bridge-pid "$bridge_pid" --paced-bridge-pid "$paced_bridge_pid" --nginx-pid "$nginx_pid" \
     --fake-pid "$fake_pid" --api-key "$api_key" --zai-token "$zai_token" --chunks "$chunks" \
     --markdown "$tmp/results.md" --command "$command_line" \
