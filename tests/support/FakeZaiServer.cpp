@@ -1816,6 +1816,11 @@ constexpr auto ChatPageScript = R"js(<script>
 </script>
 )js"_L1;
 
+// The mint's and the mode's answers: never cached, readable by a page of another origin.
+const FakeHttpHeaders FreshText{{"Content-Type"_ba, "text/plain; charset=utf-8"_ba},
+                                {"Cache-Control"_ba, "no-store"_ba},
+                                {"Access-Control-Allow-Origin"_ba, "*"_ba}};
+
 QLatin1StringView modeName(FakeZaiServer::CaptchaMode mode)
 {
     switch (mode) {
@@ -1883,21 +1888,13 @@ void FakeZaiServer::handleCaptchaScript(FakeHttpConnection *connection, const Re
 
 void FakeZaiServer::handleCaptchaMint(FakeHttpConnection *connection, const RecordedRequest &)
 {
-    connection->sendResponse(200,
-                             {{"Content-Type"_ba, "text/plain; charset=utf-8"_ba},
-                              {"Cache-Control"_ba, "no-store"_ba},
-                              {"Access-Control-Allow-Origin"_ba, "*"_ba}},
-                             mintCaptchaParam().toUtf8());
+    connection->sendResponse(200, FreshText, mintCaptchaParam().toUtf8());
 }
 
 void FakeZaiServer::handleCaptchaMode(FakeHttpConnection *connection, const RecordedRequest &)
 {
     const QLatin1StringView mode = modeName(m_captchaMode);
-    connection->sendResponse(200,
-                             {{"Content-Type"_ba, "text/plain; charset=utf-8"_ba},
-                              {"Cache-Control"_ba, "no-store"_ba},
-                              {"Access-Control-Allow-Origin"_ba, "*"_ba}},
-                             QByteArray(mode.data(), mode.size()));
+    connection->sendResponse(200, FreshText, QByteArray(mode.data(), mode.size()));
 }
 
 void FakeZaiServer::handleSignIn(FakeHttpConnection *connection, const RecordedRequest &request)

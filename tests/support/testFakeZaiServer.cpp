@@ -212,6 +212,14 @@ private:
     Result finish(QNetworkReply *reply);
     Result complete(const Call &call) { return finish(sendCompletion(call)); }
     Result get(const QString &path, const QByteArray &bearerToken = {});
+    // The token of a new guest from GET /api/v1/auths/.
+    QString newGuest()
+    {
+        return QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body)
+            .object()
+            .value("token"_L1)
+            .toString();
+    }
     // A GET that neither follows redirects nor uses the cookie jar; `cookie` is sent as is.
     Result rawGet(const QString &pathAndQuery, const QByteArray &cookie = {});
     // A completion that passes every check of the live service (device id, user-only, captcha).
@@ -386,9 +394,7 @@ Result TestFakeZaiServer::rawGet(const QString &pathAndQuery, const QByteArray &
     request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
     if (!cookie.isEmpty())
         request.setRawHeader("Cookie", cookie);
-    QNetworkReply *reply = m_nam->get(request);
-    Result result = finish(reply);
-    return result;
+    return finish(m_nam->get(request));
 }
 
 Result TestFakeZaiServer::post(const QString &path, const QByteArray &json,
@@ -1205,8 +1211,7 @@ void TestFakeZaiServer::fileUploads()
     QCOMPARE(upload(m_token.toUtf8(), type, "--XyZ\r\nContent-Disposition: form-data").status, 400);
 
     // Guests may not upload.
-    const QString guest = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body).object()
-                              .value("token"_L1).toString();
+    const QString guest = newGuest();
     QVERIFY(!guest.isEmpty());
     const Result refused = upload(guest.toUtf8(), type, multipartFile(image));
     QCOMPARE(refused.status, 403);
@@ -1669,10 +1674,7 @@ void TestFakeZaiServer::modelsListing()
         QCOMPARE(capabilities.value("vision"_L1).toBool(), id.endsWith(u'v'));
     }
     // Guests may read it too; every read is counted.
-    const QString guest = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body)
-                              .object()
-                              .value("token"_L1)
-                              .toString();
+    const QString guest = newGuest();
     QCOMPARE(get(u"/api/models"_s, guest.toUtf8()).status, 200);
     QCOMPARE(m_server->count(u"/api/models"_s), 3);
 }
@@ -1727,10 +1729,7 @@ void TestFakeZaiServer::modelsListingFailure()
 
 void TestFakeZaiServer::guestModelsLimited()
 {
-    const QString guest = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body)
-                              .object()
-                              .value("token"_L1)
-                              .toString();
+    const QString guest = newGuest();
     m_server->setPersistedModels({}); // glm-4.7 without chats/new here
     Call c = call();
     c.token = guest;
@@ -1992,10 +1991,7 @@ void TestFakeZaiServer::live2026TurnsEverythingOn()
     QCOMPARE(complete(c).status, 405);
 
     // Guests get glm-4.7 only; the newer models are listed and answer.
-    const QString guest = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body)
-                              .object()
-                              .value("token"_L1)
-                              .toString();
+    const QString guest = newGuest();
     c = liveCall();
     c.token = guest;
     c.model = u"glm-5"_s;
