@@ -42,6 +42,8 @@ QByteArray FakeHttpConnection::reasonPhrase(int status)
         return "Continue"_ba;
     case 200:
         return "OK"_ba;
+    case 302:
+        return "Found"_ba;
     case 400:
         return "Bad Request"_ba;
     case 401:

@@ -31,6 +31,7 @@ constexpr auto CompletionsPath = "/api/v2/chat/completions"_L1;
 constexpr auto LegacyCompletionsPath = "/api/chat/completions"_L1;
 const QByteArray SignatureFailed =
     R"({"detail":"403: Signature validation failed: 签名验证失败"})"_ba;
+const QByteArray OutdatedClient = R"({"detail":"您的客户端版本过旧"})"_ba;
 const QByteArray InvalidToken =
     R"({"detail":"Your session has expired or the token is invalid. Please sign in again."})"_ba;
 
@@ -109,11 +110,13 @@ QList<int> versionNumbers(const QString &feVersion)
 }
 
 // All system-message text of a request: where the gateway puts tool and format instructions.
-QString systemText(const QJsonArray &messages)
+// With user-only roles (section 10, P.12) they travel in user text, so that counts too.
+QString systemText(const QJsonArray &messages, bool userOnly = false)
 {
     QString system;
     for (const QJsonValue &m : messages) {
-        if (m.toObject().value("role"_L1).toString() == "system"_L1)
+        const QString role = m.toObject().value("role"_L1).toString();
+        if (role == "system"_L1 || (userOnly && role == "user"_L1))
             system += messageText(m.toObject().value("content"_L1));
     }
     return system;
@@ -129,10 +132,12 @@ QString toolTrigger(const QString &system)
 // The model's side of the tool protocol (zai-protocol.md 7.4), deterministic: with tools offered
 // and no result yet, call the forced tool (or the first) with arguments made from its schema; with
 // a <tool_result> in the last user turn, answer by quoting it. "[no-tool]" in the last user turn
-// makes it ignore the tools.
-std::optional<QString> toolProtocolAnswer(const QJsonArray &messages)
+// makes it ignore the tools. With user-only roles the instructions and the earlier turns may share
+// the last user message: there a result counts only after the last </function_calls>, and the
+// instructions' own example (tool "NAME", call_id "ID") never does.
+std::optional<QString> toolProtocolAnswer(const QJsonArray &messages, bool userOnly)
 {
-    const QString system = systemText(messages);
+    const QString system = systemText(messages, userOnly);
     const QString trigger = toolTrigger(system);
     if (trigger.isEmpty() || !system.contains("<tools>"_L1) || messages.isEmpty())
         return std::nullopt;
@@ -143,9 +148,20 @@ std::optional<QString> toolProtocolAnswer(const QJsonArray &messages)
     static const QRegularExpression resultRe(
         u"<tool_result tool=\"([^\"]*)\" call_id=\"([^\"]*)\">(.*?)</tool_result>"_s,
         QRegularExpression::DotMatchesEverythingOption);
-    const auto result = resultRe.match(lastText);
-    if (result.hasMatch())
-        return u"The tool %1 said: %2"_s.arg(result.captured(1), result.captured(3));
+    if (!userOnly) {
+        const auto result = resultRe.match(lastText);
+        if (result.hasMatch())
+            return u"The tool %1 said: %2"_s.arg(result.captured(1), result.captured(3));
+    } else {
+        const qsizetype lastCall = lastText.lastIndexOf("</function_calls>"_L1);
+        auto results = resultRe.globalMatch(lastText, std::max<qsizetype>(0, lastCall));
+        while (results.hasNext()) {
+            const auto result = results.next();
+            if (result.captured(1) == "NAME"_L1 && result.captured(2) == "ID"_L1)
+                continue;
+            return u"The tool %1 said: %2"_s.arg(result.captured(1), result.captured(3));
+        }
+    }
 
     static const QRegularExpression toolRe(
         u"<tool name=\"([^\"]+)\"><description>.*?</description><parameters>(.*?)</parameters></tool>"_s,
@@ -263,6 +279,118 @@ QString describeImage(const QByteArray &b, const QString &declared)
     if (b.size() >= 12 && b.startsWith("RIFF") && b.mid(8, 4) == "WEBP")
         return u"image/webp"_s;
     return declared.isEmpty() ? u"unknown"_s : u"not an image (%1)"_s.arg(declared);
+}
+
+// A JWT in shape only: ES256 header, the claims, random signature bytes.
+QString makeJwt(const QJsonObject &claims)
+{
+    QByteArray signature(64, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(signature.data()),
+                                          signature.size() / 4);
+    return QString::fromLatin1(base64Url(R"({"alg":"ES256","typ":"JWT"})"_ba) + '.' +
+                               base64Url(compact(claims)) + '.' + base64Url(signature));
+}
+
+// The <link> lines of the landing page: the current build's assets and, as on the real page,
+// older builds' leftovers. 1.0.9 sorts after 1.0.231 as text, so an adapter must compare
+// versions numerically to find the current one.
+QString assetLinks(const QString &feVersion)
+{
+    QStringList versions{u"prod-fe-1.0.100"_s, feVersion};
+    const QList<int> n = versionNumbers(feVersion);
+    if (n.size() == 3) {
+        versions = {feVersion};
+        if (n[2] > 9)
+            versions.append(u"prod-fe-%1.%2.9"_s.arg(n[0]).arg(n[1]));
+        if (n[2] > 100)
+            versions.append(u"prod-fe-%1.%2.100"_s.arg(n[0]).arg(n[1]));
+        if (n[2] > 0)
+            versions.append(u"prod-fe-%1.%2.%3"_s.arg(n[0]).arg(n[1]).arg(n[2] - 1));
+        if (n[0] > 0 || n[1] > 0)
+            versions.append(u"prod-fe-0.9.99"_s);
+    }
+    QString html;
+    const QString cdn = u"https://z-cdn.chatglm.cn/z-ai/frontend/"_s;
+    for (const QString &v : versions) {
+        html += u"<link rel=\"modulepreload\" href=\""_s + cdn + v +
+                u"/_app/immutable/entry/start.js\">\n"_s;
+    }
+    html += u"<link rel=\"stylesheet\" href=\""_s + cdn + feVersion +
+            u"/_app/immutable/assets/app.css\">\n"_s;
+    return html;
+}
+
+QString appScript(const QString &feVersion)
+{
+    return u"<script type=\"module\">import(\"https://z-cdn.chatglm.cn/z-ai/frontend/"_s +
+           feVersion + u"/_app/immutable/entry/app.js\");</script>\n"_s;
+}
+
+constexpr auto PageHead =
+    "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
+    "<title>Z.ai Chat - Free AI powered by GLM-5</title>\n"_L1;
+
+// The models of the live service the bridge's built-in catalogue does not know (section 10,
+// 2026-08 to 09): thinking cannot be turned off on glm-5.3; flash has vision and a 1M context.
+struct LiveModel
+{
+    QLatin1StringView id;
+    QLatin1StringView name;
+    bool vision;
+    bool alwaysThinks;
+};
+constexpr LiveModel LiveModels[] = {
+    {"glm-5.3"_L1, "GLM-5.3"_L1, false, true},
+    {"glm-5.3-flash"_L1, "GLM-5.3-Flash"_L1, true, false},
+};
+
+QJsonObject capabilitiesFor(bool vision, bool webSearch, bool agentMode)
+{
+    return {{"vision"_L1, vision},
+            {"citations"_L1, webSearch},
+            {"preview_mode"_L1, false},
+            {"web_search"_L1, webSearch},
+            {"language_detection"_L1, false},
+            {"restore_n_source"_L1, false},
+            {"mcp"_L1, true},
+            {"file_qa"_L1, true},
+            {"returnFc"_L1, true},
+            {"returnThink"_L1, true},
+            {"think"_L1, true},
+            {"free_think"_L1, false},
+            {"skip_think"_L1, false},
+            {"agent_mode"_L1, agentMode}};
+}
+
+// One entry of GET /api/models in the Open WebUI shape of section 1.4.
+QJsonObject modelEntry(const QString &id, const QString &name, const QJsonObject &capabilities)
+{
+    constexpr qint64 Created = 1760000000; // fixed, like a catalogue that changes rarely
+    const QJsonObject meta{{"profile_image_url"_L1, u"/static/favicon.png"_s},
+                           {"description"_L1, name},
+                           {"capabilities"_L1, capabilities},
+                           {"mcpServerIds"_L1, QJsonArray()},
+                           {"suggestion_prompts"_L1, QJsonValue::Null},
+                           {"tags"_L1, QJsonArray()},
+                           {"hidden"_L1, false}};
+    const QJsonObject info{{"id"_L1, id},
+                           {"user_id"_L1, u"7c0e2a4b-0000-4000-8000-000000000000"_s},
+                           {"base_model_id"_L1, QJsonValue::Null},
+                           {"name"_L1, name},
+                           {"params"_L1, QJsonObject{{"top_p"_L1, 0.95}, {"temperature"_L1, 0.6}}},
+                           {"meta"_L1, meta},
+                           {"access_control"_L1, QJsonValue::Null},
+                           {"is_active"_L1, true},
+                           {"created_at"_L1, Created},
+                           {"updated_at"_L1, Created}};
+    return {{"id"_L1, id},
+            {"name"_L1, name},
+            {"owned_by"_L1, u"openai"_s},
+            {"openai"_L1, QJsonObject{{"id"_L1, id}}},
+            {"urlIdx"_L1, 0},
+            {"info"_L1, info},
+            {"actions"_L1, QJsonArray()},
+            {"tags"_L1, QJsonArray()}};
 }
 
 } // namespace
@@ -412,9 +540,185 @@ void FakeZaiServer::setConcurrencyLimit(int streamsPerToken)
     m_concurrencyLimit = std::max(0, streamsPerToken);
 }
 
+void FakeZaiServer::setConcurrencyAnswer(ConcurrencyAnswer answer)
+{
+    m_concurrencyAnswer = answer;
+}
+
 void FakeZaiServer::setRecording(bool on)
 {
     m_recording = on;
+}
+
+// --- the live service of late 2026 ---------------------------------------------------------
+
+void FakeZaiServer::setLive2026(bool on)
+{
+    setCaptchaRequired(on);
+    setUserOnlyRoles(on);
+    setDeviceIdRequired(on);
+    setStreamOptionsRefused(on);
+    setGuestModels(on ? QStringList{u"glm-4.7"_s} : QStringList());
+    m_liveModelsListed = on;
+    setConcurrencyAnswer(on ? ConcurrencyAnswer::InStreamLimit : ConcurrencyAnswer::Http429);
+    setOutdatedFeVersionBlocked(on);
+    setSignedQueryBlocked(on);
+    setLegacyPathRemoved(on);
+    setChatPageAtRoot(on);
+}
+
+void FakeZaiServer::setCaptchaRequired(bool on)
+{
+    m_captchaRequired = on;
+}
+
+void FakeZaiServer::setCaptchaLifetimeMs(qint64 ms)
+{
+    m_captchaLifetimeMs = std::max<qint64>(0, ms);
+}
+
+void FakeZaiServer::setCaptchaSingleUse(bool singleUse)
+{
+    m_captchaSingleUse = singleUse;
+}
+
+void FakeZaiServer::setCaptchaMode(CaptchaMode mode)
+{
+    m_captchaMode = mode;
+}
+
+QString FakeZaiServer::mintCaptchaParam()
+{
+    // An Aliyun verify parameter is a JSON string handed on verbatim; this one has the fields of
+    // a V3 one. The fake knows it by the whole string.
+    QByteArray token(48, Qt::Uninitialized);
+    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(token.data()),
+                                          token.size() / 4);
+    const QString param = QString::fromUtf8(
+        compact({{"certifyId"_L1, QString(u"zbfake"_s + QString::fromLatin1(traceId()))},
+                 {"sceneId"_L1, u"didk33e0"_s},
+                 {"isSign"_L1, true},
+                 {"securityToken"_L1, QString::fromLatin1(token.toBase64())}}));
+    m_captchas.insert(param, Captcha{std::chrono::steady_clock::now(), false});
+    return param;
+}
+
+void FakeZaiServer::setUserOnlyRoles(bool on)
+{
+    m_userOnlyRoles = on;
+}
+
+void FakeZaiServer::setDeviceIdRequired(bool on)
+{
+    m_deviceIdRequired = on;
+}
+
+void FakeZaiServer::setStreamOptionsRefused(bool on)
+{
+    m_streamOptionsRefused = on;
+}
+
+void FakeZaiServer::setGuestModels(const QStringList &upstreamIds)
+{
+    m_guestModels = upstreamIds;
+}
+
+void FakeZaiServer::addListedModel(const QString &id, const QString &name,
+                                   const QJsonObject &capabilities)
+{
+    for (ListedModel &listed : m_listed) {
+        if (listed.id == id) {
+            listed.name = name;
+            listed.capabilities = capabilities;
+            return;
+        }
+    }
+    m_listed.append(ListedModel{id, name, capabilities});
+}
+
+void FakeZaiServer::setModelsListFails(bool fail)
+{
+    m_modelsListFails = fail;
+}
+
+void FakeZaiServer::setOutdatedFeVersionBlocked(bool on)
+{
+    m_feVersionBlocked = on;
+}
+
+void FakeZaiServer::setSignedQueryBlocked(bool on)
+{
+    m_signedQueryBlocked = on;
+}
+
+void FakeZaiServer::setLegacyPathRemoved(bool on)
+{
+    m_legacyPathRemoved = on;
+}
+
+void FakeZaiServer::setChatPageAtRoot(bool on)
+{
+    m_chatPageAtRoot = on;
+}
+
+void FakeZaiServer::setSignInToken(const QString &token)
+{
+    if (!userFor(token))
+        addValidToken(token);
+    m_signInToken = token;
+}
+
+QString FakeZaiServer::signInToken()
+{
+    if (m_signInToken.isEmpty()) {
+        const QString id = newUuid();
+        setSignInToken(makeJwt({{"id"_L1, id}, {"email"_L1, u"zb-fake-user@example.com"_s}}));
+    }
+    return m_signInToken;
+}
+
+QList<FakeZaiServer::ListedModel> FakeZaiServer::listedModels() const
+{
+    QList<ListedModel> out;
+    const auto listedAs = [this](const QString &id) -> const ListedModel * {
+        for (const ListedModel &listed : m_listed) {
+            if (listed.id == id)
+                return &listed;
+        }
+        return nullptr;
+    };
+    for (const QString &id : m_models) {
+        if (const ListedModel *listed = listedAs(id)) {
+            out.append(*listed);
+        } else {
+            const bool vision = id.endsWith(u'v');
+            out.append(ListedModel{id, id, capabilitiesFor(vision, !vision, id == "glm-5"_L1)});
+        }
+    }
+    for (const ListedModel &listed : m_listed) {
+        if (!m_models.contains(listed.id))
+            out.append(listed);
+    }
+    if (m_liveModelsListed) {
+        for (const LiveModel &live : LiveModels) {
+            const QString id = live.id;
+            const bool present = std::any_of(out.cbegin(), out.cend(),
+                                             [&](const ListedModel &m) { return m.id == id; });
+            if (!present)
+                out.append(ListedModel{id, live.name, capabilitiesFor(live.vision, true, false),
+                                       live.alwaysThinks});
+        }
+    }
+    return out;
+}
+
+bool FakeZaiServer::knowsModel(const QString &upstreamId) const
+{
+    if (m_models.contains(upstreamId))
+        return true;
+    const QList<ListedModel> listed = listedModels();
+    return std::any_of(listed.cbegin(), listed.cend(),
+                       [&](const ListedModel &m) { return m.id == upstreamId; });
 }
 
 void FakeZaiServer::enqueue(const FakeReply &reply)
@@ -486,6 +790,49 @@ QByteArray FakeZaiServer::errorEvent(const QJsonValue &code, const QString &deta
     return envelope({{"data"_L1, nested}, {"error"_L1, error}, {"done"_L1, true}});
 }
 
+QByteArray FakeZaiServer::errorEvent(const QJsonObject &error)
+{
+    const QJsonObject nested{{"error"_L1, error}, {"done"_L1, true}};
+    return envelope({{"data"_L1, nested}, {"error"_L1, error}, {"done"_L1, true}});
+}
+
+QByteArray FakeZaiServer::captchaRequiredEvent()
+{
+    // Section 10, verbatim: the nested object serialises to the quoted
+    // {"done":true,"error":{"captcha_error_type":"missing_param","code":...}}.
+    return errorEvent(
+        QJsonObject{{"captcha_error_type"_L1, u"missing_param"_s},
+                    {"code"_L1, u"FRONTEND_CAPTCHA_REQUIRED"_s},
+                    {"detail"_L1, u"Please refresh the page to update the app, then try again."_s},
+                    {"error_code"_L1, u"FRONTEND_CAPTCHA_REQUIRED"_s}});
+}
+
+QByteArray FakeZaiServer::captchaRejectedEvent(const QString &verifyCode)
+{
+    // The shape and why: see the header.
+    const QString detail =
+        verifyCode == "F018"_L1
+            ? u"The captcha verification has expired or was already used, please verify again."_s
+            : u"The captcha verification failed, please verify again."_s;
+    return errorEvent(QJsonObject{{"captcha_error_type"_L1, u"verify_failed"_s},
+                                  {"code"_L1, verifyCode},
+                                  {"detail"_L1, detail},
+                                  {"error_code"_L1, u"FRONTEND_CAPTCHA_REQUIRED"_s},
+                                  {"verify_code"_L1, verifyCode}});
+}
+
+QByteArray FakeZaiServer::concurrencyLimitEvent()
+{
+    return errorEvent(u"MODEL_CONCURRENCY_LIMIT"_s,
+                      u"You have reached the current concurrent conversation limit, please try "
+                      "again later."_s);
+}
+
+QByteArray FakeZaiServer::atCapacityEvent()
+{
+    return errorEvent(429, u"The model is currently at capacity, please try again later."_s);
+}
+
 QString FakeZaiServer::expectedAnswer(const QString &prompt, bool webSearch)
 {
     return (webSearch ? u"[search] "_s : QString()) + u"Echo: "_s + prompt;
@@ -541,6 +888,16 @@ int FakeZaiServer::count(const QString &pathPrefix) const
             total += it.value();
     }
     return total;
+}
+
+QStringList FakeZaiServer::deviceIds() const
+{
+    QStringList ids;
+    for (const RecordedRequest &r : m_records) {
+        if (r.path == CompletionsPath || r.path == LegacyCompletionsPath)
+            ids.append(QString::fromUtf8(r.header("x-device-id"_ba)));
+    }
+    return ids;
 }
 
 void FakeZaiServer::clearRecords()
@@ -620,6 +977,13 @@ void FakeZaiServer::handle(FakeHttpConnection *connection, const RecordedRequest
         {"POST", "/api/v1/files"_L1, false, &FakeZaiServer::handleFileUpload},
         {"POST", CompletionsPath, false, &FakeZaiServer::handleCompletion},
         {"POST", LegacyCompletionsPath, false, &FakeZaiServer::handleCompletion},
+        // The fake's own paths (section 10 stand-ins); the real service has nothing under /__fake/.
+        {"GET", "/__fake/chat"_L1, false, &FakeZaiServer::handleChatPage},
+        {"GET", "/__fake/AliyunCaptcha.js"_L1, false, &FakeZaiServer::handleCaptchaScript},
+        {"GET", "/__fake/captcha/mint"_L1, false, &FakeZaiServer::handleCaptchaMint},
+        {"GET", "/__fake/captcha/mode"_L1, false, &FakeZaiServer::handleCaptchaMode},
+        {"GET", "/__fake/sign-in"_L1, false, &FakeZaiServer::handleSignIn},
+        {"GET", "/__fake/sign-out"_L1, false, &FakeZaiServer::handleSignOut},
     };
     for (const Route &route : routes) {
         if (route.prefix ? !path.startsWith(route.path) : path != route.path)
@@ -697,6 +1061,14 @@ QString FakeZaiServer::bearer(const RecordedRequest &request) const
     return QString::fromUtf8(authorization.mid(7).trimmed());
 }
 
+QString FakeZaiServer::cookieToken(const RecordedRequest &request) const
+{
+    static const QRegularExpression re(u"(?:^|;\\s*)token=([^;\\s]+)"_s);
+    const QRegularExpressionMatch cookie =
+        re.match(QString::fromLatin1(request.header("cookie"_ba)));
+    return cookie.hasMatch() && userFor(cookie.captured(1)) ? cookie.captured(1) : QString();
+}
+
 const FakeZaiServer::User *FakeZaiServer::userFor(const QString &token) const
 {
     const auto it = m_users.constFind(token);
@@ -707,14 +1079,8 @@ FakeZaiServer::User FakeZaiServer::createGuest(QString *token)
 {
     const QString ms = QString::number(QDateTime::currentMSecsSinceEpoch());
     User user{newUuid(), u"Guest-"_s + ms + u"@guest.com"_s, u"Guest-"_s + ms, u"guest"_s};
-    // A JWT in shape only: ES256 header, the two claims of section 1.2, random signature bytes.
-    QByteArray signature(64, Qt::Uninitialized);
-    QRandomGenerator::global()->fillRange(reinterpret_cast<quint32 *>(signature.data()),
-                                          signature.size() / 4);
-    const QByteArray jwt = base64Url(R"({"alg":"ES256","typ":"JWT"})"_ba) + '.' +
-                           base64Url(compact({{"id"_L1, user.id}, {"email"_L1, user.email}})) +
-                           '.' + base64Url(signature);
-    *token = QString::fromLatin1(jwt);
+    // The two claims of section 1.2.
+    *token = makeJwt({{"id"_L1, user.id}, {"email"_L1, user.email}});
     m_users.insert(*token, user);
     m_guestTokens.append(*token);
     return user;
@@ -741,40 +1107,18 @@ QByteArray FakeZaiServer::landingPage() const
 {
     if (!m_landingOverride.isEmpty())
         return m_landingOverride;
-    // Older builds' assets linger on the real page. 1.0.9 sorts after 1.0.231 as text, so an
-    // adapter must compare versions numerically to find the current one.
-    QStringList versions{u"prod-fe-1.0.100"_s, m_feVersion};
-    const QList<int> n = versionNumbers(m_feVersion);
-    if (n.size() == 3) {
-        versions = {m_feVersion};
-        if (n[2] > 9)
-            versions.append(u"prod-fe-%1.%2.9"_s.arg(n[0]).arg(n[1]));
-        if (n[2] > 100)
-            versions.append(u"prod-fe-%1.%2.100"_s.arg(n[0]).arg(n[1]));
-        if (n[2] > 0)
-            versions.append(u"prod-fe-%1.%2.%3"_s.arg(n[0]).arg(n[1]).arg(n[2] - 1));
-        if (n[0] > 0 || n[1] > 0)
-            versions.append(u"prod-fe-0.9.99"_s);
-    }
-    QString html = u"<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\" />\n"
-                   "<title>Z.ai Chat - Free AI powered by GLM-5</title>\n"_s;
-    const QString cdn = u"https://z-cdn.chatglm.cn/z-ai/frontend/"_s;
-    for (const QString &v : versions) {
-        html += u"<link rel=\"modulepreload\" href=\""_s + cdn + v +
-                u"/_app/immutable/entry/start.js\">\n"_s;
-    }
-    html += u"<link rel=\"stylesheet\" href=\""_s + cdn + m_feVersion +
-            u"/_app/immutable/assets/app.css\">\n</head>\n<body "
-            u"data-sveltekit-preload-data=\"hover\">\n"
-            "<div style=\"display: contents\"></div>\n<script type=\"module\">import(\""_s +
-            cdn + m_feVersion + u"/_app/immutable/entry/app.js\");</script>\n</body>\n</html>\n"_s;
+    const QString html = QString(PageHead) + assetLinks(m_feVersion) +
+                         u"</head>\n<body data-sveltekit-preload-data=\"hover\">\n"
+                         "<div style=\"display: contents\"></div>\n"_s +
+                         appScript(m_feVersion) + u"</body>\n</html>\n"_s;
     return html.toUtf8();
 }
 
-void FakeZaiServer::handleLanding(FakeHttpConnection *connection, const RecordedRequest &)
+void FakeZaiServer::handleLanding(FakeHttpConnection *connection, const RecordedRequest &request)
 {
     connection->sendResponse(200, {{"Content-Type"_ba, "text/html; charset=utf-8"_ba}},
-                             landingPage());
+                             m_chatPageAtRoot && m_landingOverride.isEmpty() ? chatPage(request)
+                                                                             : landingPage());
 }
 
 void FakeZaiServer::handleAuths(FakeHttpConnection *connection, const RecordedRequest &request)
@@ -790,11 +1134,7 @@ void FakeZaiServer::handleAuths(FakeHttpConnection *connection, const RecordedRe
         return;
     }
     // A client that re-sends the token cookie gets the same guest back (section 1.2).
-    static const QRegularExpression cookieToken(u"(?:^|;\\s*)token=([^;\\s]+)"_s);
-    const QRegularExpressionMatch cookie =
-        cookieToken.match(QString::fromLatin1(request.header("cookie"_ba)));
-    if (cookie.hasMatch() && userFor(cookie.captured(1))) {
-        const QString token = cookie.captured(1);
+    if (const QString token = cookieToken(request); !token.isEmpty()) {
         sendJson(connection, 200, userJson(*userFor(token), token));
         return;
     }
@@ -885,25 +1225,20 @@ void FakeZaiServer::handleChatsDelete(FakeHttpConnection *connection,
 
 void FakeZaiServer::handleModels(FakeHttpConnection *connection, const RecordedRequest &request)
 {
+    if (m_modelsListFails) {
+        m_lastRejection = u"models: failing on purpose (setModelsListFails)"_s;
+        connection->sendResponse(500, {{"Content-Type"_ba, "text/plain; charset=utf-8"_ba}},
+                                 "Internal Server Error"_ba);
+        return;
+    }
     if (!userFor(bearer(request))) {
         reject(connection, 401, InvalidToken, u"models: invalid bearer token"_s);
         return;
     }
     QJsonArray data;
-    for (const QString &id : std::as_const(m_models)) {
-        const bool vision = id.endsWith(u'v');
-        const QJsonObject capabilities{{"vision"_L1, vision},      {"think"_L1, true},
-                                       {"web_search"_L1, !vision}, {"mcp"_L1, true},
-                                       {"file_qa"_L1, true},       {"returnThink"_L1, true}};
-        data.append(QJsonObject{
-            {"id"_L1, id},
-            {"name"_L1, id},
-            {"owned_by"_L1, u"openai"_s},
-            {"openai"_L1, QJsonObject{{"id"_L1, id}}},
-            {"info"_L1, QJsonObject{{"id"_L1, id},
-                                    {"name"_L1, id},
-                                    {"meta"_L1, QJsonObject{{"capabilities"_L1, capabilities}}}}}});
-    }
+    const QList<ListedModel> listed = listedModels();
+    for (const ListedModel &model : listed)
+        data.append(modelEntry(model.id, model.name, model.capabilities));
     sendJson(connection, 200, compact({{"data"_L1, data}}));
 }
 
@@ -1021,10 +1356,26 @@ QString FakeZaiServer::checkImages(const QJsonObject &body, const QString &token
 void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const RecordedRequest &request)
 {
     // Checks in the order the real stack applies them: WAF, session, signature, client version,
-    // then the body.
+    // device id, then the body; after them the in-stream verdicts (captcha, user level, roles).
+    if (m_legacyPathRemoved && request.path == LegacyCompletionsPath) {
+        reject(connection, 404, R"({"detail":"Not Found"})"_ba,
+               u"completions: the unversioned path is gone (section 10, 2026-05-16)"_s);
+        return;
+    }
     if (request.header("origin"_ba).isEmpty() || request.header("referer"_ba).isEmpty()) {
         sendWafPage(connection, u"completions: Origin or Referer missing"_s);
         return;
+    }
+    if (m_signedQueryBlocked) {
+        // Since prod-fe-1.1.93 (section 10, 2026-09-07) the firewall stops these.
+        for (const auto key :
+             {"timestamp"_L1, "requestId"_L1, "user_id"_L1, "signature_timestamp"_L1}) {
+            if (!request.query.hasQueryItem(key)) {
+                sendWafPage(connection,
+                            u"completions: signed query parameter %1 missing"_s.arg(key));
+                return;
+            }
+        }
     }
     const QString token = bearer(request);
     if (!userFor(token)) {
@@ -1083,8 +1434,10 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
     if (clientVersion != m_feVersion) {
         m_lastRejection = u"completions: X-FE-Version '%1' is not the current %2"_s.arg(
             clientVersion, m_feVersion);
-        if (m_feVersionHttpStatus) {
-            reject(connection, 426, R"({"detail":"您的客户端版本过旧"})"_ba, m_lastRejection);
+        if (m_feVersionBlocked) {
+            sendWafPage(connection, m_lastRejection); // section 10, 2026-05
+        } else if (m_feVersionHttpStatus) {
+            reject(connection, 426, OutdatedClient, m_lastRejection);
         } else {
             const QString detail =
                 u"Your client version (%1) is outdated. Minimum required: %2. Please refresh the page"_s
@@ -1092,6 +1445,12 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
                          m_feVersion.mid(8));
             stream(connection, token, {errorEvent(426, detail)}, FakeReply());
         }
+        return;
+    }
+    // The web app sends a stable X-Device-Id since prod-fe-1.1.88 (section 10, 2026-08-19);
+    // without it the live service answers like the FE-version check's HTTP variant.
+    if (m_deviceIdRequired && request.header("x-device-id"_ba).trimmed().isEmpty()) {
+        reject(connection, 426, OutdatedClient, u"completions: X-Device-Id missing"_s);
         return;
     }
 
@@ -1105,8 +1464,26 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
                u"completions: stream is not true"_s);
         return;
     }
+    if (m_streamOptionsRefused && body.contains("stream_options"_L1)) {
+        reject(connection, 400, R"({"detail":"Unsupported parameter: stream_options"})"_ba,
+               u"completions: stream_options is no longer accepted (section 10, 2026-06-18)"_s);
+        return;
+    }
+    // "A non-empty tools field is refused" (section 10, 2026-07): refused, unlike the roles that
+    // "end in" INTERNAL_ERROR, so an HTTP 400 before any stream.
+    if (m_userOnlyRoles) {
+        const QJsonValue tools = body.value("tools"_L1);
+        const bool empty = tools.isUndefined() || tools.isNull() ||
+                           (tools.isArray() && tools.toArray().isEmpty()) ||
+                           (tools.isObject() && tools.toObject().isEmpty());
+        if (!empty) {
+            reject(connection, 400, R"({"detail":"Unsupported parameter: tools"})"_ba,
+                   u"completions: a non-empty tools field (user-only service)"_s);
+            return;
+        }
+    }
     const QString model = body.value("model"_L1).toString();
-    if (!m_models.contains(model)) {
+    if (!knowsModel(model)) {
         reject(connection, 404, R"({"detail":"Model not found"})"_ba,
                u"completions: unknown model '%1'"_s.arg(model));
         return;
@@ -1126,11 +1503,49 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
     if (m_concurrencyLimit > 0) {
         const auto running = std::count(m_streamTokens.cbegin(), m_streamTokens.cend(), token);
         if (running >= m_concurrencyLimit) {
-            reject(
-                connection, 429,
-                R"json({"detail":"Too Many Requests: concurrency limit reached (并发数超限)"})json"_ba,
-                u"completions: concurrency limit"_s);
+            if (m_concurrencyAnswer == ConcurrencyAnswer::Http429) {
+                reject(
+                    connection, 429,
+                    R"json({"detail":"Too Many Requests: concurrency limit reached (并发数超限)"})json"_ba,
+                    u"completions: concurrency limit"_s);
+            } else {
+                m_lastRejection = u"completions: concurrency limit (in-stream answer)"_s;
+                stream(connection, token,
+                       {m_concurrencyAnswer == ConcurrencyAnswer::InStreamLimit
+                            ? concurrencyLimitEvent()
+                            : atCapacityEvent()},
+                       FakeReply());
+            }
             return;
+        }
+    }
+
+    // The in-stream verdicts of the live service, each the stream's only event.
+    if (m_captchaRequired) {
+        if (const QByteArray verdict = checkCaptcha(body); !verdict.isEmpty()) {
+            stream(connection, token, {verdict}, FakeReply());
+            return;
+        }
+    }
+    if (!m_guestModels.isEmpty() && userFor(token)->role == "guest"_L1 &&
+        !m_guestModels.contains(model)) {
+        m_lastRejection = u"completions: guests may not use %1"_s.arg(model);
+        stream(connection, token,
+               {errorEvent(403, u"Model not available for current user level"_s)}, FakeReply());
+        return;
+    }
+    if (m_userOnlyRoles) {
+        for (const QJsonValue &message : messages) {
+            const QString role = message.toObject().value("role"_L1).toString();
+            if (role != "user"_L1) {
+                m_lastRejection =
+                    u"completions: a message of role '%1' (user-only service)"_s.arg(role);
+                stream(connection, token,
+                       {errorEvent(u"INTERNAL_ERROR"_s,
+                                   u"Internal error: unsupported message role '%1'"_s.arg(role))},
+                       FakeReply());
+                return;
+            }
         }
     }
 
@@ -1142,7 +1557,7 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
         }
         if (!scripted.events.isEmpty()) {
             // "{{TRIGGER}}" in scripted events stands for this request's tool trigger.
-            const QString trigger = toolTrigger(systemText(messages));
+            const QString trigger = toolTrigger(systemText(messages, m_userOnlyRoles));
             QList<QByteArray> events = scripted.events;
             for (QByteArray &e : events) {
                 e.replace("{{TRIGGER}}", trigger.toUtf8());
@@ -1168,13 +1583,17 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
     if (!images.isEmpty())
         prompt += imageNote(images); // what the model "saw", so tests can check the bytes
     const QJsonObject features = body.value("features"_L1).toObject();
-    const bool thinking = features.value("enable_thinking"_L1).toBool();
+    const bool alwaysThinks =
+        m_liveModelsListed &&
+        std::any_of(std::cbegin(LiveModels), std::cend(LiveModels),
+                    [&](const LiveModel &m) { return m.alwaysThinks && model == m.id; });
+    const bool thinking = features.value("enable_thinking"_L1).toBool() || alwaysThinks;
     const bool webSearch = features.value("web_search"_L1).toBool();
     QList<QByteArray> events =
         defaultEvents(prompt, thinking, webSearch, m_defaultChunks, estimateTokens(promptChars));
     // response_format: a JSON answer in a Markdown fence, as models like to write it, unless the
     // last prompt says "[bad-json]" (broken once) or the conversation "[bad-json-always]".
-    const QString system = systemText(messages);
+    const QString system = systemText(messages, m_userOnlyRoles);
     if (system.contains("# Output format"_L1) && system.contains("valid JSON"_L1)) {
         bool alwaysBad = false; // "[bad-json-always]" anywhere: every answer is broken
         for (const QJsonValue &m : messages)
@@ -1191,7 +1610,7 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
         events.append(usageEvent(estimateTokens(promptChars), estimateTokens(answer.size())));
         events.append(doneEvent());
     }
-    if (const auto toolAnswer = toolProtocolAnswer(messages)) {
+    if (const auto toolAnswer = toolProtocolAnswer(messages, m_userOnlyRoles)) {
         events.clear();
         for (const QString &piece : splitEvenly(*toolAnswer, m_defaultChunks))
             events.append(answerEvent(piece));
@@ -1215,6 +1634,298 @@ void FakeZaiServer::handleCompletion(FakeHttpConnection *connection, const Recor
     const qsizetype closingEdit =
         thinking ? qsizetype(expectedThought(prompt).count(u'\n')) + 1 : -1;
     stream(connection, token, events, scripted, int(closingEdit), thinking ? m_thinkingDelayMs : 0);
+}
+
+QByteArray FakeZaiServer::checkCaptcha(const QJsonObject &body)
+{
+    const QString param = body.value("captcha_verify_param"_L1).toString();
+    if (param.isEmpty()) {
+        m_lastRejection = u"completions: captcha_verify_param missing or empty"_s;
+        return captchaRequiredEvent();
+    }
+    const auto it = m_captchas.find(param);
+    if (it == m_captchas.end()) {
+        m_lastRejection = u"completions: captcha_verify_param was not minted here (F019)"_s;
+        return captchaRejectedEvent(u"F019"_s);
+    }
+    const bool expired = std::chrono::steady_clock::now() - it->mintedAt >=
+                         std::chrono::milliseconds(m_captchaLifetimeMs);
+    if (expired || (it->used && m_captchaSingleUse)) {
+        m_lastRejection = expired ? u"completions: captcha_verify_param expired (F018)"_s
+                                  : u"completions: captcha_verify_param already used (F018)"_s;
+        return captchaRejectedEvent(u"F018"_s);
+    }
+    it->used = true;
+    return {};
+}
+
+// --- the stand-ins for the browser (section 10, "The captcha SDK as pages use it") ---------
+
+namespace {
+
+// The captcha SDK's stand-in: the interface of Aliyun Captcha 2.0 (window.AliyunCaptchaConfig
+// set before it loads, window.initAliyunCaptcha(options)), none of its checks. Every verification
+// asks the fake for its mode; the parameters come from the fake's mint, so completions accept
+// them. A verification runs on each click of options.button, on instance.show(), and once right
+// after initAliyunCaptcha when no button is given.
+constexpr auto CaptchaScript =
+    R"js(// AliyunCaptcha.js stand-in, served by ZaiBridge's fake Z.AI upstream for tests.
+// Not the Aliyun SDK: same interface, no checks. Modes (GET /__fake/captcha/mode):
+//   traceless  success(captchaVerifyParam) without user action
+//   challenge  shows a clickable #zb-fake-slider, success(captchaVerifyParam) once it is clicked
+//   fail       fail({code, msg})
+(function () {
+  'use strict';
+  var script = document.currentScript;
+  var origin = script && script.src ? new URL(script.src, location.href).origin : location.origin;
+
+  function fetchText(path) {
+    return fetch(origin + path, {cache: 'no-store'}).then(function (response) {
+      if (!response.ok)
+        throw new Error(path + ' answered HTTP ' + response.status);
+      return response.text();
+    });
+  }
+
+  function find(selector) {
+    if (!selector)
+      return null;
+    return typeof selector === 'string' ? document.querySelector(selector) : selector;
+  }
+
+  window.initAliyunCaptcha = function (options) {
+    options = options || {};
+    var config = window.AliyunCaptchaConfig || {};
+    var button = find(options.button);
+    var destroyed = false;
+    var slider = null;
+
+    function call(name, value) {
+      if (!destroyed && typeof options[name] === 'function')
+        options[name](value);
+    }
+    function fail(code, msg) {
+      call('fail', {code: code, msg: msg});
+    }
+    function succeed() {
+      return fetchText('/__fake/captcha/mint').then(function (param) {
+        call('success', param);
+      });
+    }
+    function removeSlider() {
+      if (slider) {
+        slider.remove();
+        slider = null;
+      }
+    }
+    function challenge() {
+      if (slider)
+        return;
+      slider = document.createElement('div');
+      slider.id = 'zb-fake-slider';
+      slider.setAttribute('role', 'button');
+      slider.tabIndex = 0;
+      slider.textContent = 'Slide to verify (test stand-in: click here)';
+      slider.style.cssText = 'display:inline-block;padding:12px 24px;border:1px solid #888;'
+          + 'background:#eef;cursor:pointer;user-select:none;';
+      var host = options.mode === 'popup' ? null : find(options.element);
+      if (!host) {
+        slider.style.cssText += 'position:fixed;left:50%;top:40%;transform:translateX(-50%);'
+            + 'z-index:2147483647;';
+        host = document.body;
+      }
+      slider.addEventListener('click', function () {
+        removeSlider();
+        succeed().catch(function (error) { fail('NETWORK_ERROR', String(error)); });
+      });
+      host.appendChild(slider);
+    }
+    function verify() {
+      if (destroyed)
+        return;
+      if (!config.region || !config.prefix) {
+        fail('IllegalUserTag', 'window.AliyunCaptchaConfig needs region and prefix');
+        return;
+      }
+      if (!options.SceneId) {
+        fail('IllegalScene', 'SceneId is missing');
+        return;
+      }
+      fetchText('/__fake/captcha/mode').then(function (mode) {
+        mode = mode.trim();
+        if (mode === 'fail')
+          fail('F001', 'The verification failed (stand-in in fail mode).');
+        else if (mode === 'challenge')
+          challenge();
+        else
+          return succeed();
+      }).catch(function (error) { fail('NETWORK_ERROR', String(error)); });
+    }
+
+    var instance = {
+      show: verify,
+      hide: removeSlider,
+      refresh: removeSlider,
+      destroyCaptcha: function () {
+        removeSlider();
+        if (button)
+          button.removeEventListener('click', verify);
+        destroyed = true;
+      }
+    };
+    if (button)
+      button.addEventListener('click', verify);
+    setTimeout(function () {
+      call('getInstance', instance);
+      if (!button)
+        verify();
+    }, 0);
+    return instance;
+  };
+})();
+)js"_L1;
+
+// The chat page's own script: the sign-in button and, like chat.z.ai's app, one captcha
+// instance that verifies on each click of Send (the result shows in #zb-fake-captcha-result).
+constexpr auto ChatPageScript = R"js(<script>
+(function () {
+  'use strict';
+  document.getElementById('zb-fake-sign-in').addEventListener('click', function () {
+    location.href = '/__fake/sign-in?next=' + encodeURIComponent(location.pathname);
+  });
+  var result = document.getElementById('zb-fake-captcha-result');
+  window.initAliyunCaptcha({
+    SceneId: 'didk33e0',
+    mode: 'embed',
+    element: '#zb-fake-captcha-element',
+    button: '#zb-fake-send',
+    success: function (captchaVerifyParam) {
+      result.dataset.state = 'success';
+      result.textContent = captchaVerifyParam;
+    },
+    fail: function (failure) {
+      result.dataset.state = 'fail';
+      result.textContent = JSON.stringify(failure);
+    },
+    getInstance: function (instance) {
+      window.zbFakeCaptchaInstance = instance;
+    },
+    language: 'en'
+  });
+})();
+</script>
+)js"_L1;
+
+// The mint's and the mode's answers: never cached, readable by a page of another origin.
+const FakeHttpHeaders FreshText{{"Content-Type"_ba, "text/plain; charset=utf-8"_ba},
+                                {"Cache-Control"_ba, "no-store"_ba},
+                                {"Access-Control-Allow-Origin"_ba, "*"_ba}};
+
+QLatin1StringView modeName(FakeZaiServer::CaptchaMode mode)
+{
+    switch (mode) {
+    case FakeZaiServer::CaptchaMode::Challenge:
+        return "challenge"_L1;
+    case FakeZaiServer::CaptchaMode::Fail:
+        return "fail"_L1;
+    case FakeZaiServer::CaptchaMode::Traceless:
+        break;
+    }
+    return "traceless"_L1;
+}
+
+// Where a sign-in or sign-out returns to: a local path, else the chat page.
+QByteArray localTarget(const RecordedRequest &request)
+{
+    const QString next = request.queryValue(u"next"_s);
+    if (!next.startsWith(u'/') || next.startsWith("//"_L1) || next.contains(u'\\'))
+        return "/__fake/chat"_ba;
+    return QUrl(next).toEncoded();
+}
+
+} // namespace
+
+QByteArray FakeZaiServer::chatPage(const RecordedRequest &request) const
+{
+    const QString token = cookieToken(request);
+    const User *user = token.isEmpty() ? nullptr : userFor(token);
+    const bool signedIn = user && user->role != "guest"_L1;
+    QString html = QString(PageHead) + assetLinks(m_feVersion);
+    // The SDK's configuration comes before the SDK, as the Aliyun documentation demands; the
+    // values are chat.z.ai's (section 10).
+    html += u"<script>\nwindow.AliyunCaptchaConfig = {region: \"sgp\", prefix: \"no8xfe\"};\n"
+            "</script>\n<script src=\"/__fake/AliyunCaptcha.js\"></script>\n"
+            "</head>\n<body data-sveltekit-preload-data=\"hover\">\n"_s;
+    html += u"<main id=\"zb-fake-chat\" data-signed-in=\"%1\">\n"_s.arg(signedIn ? u"true"_s
+                                                                                 : u"false"_s);
+    html +=
+        signedIn
+            ? u"<p id=\"zb-fake-account\">Signed in as %1</p>\n"_s.arg(user->email.toHtmlEscaped())
+            : u"<p id=\"zb-fake-account\">Not signed in</p>\n"_s;
+    html += u"<button id=\"zb-fake-sign-in\" type=\"button\">Sign in</button>\n"
+            "<a id=\"zb-fake-sign-out\" href=\"/__fake/sign-out\">Sign out</a>\n"
+            "<div id=\"zb-fake-captcha-element\"></div>\n"
+            "<button id=\"zb-fake-send\" type=\"button\">Send</button>\n"
+            "<output id=\"zb-fake-captcha-result\" data-state=\"\"></output>\n</main>\n"_s;
+    html += ChatPageScript;
+    html += appScript(m_feVersion) + u"</body>\n</html>\n"_s;
+    return html.toUtf8();
+}
+
+void FakeZaiServer::handleChatPage(FakeHttpConnection *connection, const RecordedRequest &request)
+{
+    connection->sendResponse(200, {{"Content-Type"_ba, "text/html; charset=utf-8"_ba}},
+                             chatPage(request));
+}
+
+void FakeZaiServer::handleCaptchaScript(FakeHttpConnection *connection, const RecordedRequest &)
+{
+    connection->sendResponse(200,
+                             {{"Content-Type"_ba, "application/javascript; charset=utf-8"_ba},
+                              {"Access-Control-Allow-Origin"_ba, "*"_ba}},
+                             QByteArray(CaptchaScript.data(), CaptchaScript.size()));
+}
+
+void FakeZaiServer::handleCaptchaMint(FakeHttpConnection *connection, const RecordedRequest &)
+{
+    connection->sendResponse(200, FreshText, mintCaptchaParam().toUtf8());
+}
+
+void FakeZaiServer::handleCaptchaMode(FakeHttpConnection *connection, const RecordedRequest &)
+{
+    const QLatin1StringView mode = modeName(m_captchaMode);
+    connection->sendResponse(200, FreshText, QByteArray(mode.data(), mode.size()));
+}
+
+void FakeZaiServer::handleSignIn(FakeHttpConnection *connection, const RecordedRequest &request)
+{
+    // ?token=T signs in as an account the test made valid; without it, as signInToken().
+    QString token = request.queryValue(u"token"_s);
+    if (token.isEmpty()) {
+        token = signInToken();
+    } else if (!userFor(token)) {
+        reject(connection, 401, InvalidToken, u"sign-in: unknown token"_s);
+        return;
+    }
+    // The cookie of section 1.2 without Secure: the fake speaks plain http on loopback.
+    const QByteArray target = localTarget(request);
+    connection->sendResponse(
+        302,
+        {{"Location"_ba, target},
+         {"Content-Type"_ba, "text/html; charset=utf-8"_ba},
+         {"set-cookie"_ba, "token=" + token.toLatin1() + "; HttpOnly; Path=/; SameSite=Lax"}},
+        "<a href=\"" + target + "\">signed in</a>");
+}
+
+void FakeZaiServer::handleSignOut(FakeHttpConnection *connection, const RecordedRequest &request)
+{
+    const QByteArray target = localTarget(request);
+    connection->sendResponse(
+        302,
+        {{"Location"_ba, target},
+         {"Content-Type"_ba, "text/html; charset=utf-8"_ba},
+         {"set-cookie"_ba, "token=; HttpOnly; Path=/; SameSite=Lax; Max-Age=0"}},
+        "<a href=\"" + target + "\">signed out</a>");
 }
 
 void FakeZaiServer::stream(FakeHttpConnection *connection, const QString &token,

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 // fake-zai-upstream: the test double of chat.z.ai as a process, for benchmarks, end-to-end tests
-// and manual runs with curl. Runs until killed.
+// and manual runs with curl. Runs until killed. The defaults are the service of sections 1-9;
+// --live-2026 (or its single options) adds the live service of section 10.
 #include "FakeZaiServer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QLoggingCategory>
 
 #include <cstdio>
@@ -42,13 +45,82 @@ int main(int argc, char *argv[])
     const QCommandLineOption feHttpOption(u"fe-version-http-status"_s,
                                           u"Answer a wrong FE version with HTTP 426."_s);
     const QCommandLineOption concurrencyOption(
-        u"concurrency-limit"_s, u"Streams per token before HTTP 429 (0 = unlimited)."_s, u"N"_s,
-        u"0"_s);
+        u"concurrency-limit"_s,
+        u"Streams per token before the concurrency answer (0 = unlimited)."_s, u"N"_s, u"0"_s);
     const QCommandLineOption verboseOption(u"verbose"_s,
                                            u"Log every request and rejection to stderr."_s);
-    parser.addOptions({portOption, chunksOption, delayOption, thinkingDelayOption, feVersionOption,
-                       tokenOption, secretOption, persistedOption, modelOption, noGuestOption,
-                       feHttpOption, concurrencyOption, verboseOption});
+    // The live service of late 2026 (zai-protocol.md section 10): every option below at once,
+    // or one by one.
+    const QCommandLineOption liveOption(
+        u"live-2026"_s, u"Behave like the live service of late 2026: all of the options below."_s);
+    const QCommandLineOption captchaOption(
+        u"captcha"_s,
+        u"Completions need a captcha_verify_param minted by GET /__fake/captcha/mint."_s);
+    const QCommandLineOption captchaLifetimeOption(
+        u"captcha-lifetime-ms"_s, u"How long a verify parameter is valid."_s, u"N"_s, u"300000"_s);
+    const QCommandLineOption captchaReusableOption(
+        u"captcha-reusable"_s, u"A verify parameter may be used again within its lifetime."_s);
+    const QCommandLineOption captchaModeOption(
+        u"captcha-mode"_s, u"The captcha stand-in's answer: traceless, challenge or fail."_s,
+        u"MODE"_s, u"traceless"_s);
+    const QCommandLineOption userOnlyOption(
+        u"user-only-roles"_s,
+        u"Only user messages: other roles end in INTERNAL_ERROR, tools is refused (400)."_s);
+    const QCommandLineOption deviceIdOption(u"device-id-required"_s,
+                                            u"Completions without X-Device-Id get HTTP 426."_s);
+    const QCommandLineOption streamOptionsOption(u"refuse-stream-options"_s,
+                                                 u"A body with stream_options gets HTTP 400."_s);
+    const QCommandLineOption guestModelsOption(
+        u"guest-models"_s, u"Comma-separated models guests may use (others: in-stream 403)."_s,
+        u"LIST"_s);
+    const QCommandLineOption listedModelOption(
+        u"listed-model"_s,
+        u"A model listed by /api/models and accepted (repeatable): ID[=NAME[=CAPABILITIES_JSON]]."_s,
+        u"SPEC"_s);
+    const QCommandLineOption modelsFailOption(u"models-fail"_s,
+                                              u"GET /api/models answers HTTP 500."_s);
+    const QCommandLineOption concurrencyAnswerOption(
+        u"concurrency-answer"_s,
+        u"Beyond --concurrency-limit: http (429), limit (in-stream MODEL_CONCURRENCY_LIMIT) or "
+        "capacity (in-stream \"currently at capacity\")."_s,
+        u"KIND"_s, u"http"_s);
+    const QCommandLineOption feWafOption(u"outdated-fe-version-waf"_s,
+                                         u"A wrong X-FE-Version gets the WAF page (405)."_s);
+    const QCommandLineOption queryWafOption(
+        u"signed-query-waf"_s, u"A completion without the signed query gets the WAF page (405)."_s);
+    const QCommandLineOption noLegacyOption(u"no-legacy-path"_s,
+                                            u"POST /api/chat/completions answers 404."_s);
+    const QCommandLineOption chatPageOption(
+        u"chat-page-at-root"_s, u"GET / serves the sign-in and captcha page of /__fake/chat."_s);
+    parser.addOptions({portOption,
+                       chunksOption,
+                       delayOption,
+                       thinkingDelayOption,
+                       feVersionOption,
+                       tokenOption,
+                       secretOption,
+                       persistedOption,
+                       modelOption,
+                       noGuestOption,
+                       feHttpOption,
+                       concurrencyOption,
+                       verboseOption,
+                       liveOption,
+                       captchaOption,
+                       captchaLifetimeOption,
+                       captchaReusableOption,
+                       captchaModeOption,
+                       userOnlyOption,
+                       deviceIdOption,
+                       streamOptionsOption,
+                       guestModelsOption,
+                       listedModelOption,
+                       modelsFailOption,
+                       concurrencyAnswerOption,
+                       feWafOption,
+                       queryWafOption,
+                       noLegacyOption,
+                       chatPageOption});
     parser.process(app);
 
     if (parser.isSet(verboseOption))
@@ -73,6 +145,65 @@ int main(int argc, char *argv[])
     server.setGuestAllowed(!parser.isSet(noGuestOption));
     server.setRequireFeVersionHttpStatus(parser.isSet(feHttpOption));
     server.setConcurrencyLimit(parser.value(concurrencyOption).toInt());
+
+    // --live-2026 first, so that the single options add to it.
+    server.setLive2026(parser.isSet(liveOption));
+    if (parser.isSet(captchaOption))
+        server.setCaptchaRequired(true);
+    server.setCaptchaLifetimeMs(parser.value(captchaLifetimeOption).toLongLong());
+    server.setCaptchaSingleUse(!parser.isSet(captchaReusableOption));
+    const QString captchaMode = parser.value(captchaModeOption);
+    if (captchaMode == "challenge"_L1) {
+        server.setCaptchaMode(FakeZaiServer::CaptchaMode::Challenge);
+    } else if (captchaMode == "fail"_L1) {
+        server.setCaptchaMode(FakeZaiServer::CaptchaMode::Fail);
+    } else if (captchaMode != "traceless"_L1) {
+        std::fprintf(stderr, "invalid --captcha-mode (traceless, challenge or fail)\n");
+        return 2;
+    }
+    if (parser.isSet(userOnlyOption))
+        server.setUserOnlyRoles(true);
+    if (parser.isSet(deviceIdOption))
+        server.setDeviceIdRequired(true);
+    if (parser.isSet(streamOptionsOption))
+        server.setStreamOptionsRefused(true);
+    if (parser.isSet(guestModelsOption))
+        server.setGuestModels(parser.value(guestModelsOption).split(u',', Qt::SkipEmptyParts));
+    const QStringList listed = parser.values(listedModelOption);
+    for (const QString &spec : listed) {
+        // ID[=NAME[=CAPABILITIES_JSON]]: the JSON is everything after the second '='.
+        const QString id = spec.section(u'=', 0, 0);
+        const QString name = spec.section(u'=', 1, 1);
+        const QString json = spec.section(u'=', 2);
+        QJsonParseError error{};
+        const QJsonDocument capabilities = QJsonDocument::fromJson(json.toUtf8(), &error);
+        if (id.isEmpty() || (!json.isEmpty() && !capabilities.isObject())) {
+            std::fprintf(stderr, "invalid --listed-model %s\n", qPrintable(spec));
+            return 2;
+        }
+        server.addListedModel(id, name.isEmpty() ? id : name, capabilities.object());
+    }
+    if (parser.isSet(modelsFailOption))
+        server.setModelsListFails(true);
+    const QString concurrencyAnswer = parser.value(concurrencyAnswerOption);
+    if (concurrencyAnswer == "limit"_L1) {
+        server.setConcurrencyAnswer(FakeZaiServer::ConcurrencyAnswer::InStreamLimit);
+    } else if (concurrencyAnswer == "capacity"_L1) {
+        server.setConcurrencyAnswer(FakeZaiServer::ConcurrencyAnswer::InStreamCapacity);
+    } else if (concurrencyAnswer != "http"_L1) {
+        std::fprintf(stderr, "invalid --concurrency-answer (http, limit or capacity)\n");
+        return 2;
+    } else if (parser.isSet(concurrencyAnswerOption)) {
+        server.setConcurrencyAnswer(FakeZaiServer::ConcurrencyAnswer::Http429);
+    }
+    if (parser.isSet(feWafOption))
+        server.setOutdatedFeVersionBlocked(true);
+    if (parser.isSet(queryWafOption))
+        server.setSignedQueryBlocked(true);
+    if (parser.isSet(noLegacyOption))
+        server.setLegacyPathRemoved(true);
+    if (parser.isSet(chatPageOption))
+        server.setChatPageAtRoot(true);
 
     bool portOk = false;
     const uint port = parser.value(portOption).toUInt(&portOk);

@@ -6,14 +6,18 @@
 
 #include <QDateTime>
 #include <QElapsedTimer>
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QProcess>
 #include <QRegularExpression>
 #include <QSignalSpy>
+#include <QStandardPaths>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QUrlQuery>
 #include <QUuid>
@@ -48,6 +52,10 @@ struct Call
     bool signatureTimestampMismatch = false;
     QStringList imageIds;   // image parts in the user message, each referencing a file id
     QStringList listedIds;  // files[] entries (null: the same as imageIds)
+    bool systemMessage = true; // a system message before the user message
+    QString captcha;           // captcha_verify_param (null: none)
+    QByteArray deviceId;       // X-Device-Id (empty: none)
+    QJsonObject extraBody;     // further body fields
 };
 
 struct Result
@@ -56,6 +64,7 @@ struct Result
     QNetworkReply::NetworkError error = QNetworkReply::NoError;
     QByteArray body;
     QByteArray contentType;
+    QByteArray location;
     QList<QByteArray> setCookies;
     QList<QJsonObject> events; // the `data:` JSON objects of an SSE body, in order
     QList<QByteArray> rawData; // every `data:` payload, JSON or not
@@ -96,6 +105,14 @@ QString phaseText(const QList<QJsonObject> &events, const QString &phase)
             text += data.value("delta_content"_L1).toString();
     }
     return text;
+}
+
+// The flat error object of a stream's last event, or an empty object.
+QJsonObject streamError(const QList<QJsonObject> &events)
+{
+    return events.isEmpty()
+               ? QJsonObject()
+               : events.last().value("data"_L1).toObject().value("error"_L1).toObject();
 }
 
 int countPhase(const QList<QJsonObject> &events, const QString &phase)
@@ -162,11 +179,58 @@ private slots:
     void pipelinedRequestsAnsweredInOrder();
     void manyConcurrentZeroDelayStreams();
 
+    // the live service of late 2026 (section 10)
+    void captchaGateOffByDefault();
+    void captchaGate();
+    void captchaParamAcceptedOnce();
+    void captchaStaleAndForeign();
+    void captchaExpiresAfterLifetime();
+    void captchaReusableWithinLifetime();
+    void captchaMintedOverHttp();
+    void userOnlyRoles();
+    void userOnlyRolesRefuseTools();
+    void userOnlyRolesFindInstructionsInUserText();
+    void deviceIdRequired();
+    void streamOptionsRefused();
+    void modelsListing();
+    void modelsListingExtraModels();
+    void modelsListingFailure();
+    void guestModelsLimited();
+    void concurrencyAnswersInStream();
+    void outdatedFeVersionBlocked();
+    void signedQueryBlocked();
+    void legacyPathRemoved();
+    void chatPageServed();
+    void chatPageAtRoot();
+    void signInSetsTokenCookie();
+    void captchaScriptServed();
+    void captchaModeEndpoint();
+    void live2026TurnsEverythingOn();
+
 private:
     QNetworkReply *sendCompletion(const Call &call);
     Result finish(QNetworkReply *reply);
     Result complete(const Call &call) { return finish(sendCompletion(call)); }
     Result get(const QString &path, const QByteArray &bearerToken = {});
+    // The token of a new guest from GET /api/v1/auths/.
+    QString newGuest()
+    {
+        return QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body)
+            .object()
+            .value("token"_L1)
+            .toString();
+    }
+    // A GET that neither follows redirects nor uses the cookie jar; `cookie` is sent as is.
+    Result rawGet(const QString &pathAndQuery, const QByteArray &cookie = {});
+    // A completion that passes every check of the live service (device id, user-only, captcha).
+    Call liveCall()
+    {
+        Call c = call();
+        c.systemMessage = false;
+        c.deviceId = "3f1e6f0e-8a53-4d5c-9b1a-0c2d4e6f8a10"_ba;
+        c.captcha = m_server->mintCaptchaParam();
+        return c;
+    }
     Result post(const QString &path, const QByteArray &json, const QByteArray &bearerToken);
     Result upload(const QByteArray &bearerToken, const QByteArray &contentType,
                   const QByteArray &body);
@@ -230,7 +294,8 @@ QNetworkReply *TestFakeZaiServer::sendCompletion(const Call &c)
                                                  {"web_search"_L1, c.webSearch}}}};
     QJsonArray messages;
     if (!c.emptyMessages) {
-        messages.append(QJsonObject{{"role"_L1, u"system"_s}, {"content"_L1, u"Be brief."_s}});
+        if (c.systemMessage)
+            messages.append(QJsonObject{{"role"_L1, u"system"_s}, {"content"_L1, u"Be brief."_s}});
         if (c.imageIds.isEmpty()) {
             messages.append(QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, c.prompt}});
         } else {
@@ -255,6 +320,10 @@ QNetworkReply *TestFakeZaiServer::sendCompletion(const Call &c)
     body.insert("messages"_L1, messages);
     if (!c.chatId.isEmpty())
         body.insert("chat_id"_L1, c.chatId);
+    if (!c.captcha.isNull())
+        body.insert("captcha_verify_param"_L1, c.captcha);
+    for (auto it = c.extraBody.begin(); it != c.extraBody.end(); ++it)
+        body.insert(it.key(), it.value());
 
     QNetworkRequest request(url);
     request.setRawHeader("Authorization", "Bearer " + c.token.toUtf8());
@@ -274,6 +343,8 @@ QNetworkReply *TestFakeZaiServer::sendCompletion(const Call &c)
         request.setRawHeader("Origin", "https://chat.z.ai");
     if (c.sendReferer)
         request.setRawHeader("Referer", "https://chat.z.ai/c/x");
+    if (!c.deviceId.isEmpty())
+        request.setRawHeader("X-Device-Id", c.deviceId);
     return m_nam->post(request, QJsonDocument(body).toJson(QJsonDocument::Compact));
 }
 
@@ -289,6 +360,7 @@ Result TestFakeZaiServer::finish(QNetworkReply *reply)
     result.error = reply->error();
     result.body = reply->readAll();
     result.contentType = reply->rawHeader("Content-Type");
+    result.location = reply->rawHeader("Location");
     for (const auto &[name, value] : reply->rawHeaderPairs()) {
         if (name.compare("set-cookie", Qt::CaseInsensitive) == 0)
             result.setCookies += value.split('\n');
@@ -310,6 +382,18 @@ Result TestFakeZaiServer::get(const QString &path, const QByteArray &bearerToken
     QNetworkRequest request(url);
     if (!bearerToken.isEmpty())
         request.setRawHeader("Authorization", "Bearer " + bearerToken);
+    return finish(m_nam->get(request));
+}
+
+Result TestFakeZaiServer::rawGet(const QString &pathAndQuery, const QByteArray &cookie)
+{
+    QNetworkRequest request(m_server->baseUrl().resolved(QUrl(pathAndQuery)));
+    request.setAttribute(QNetworkRequest::RedirectPolicyAttribute,
+                         QNetworkRequest::ManualRedirectPolicy);
+    request.setAttribute(QNetworkRequest::CookieLoadControlAttribute, QNetworkRequest::Manual);
+    request.setAttribute(QNetworkRequest::CookieSaveControlAttribute, QNetworkRequest::Manual);
+    if (!cookie.isEmpty())
+        request.setRawHeader("Cookie", cookie);
     return finish(m_nam->get(request));
 }
 
@@ -1127,8 +1211,7 @@ void TestFakeZaiServer::fileUploads()
     QCOMPARE(upload(m_token.toUtf8(), type, "--XyZ\r\nContent-Disposition: form-data").status, 400);
 
     // Guests may not upload.
-    const QString guest = QJsonDocument::fromJson(get(u"/api/v1/auths/"_s).body).object()
-                              .value("token"_L1).toString();
+    const QString guest = newGuest();
     QVERIFY(!guest.isEmpty());
     const Result refused = upload(guest.toUtf8(), type, multipartFile(image));
     QCOMPARE(refused.status, 403);
@@ -1310,6 +1393,636 @@ void TestFakeZaiServer::manyConcurrentZeroDelayStreams()
     sockets.clear();
     QTRY_COMPARE(m_server->openConnections(), 0);
     QCOMPARE(m_server->abortedStreams(), 0);
+}
+
+// --- the live service of late 2026 (section 10) ----------------------------------------------
+
+void TestFakeZaiServer::captchaGateOffByDefault()
+{
+    // Neither a missing nor a foreign parameter matters, and none of the other options is on.
+    QCOMPARE(applyEvents(complete(call()).events), u"Echo: hello"_s);
+    Call c = call();
+    c.captcha = u"not minted here"_s;
+    c.extraBody = {{"stream_options"_L1, QJsonObject{{"include_usage"_L1, true}}},
+                   {"tools"_L1, QJsonArray{QJsonObject{{"type"_L1, u"function"_s}}}}};
+    const Result r = complete(c);
+    QCOMPARE(r.status, 200);
+    QCOMPARE(applyEvents(r.events), u"Echo: hello"_s);
+    QVERIFY(streamError(r.events).isEmpty());
+    QCOMPARE(get(u"/"_s).body.contains("zb-fake-sign-in"), false);
+}
+
+void TestFakeZaiServer::captchaGate()
+{
+    m_server->setCaptchaRequired(true);
+    for (const bool empty : {false, true}) { // absent, then empty
+        Call c = call();
+        if (empty)
+            c.extraBody = {{"captcha_verify_param"_L1, u""_s}};
+        const Result r = complete(c);
+        QCOMPARE(r.status, 200);
+        QCOMPARE(r.events.size(), 1);
+        // Exactly the error of section 10, framed like every in-stream error (nested and flat).
+        QCOMPARE(
+            r.rawData.first(),
+            QByteArray(
+                R"({"type":"chat:completion","data":{"data":)"
+                R"({"done":true,"error":{"captcha_error_type":"missing_param","code":"FRONTEND_CAPTCHA_REQUIRED","detail":"Please refresh the page to update the app, then try again.","error_code":"FRONTEND_CAPTCHA_REQUIRED"}})"
+                R"(,"done":true,"error":{"captcha_error_type":"missing_param","code":"FRONTEND_CAPTCHA_REQUIRED","detail":"Please refresh the page to update the app, then try again.","error_code":"FRONTEND_CAPTCHA_REQUIRED"}}})"));
+        QCOMPARE(r.rawData.first(), FakeZaiServer::captchaRequiredEvent());
+        QVERIFY(m_server->lastRejection().contains("captcha"_L1));
+    }
+    // The gate comes after the HTTP checks: a bad signature is still a 400.
+    Call unsigned_ = call();
+    unsigned_.sendSignature = false;
+    QCOMPARE(complete(unsigned_).status, 400);
+}
+
+void TestFakeZaiServer::captchaParamAcceptedOnce()
+{
+    m_server->setCaptchaRequired(true);
+    Call c = call();
+    c.captcha = m_server->mintCaptchaParam();
+    QCOMPARE(m_server->mintedCaptchaParams(), 1);
+    // An Aliyun verify parameter is a JSON string.
+    QVERIFY(QJsonDocument::fromJson(c.captcha.toUtf8()).object().contains("certifyId"_L1));
+    const Result first = complete(c);
+    QCOMPARE(applyEvents(first.events), u"Echo: hello"_s);
+    QVERIFY(streamError(first.events).isEmpty());
+
+    const Result again = complete(c); // single use: now stale
+    QCOMPARE(again.events.size(), 1);
+    const QJsonObject error = streamError(again.events);
+    QCOMPARE(error.value("code"_L1).toString(), u"F018"_s);
+    QCOMPARE(error.value("verify_code"_L1).toString(), u"F018"_s);
+    QCOMPARE(error.value("error_code"_L1).toString(), u"FRONTEND_CAPTCHA_REQUIRED"_s);
+    QCOMPARE(error.value("captcha_error_type"_L1).toString(), u"verify_failed"_s);
+    QVERIFY(!error.value("detail"_L1).toString().isEmpty());
+    QCOMPARE(again.events.first()
+                 .value("data"_L1)
+                 .toObject()
+                 .value("data"_L1)
+                 .toObject()
+                 .value("error"_L1)
+                 .toObject(),
+             error);
+
+    c.captcha = m_server->mintCaptchaParam(); // a fresh one works
+    QVERIFY(streamError(complete(c).events).isEmpty());
+}
+
+void TestFakeZaiServer::captchaStaleAndForeign()
+{
+    m_server->setCaptchaRequired(true);
+    Call c = call();
+    // Minted by another fake: foreign.
+    FakeZaiServer other;
+    c.captcha = other.mintCaptchaParam();
+    QCOMPARE(streamError(complete(c).events).value("code"_L1).toString(), u"F019"_s);
+    c.captcha = u"{\"certifyId\":\"made-up\"}"_s;
+    const QJsonObject foreign = streamError(complete(c).events);
+    QCOMPARE(foreign.value("code"_L1).toString(), u"F019"_s);
+    QCOMPARE(foreign.value("error_code"_L1).toString(), u"FRONTEND_CAPTCHA_REQUIRED"_s);
+    QCOMPARE(FakeZaiServer::captchaRejectedEvent(u"F019"_s), complete(c).rawData.first());
+
+    // A stale one stays stale, a request refused before the gate does not use one up.
+    c.captcha = m_server->mintCaptchaParam();
+    Call refused = c;
+    refused.model = u"gpt-4"_s;
+    QCOMPARE(complete(refused).status, 404);
+    QVERIFY(streamError(complete(c).events).isEmpty());
+    QCOMPARE(streamError(complete(c).events).value("code"_L1).toString(), u"F018"_s);
+    QCOMPARE(streamError(complete(c).events).value("code"_L1).toString(), u"F018"_s);
+}
+
+void TestFakeZaiServer::captchaExpiresAfterLifetime()
+{
+    // The lifetime counts from minting and is read when a parameter is checked, so a short one
+    // set after the first use keeps the test independent of how fast this machine answers.
+    m_server->setCaptchaRequired(true);
+    Call c = call();
+    c.captcha = m_server->mintCaptchaParam();
+    Call unused = call();
+    unused.captcha = m_server->mintCaptchaParam();
+    QVERIFY(streamError(complete(c).events).isEmpty()); // within the default 300 s
+    m_server->setCaptchaLifetimeMs(100);
+    QTest::qWait(150);
+    const QJsonObject expired = streamError(complete(unused).events); // never used, but too old
+    QCOMPARE(expired.value("code"_L1).toString(), u"F018"_s);
+    QVERIFY(m_server->lastRejection().contains("expired"_L1));
+}
+
+void TestFakeZaiServer::captchaReusableWithinLifetime()
+{
+    m_server->setCaptchaRequired(true);
+    m_server->setCaptchaSingleUse(false);
+    Call c = call();
+    c.captcha = m_server->mintCaptchaParam();
+    QVERIFY(streamError(complete(c).events).isEmpty());
+    QVERIFY(streamError(complete(c).events).isEmpty());
+    m_server->setCaptchaLifetimeMs(100);
+    QTest::qWait(150);
+    QCOMPARE(streamError(complete(c).events).value("code"_L1).toString(), u"F018"_s);
+}
+
+void TestFakeZaiServer::captchaMintedOverHttp()
+{
+    m_server->setCaptchaRequired(true);
+    const Result minted = get(u"/__fake/captcha/mint"_s);
+    QCOMPARE(minted.status, 200);
+    QVERIFY(minted.contentType.startsWith("text/plain"));
+    QVERIFY(!minted.body.isEmpty());
+    QVERIFY(get(u"/__fake/captcha/mint"_s).body != minted.body); // a new one each time
+    QCOMPARE(m_server->mintedCaptchaParams(), 2);
+    Call c = call();
+    c.captcha = QString::fromUtf8(minted.body);
+    QVERIFY(streamError(complete(c).events).isEmpty());
+    QCOMPARE(post(u"/__fake/captcha/mint"_s, "{}", {}).status, 405);
+}
+
+void TestFakeZaiServer::userOnlyRoles()
+{
+    // Off: the system message of call() is fine (every test above sends one).
+    QVERIFY(streamError(complete(call()).events).isEmpty());
+
+    m_server->setUserOnlyRoles(true);
+    const Result system = complete(call());
+    QCOMPARE(system.status, 200);
+    QCOMPARE(system.events.size(), 1);
+    QCOMPARE(streamError(system.events).value("code"_L1).toString(), u"INTERNAL_ERROR"_s);
+    QVERIFY(m_server->lastRejection().contains("'system'"_L1));
+
+    Call assistant = call();
+    assistant.systemMessage = false;
+    assistant.extraBody = {
+        {"messages"_L1,
+         QJsonArray{QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, u"hi"_s}},
+                    QJsonObject{{"role"_L1, u"assistant"_s}, {"content"_L1, u"yo"_s}},
+                    QJsonObject{{"role"_L1, u"user"_s}, {"content"_L1, u"hello"_s}}}}};
+    QCOMPARE(streamError(complete(assistant).events).value("code"_L1).toString(),
+             u"INTERNAL_ERROR"_s);
+
+    Call user = call();
+    user.systemMessage = false;
+    const Result ok = complete(user);
+    QCOMPARE(applyEvents(ok.events), u"Echo: hello"_s);
+    QVERIFY(streamError(ok.events).isEmpty());
+}
+
+void TestFakeZaiServer::userOnlyRolesRefuseTools()
+{
+    m_server->setUserOnlyRoles(true);
+    Call c = call();
+    c.systemMessage = false;
+    c.extraBody = {{"tools"_L1, QJsonArray{QJsonObject{{"type"_L1, u"function"_s}}}}};
+    const Result refused = complete(c);
+    QCOMPARE(refused.status, 400);
+    QVERIFY(QJsonDocument::fromJson(refused.body)
+                .object()
+                .value("detail"_L1)
+                .toString()
+                .contains("tools"_L1));
+    c.extraBody = {{"tools"_L1, QJsonArray()}}; // empty is no tools
+    QCOMPARE(complete(c).status, 200);
+    c.extraBody = {{"tools"_L1, QJsonValue::Null}};
+    QCOMPARE(complete(c).status, 200);
+}
+
+void TestFakeZaiServer::userOnlyRolesFindInstructionsInUserText()
+{
+    // The conversation flattened into user text (P.12): the tool prompt of 7.4 and the earlier
+    // turns in one user message, the tool protocol still answered.
+    m_server->setUserOnlyRoles(true);
+    const QString prompt =
+        u"# Tools\n\nYou can call the tools listed below.\n\n<tools>\n<tool name=\"read_file\">"
+        "<description>Reads a file</description><parameters>{\"type\":\"object\",\"properties\":"
+        "{\"path\":{\"type\":\"string\"}}}</parameters></tool>\n</tools>\n\nTo call tools, write "
+        "the line <Function_Ab12_Start/> on its own, then exactly one <function_calls> block:\n\n"
+        "<Function_Ab12_Start/>\n<function_calls>\n<function_call>\n<tool>TOOL_NAME</tool>\n"
+        "<args_json><![CDATA[{}]]></args_json>\n</function_call>\n</function_calls>\n\n"
+        "- Results come back in a later user message as <tool_result tool=\"NAME\" "
+        "call_id=\"ID\">OUTPUT</tool_result>.\n\nUser: show me the readme"_s;
+    Call c = call();
+    c.systemMessage = false;
+    c.prompt = prompt;
+    const QString called = applyEvents(complete(c).events);
+    QVERIFY2(called.contains("<tool>read_file</tool>"_L1), qPrintable(called));
+    QVERIFY(called.contains("<Function_Ab12_Start/>"_L1));
+
+    c.prompt = prompt + u"\nAssistant: <Function_Ab12_Start/>\n<function_calls>\n<function_call>\n"
+                        "<tool>read_file</tool>\n<args_json><![CDATA[{\"path\":\"README.md\"}]]>"
+                        "</args_json>\n</function_call>\n</function_calls>\nUser: <tool_result "
+                        "tool=\"read_file\" call_id=\"call_1\"># ZaiBridge</tool_result>"_s;
+    QCOMPARE(applyEvents(complete(c).events), u"The tool read_file said: # ZaiBridge"_s);
+}
+
+void TestFakeZaiServer::deviceIdRequired()
+{
+    QCOMPARE(complete(call()).status, 200); // off: no X-Device-Id needed
+    QCOMPARE(m_server->deviceIds(), QStringList{QString()});
+
+    m_server->setDeviceIdRequired(true);
+    const Result missing = complete(call());
+    QCOMPARE(missing.status, 426);
+    QCOMPARE(missing.body, R"({"detail":"您的客户端版本过旧"})"_ba);
+    Call blank = call();
+    blank.deviceId = "   "_ba;
+    QCOMPARE(complete(blank).status, 426);
+
+    m_server->clearRecords();
+    Call c = call();
+    c.deviceId = "3f1e6f0e-8a53-4d5c-9b1a-0c2d4e6f8a10"_ba;
+    QCOMPARE(complete(c).status, 200);
+    QCOMPARE(complete(c).status, 200);
+    const QStringList ids = m_server->deviceIds();
+    QCOMPARE(ids, QStringList(2, u"3f1e6f0e-8a53-4d5c-9b1a-0c2d4e6f8a10"_s));
+}
+
+void TestFakeZaiServer::streamOptionsRefused()
+{
+    Call c = call();
+    c.extraBody = {{"stream_options"_L1, QJsonObject{{"include_usage"_L1, true}}}};
+    QCOMPARE(complete(c).status, 200);
+    m_server->setStreamOptionsRefused(true);
+    const Result refused = complete(c);
+    QCOMPARE(refused.status, 400);
+    QVERIFY(refused.body.contains("stream_options"));
+    QCOMPARE(complete(call()).status, 200);
+}
+
+void TestFakeZaiServer::modelsListing()
+{
+    QCOMPARE(get(u"/api/models"_s).status, 401);
+    const Result r = get(u"/api/models"_s, m_token.toUtf8());
+    QCOMPARE(r.status, 200);
+    const QJsonArray data = QJsonDocument::fromJson(r.body).object().value("data"_L1).toArray();
+    QCOMPARE(data.size(), m_server->models().size());
+    for (const QJsonValue &value : data) {
+        const QJsonObject entry = value.toObject();
+        const QString id = entry.value("id"_L1).toString();
+        QVERIFY(m_server->models().contains(id));
+        QCOMPARE(entry.value("owned_by"_L1).toString(), u"openai"_s);
+        QCOMPARE(entry.value("openai"_L1).toObject().value("id"_L1).toString(), id);
+        const QJsonObject info = entry.value("info"_L1).toObject();
+        QCOMPARE(info.value("id"_L1).toString(), id);
+        QVERIFY(info.value("is_active"_L1).toBool());
+        const QJsonObject meta = info.value("meta"_L1).toObject();
+        QVERIFY(meta.value("mcpServerIds"_L1).isArray());
+        const QJsonObject capabilities = meta.value("capabilities"_L1).toObject();
+        for (const auto key : {"vision"_L1, "think"_L1, "web_search"_L1, "mcp"_L1, "file_qa"_L1})
+            QVERIFY2(capabilities.value(key).isBool(), qPrintable(QString(id + u' ' + key)));
+        QCOMPARE(capabilities.value("vision"_L1).toBool(), id.endsWith(u'v'));
+    }
+    // Guests may read it too; every read is counted.
+    const QString guest = newGuest();
+    QCOMPARE(get(u"/api/models"_s, guest.toUtf8()).status, 200);
+    QCOMPARE(m_server->count(u"/api/models"_s), 3);
+}
+
+void TestFakeZaiServer::modelsListingExtraModels()
+{
+    const QString flash = u"glm-5.3-flash"_s;
+    Call c = call();
+    c.model = flash;
+    QCOMPARE(complete(c).status, 404); // not known yet
+
+    m_server->addListedModel(u"glm-5.3"_s, u"GLM-5.3"_s,
+                             {{"vision"_L1, false}, {"think"_L1, true}, {"web_search"_L1, true}});
+    m_server->addListedModel(flash, u"GLM-5.3-Flash"_s, {{"vision"_L1, true}, {"think"_L1, true}});
+    m_server->addListedModel(u"glm-4.6v"_s, u"GLM-4.6V"_s, {{"vision"_L1, true}}); // replaces
+    const QJsonArray data = QJsonDocument::fromJson(get(u"/api/models"_s, m_token.toUtf8()).body)
+                                .object()
+                                .value("data"_L1)
+                                .toArray();
+    QCOMPARE(data.size(), m_server->models().size() + 2);
+    QHash<QString, QJsonObject> byId;
+    for (const QJsonValue &value : data)
+        byId.insert(value.toObject().value("id"_L1).toString(), value.toObject());
+    QCOMPARE(byId.value(flash).value("name"_L1).toString(), u"GLM-5.3-Flash"_s);
+    const QJsonObject flashCaps = byId.value(flash)
+                                      .value("info"_L1)
+                                      .toObject()
+                                      .value("meta"_L1)
+                                      .toObject()
+                                      .value("capabilities"_L1)
+                                      .toObject();
+    QCOMPARE(flashCaps, (QJsonObject{{"vision"_L1, true}, {"think"_L1, true}}));
+    QCOMPARE(byId.value(u"glm-4.6v"_s).value("name"_L1).toString(), u"GLM-4.6V"_s);
+    QVERIFY(byId.contains(u"glm-5.3"_s));
+
+    // Listed models are accepted in completions.
+    QCOMPARE(applyEvents(complete(c).events), u"Echo: hello"_s);
+    c.model = u"glm-5.3"_s;
+    QCOMPARE(complete(c).status, 200);
+}
+
+void TestFakeZaiServer::modelsListingFailure()
+{
+    m_server->setModelsListFails(true);
+    const Result failed = get(u"/api/models"_s, m_token.toUtf8());
+    QCOMPARE(failed.status, 500);
+    QCOMPARE(failed.body, "Internal Server Error"_ba);
+    m_server->setModelsListFails(false);
+    QCOMPARE(get(u"/api/models"_s, m_token.toUtf8()).status, 200);
+    QCOMPARE(m_server->count(u"/api/models"_s), 2);
+}
+
+void TestFakeZaiServer::guestModelsLimited()
+{
+    const QString guest = newGuest();
+    m_server->setPersistedModels({}); // glm-4.7 without chats/new here
+    Call c = call();
+    c.token = guest;
+    c.model = u"glm-5"_s;
+    QVERIFY(streamError(complete(c).events).isEmpty()); // off: guests may use every model
+
+    m_server->setGuestModels({u"glm-4.7"_s});
+    m_server->addListedModel(u"glm-5.3"_s, u"GLM-5.3"_s, {{"think"_L1, true}});
+    for (const QString &model : {u"glm-5"_s, u"glm-5.3"_s, u"GLM-4-6-API-V1"_s}) {
+        c.model = model;
+        const Result refused = complete(c);
+        QCOMPARE(refused.status, 200);
+        QCOMPARE(refused.events.size(), 1);
+        const QJsonObject error = streamError(refused.events);
+        QCOMPARE(error.value("code"_L1).toInt(), 403);
+        QCOMPARE(error.value("detail"_L1).toString(),
+                 u"Model not available for current user level"_s);
+    }
+    c.model = u"glm-4.7"_s;
+    const Result allowed = complete(c);
+    QCOMPARE(applyEvents(allowed.events), u"Echo: hello"_s);
+    QVERIFY(streamError(allowed.events).isEmpty());
+
+    // A signed-in account is no guest.
+    Call user = call();
+    user.model = u"glm-5.3"_s;
+    QVERIFY(streamError(complete(user).events).isEmpty());
+}
+
+void TestFakeZaiServer::concurrencyAnswersInStream()
+{
+    m_server->setConcurrencyLimit(1);
+    m_server->setDefaultDelayMs(100);
+    const std::pair<FakeZaiServer::ConcurrencyAnswer, QJsonValue> cases[] = {
+        {FakeZaiServer::ConcurrencyAnswer::InStreamLimit, u"MODEL_CONCURRENCY_LIMIT"_s},
+        {FakeZaiServer::ConcurrencyAnswer::InStreamCapacity, 429},
+    };
+    for (const auto &[answer, code] : cases) {
+        m_server->setConcurrencyAnswer(answer);
+        QNetworkReply *first = sendCompletion(call());
+        QTRY_COMPARE(m_server->activeStreams(), 1);
+        const Result second = complete(call());
+        QCOMPARE(second.status, 200);
+        QCOMPARE(second.events.size(), 1);
+        const QJsonObject error = streamError(second.events);
+        QCOMPARE(error.value("code"_L1), code);
+        const QString detail = error.value("detail"_L1).toString();
+        QVERIFY2(detail.contains("current concurrent conversation limit"_L1) ||
+                     detail.contains("currently at capacity"_L1),
+                 qPrintable(detail));
+        QCOMPARE(finish(first).status, 200);
+        QTRY_COMPARE(m_server->activeStreams(), 0);
+    }
+    QCOMPARE(FakeZaiServer::concurrencyLimitEvent(),
+             FakeZaiServer::errorEvent(u"MODEL_CONCURRENCY_LIMIT"_s,
+                                       u"You have reached the current concurrent conversation "
+                                       "limit, please try again later."_s));
+    QVERIFY(FakeZaiServer::atCapacityEvent().contains("currently at capacity"));
+}
+
+void TestFakeZaiServer::outdatedFeVersionBlocked()
+{
+    m_server->setOutdatedFeVersionBlocked(true);
+    Call c = call();
+    c.feVersion = "prod-fe-1.0.100"_ba;
+    const Result old = complete(c);
+    QCOMPARE(old.status, 405);
+    QVERIFY(old.body.contains("errors.aliyun.com"));
+    c.feVersion.clear();
+    QCOMPARE(complete(c).status, 405);
+    QCOMPARE(complete(call()).status, 200);
+}
+
+void TestFakeZaiServer::signedQueryBlocked()
+{
+    Call c = call();
+    c.dropQueryItem = u"requestId"_s;
+    QCOMPARE(complete(c).status, 400); // off: the signature check's 400
+    m_server->setSignedQueryBlocked(true);
+    for (const QString &key :
+         {u"timestamp"_s, u"requestId"_s, u"user_id"_s, u"signature_timestamp"_s}) {
+        c.dropQueryItem = key;
+        const Result blocked = complete(c);
+        QCOMPARE(blocked.status, 405);
+        QVERIFY(blocked.body.contains("errors.aliyun.com"));
+    }
+    c.dropQueryItem = u"platform"_s; // not signed: still the 400
+    QCOMPARE(complete(c).status, 400);
+    QCOMPARE(complete(call()).status, 200);
+}
+
+void TestFakeZaiServer::legacyPathRemoved()
+{
+    Call c = call();
+    c.path = u"/api/chat/completions"_s;
+    QCOMPARE(complete(c).status, 200);
+    m_server->setLegacyPathRemoved(true);
+    QCOMPARE(complete(c).status, 404);
+    QCOMPARE(complete(call()).status, 200);
+}
+
+void TestFakeZaiServer::chatPageServed()
+{
+    const Result page = get(u"/__fake/chat"_s);
+    QCOMPARE(page.status, 200);
+    QVERIFY(page.contentType.startsWith("text/html"));
+    const QByteArray &html = page.body;
+    // The SDK's configuration (chat.z.ai's values) before the SDK itself.
+    const qsizetype config =
+        html.indexOf("window.AliyunCaptchaConfig = {region: \"sgp\", prefix: \"no8xfe\"}");
+    const qsizetype sdk = html.indexOf("<script src=\"/__fake/AliyunCaptcha.js\"></script>");
+    QVERIFY(config > 0 && sdk > config);
+    for (const char *needle :
+         {"id=\"zb-fake-sign-in\"", "/__fake/sign-in?next=", "id=\"zb-fake-sign-out\"",
+          "id=\"zb-fake-captcha-element\"", "id=\"zb-fake-send\"", "id=\"zb-fake-captcha-result\"",
+          "window.initAliyunCaptcha({", "SceneId: 'didk33e0'", "data-signed-in=\"false\"",
+          "prod-fe-1.0.231"})
+        QVERIFY2(html.contains(needle), needle);
+    QVERIFY(html.indexOf("window.initAliyunCaptcha({") > sdk);
+}
+
+void TestFakeZaiServer::chatPageAtRoot()
+{
+    const QByteArray landing = get(u"/"_s).body;
+    QVERIFY(!landing.contains("AliyunCaptcha"));
+    m_server->setChatPageAtRoot(true);
+    const QByteArray root = get(u"/"_s).body;
+    QCOMPARE(root, get(u"/__fake/chat"_s).body);
+    // The FE versions are still there to scrape, the same as on the plain landing page.
+    static const QRegularExpression re(u"prod-fe-\\d+\\.\\d+\\.\\d+"_s);
+    const auto versions = [](const QByteArray &html) {
+        QStringList all;
+        auto it = re.globalMatch(QString::fromUtf8(html));
+        while (it.hasNext())
+            all.append(it.next().captured(0));
+        return all;
+    };
+    QCOMPARE(versions(root), versions(landing));
+    m_server->setLandingPage("<html>override</html>"_ba); // an override still wins
+    QCOMPARE(get(u"/"_s).body, "<html>override</html>"_ba);
+}
+
+void TestFakeZaiServer::signInSetsTokenCookie()
+{
+    const Result signIn = rawGet(u"/__fake/sign-in?next=%2F"_s);
+    QCOMPARE(signIn.status, 302);
+    QCOMPARE(signIn.location, "/"_ba);
+    QCOMPARE(signIn.setCookies.size(), 1);
+    const QByteArray cookie = signIn.setCookies.first();
+    const QString token = m_server->signInToken();
+    QVERIFY(!token.isEmpty());
+    QVERIFY2(cookie.startsWith(QByteArray("token=" + token.toLatin1() + ";")), cookie.constData());
+    QVERIFY(cookie.contains("Path=/"));
+    QVERIFY(!cookie.contains("Secure")); // plain http on loopback
+
+    // The signed-in account is a real one: not a guest, accepted for completions.
+    const QJsonObject user =
+        QJsonDocument::fromJson(get(u"/api/v1/auths/"_s, token.toUtf8()).body).object();
+    QCOMPARE(user.value("role"_L1).toString(), u"user"_s);
+    Call c = call();
+    c.token = token;
+    QCOMPARE(complete(c).status, 200);
+
+    // The page knows who is signed in.
+    const QByteArray page = rawGet(u"/__fake/chat"_s, QByteArray("token=" + token.toLatin1())).body;
+    QVERIFY(page.contains("data-signed-in=\"true\""));
+    QVERIFY(page.contains("zb-fake-user@example.com"));
+
+    // Signing in as a given account; unknown tokens and foreign targets are refused.
+    m_server->addValidToken(u"account-two"_s);
+    const Result two = rawGet(u"/__fake/sign-in?token=account-two"_s);
+    QCOMPARE(two.status, 302);
+    QCOMPARE(two.location, "/__fake/chat"_ba);
+    QVERIFY(two.setCookies.first().startsWith("token=account-two;"));
+    QCOMPARE(rawGet(u"/__fake/sign-in?token=nobody"_s).status, 401);
+    QCOMPARE(rawGet(u"/__fake/sign-in?next=https%3A%2F%2Fexample.com%2F"_s).location,
+             "/__fake/chat"_ba);
+    QCOMPARE(rawGet(u"/__fake/sign-in?next=%2F%2Fexample.com"_s).location, "/__fake/chat"_ba);
+
+    m_server->setSignInToken(u"account-three"_s);
+    QVERIFY(rawGet(u"/__fake/sign-in"_s).setCookies.first().startsWith("token=account-three;"));
+
+    const Result signOut = rawGet(u"/__fake/sign-out"_s);
+    QCOMPARE(signOut.status, 302);
+    QVERIFY(signOut.setCookies.first().startsWith("token=;"));
+    QVERIFY(signOut.setCookies.first().contains("Max-Age=0"));
+}
+
+void TestFakeZaiServer::captchaScriptServed()
+{
+    const Result script = get(u"/__fake/AliyunCaptcha.js"_s);
+    QCOMPARE(script.status, 200);
+    QVERIFY(script.contentType.startsWith("application/javascript"));
+    const QByteArray &js = script.body;
+    for (const char *needle :
+         {"window.initAliyunCaptcha = function (options)", "window.AliyunCaptchaConfig",
+          "'getInstance'", "call('success', param)", "call('fail'", "'zb-fake-slider'",
+          "/__fake/captcha/mint", "/__fake/captcha/mode", "mode === 'challenge'", "mode === 'fail'",
+          "destroyCaptcha", "options.button", "options.element"})
+        QVERIFY2(js.contains(needle), needle);
+
+    // Valid JavaScript (checked with node when it is installed).
+    const QString node = QStandardPaths::findExecutable(u"node"_s);
+    if (node.isEmpty())
+        QSKIP("node not installed: syntax not checked");
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile file(dir.filePath(u"AliyunCaptcha.js"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(js);
+    file.close();
+    QProcess check;
+    check.start(node, {u"--check"_s, file.fileName()});
+    QVERIFY(check.waitForFinished(30000));
+    QVERIFY2(check.exitCode() == 0, check.readAllStandardError().constData());
+}
+
+void TestFakeZaiServer::captchaModeEndpoint()
+{
+    QCOMPARE(m_server->captchaMode(), FakeZaiServer::CaptchaMode::Traceless);
+    QCOMPARE(get(u"/__fake/captcha/mode"_s).body, "traceless"_ba);
+    m_server->setCaptchaMode(FakeZaiServer::CaptchaMode::Challenge);
+    QCOMPARE(get(u"/__fake/captcha/mode"_s).body, "challenge"_ba);
+    m_server->setCaptchaMode(FakeZaiServer::CaptchaMode::Fail);
+    QCOMPARE(get(u"/__fake/captcha/mode"_s).body, "fail"_ba);
+}
+
+void TestFakeZaiServer::live2026TurnsEverythingOn()
+{
+    m_server->setLive2026(true);
+    // What a client of the live service must send passes.
+    const Result ok = complete(liveCall());
+    QCOMPARE(ok.status, 200);
+    QCOMPARE(applyEvents(ok.events), u"Echo: hello"_s);
+    QVERIFY(streamError(ok.events).isEmpty());
+
+    // Each requirement on its own.
+    Call c = liveCall();
+    c.captcha = QString();
+    QCOMPARE(streamError(complete(c).events).value("code"_L1).toString(),
+             u"FRONTEND_CAPTCHA_REQUIRED"_s);
+    c = liveCall();
+    c.systemMessage = true;
+    QCOMPARE(streamError(complete(c).events).value("code"_L1).toString(), u"INTERNAL_ERROR"_s);
+    c = liveCall();
+    c.deviceId.clear();
+    QCOMPARE(complete(c).status, 426);
+    c = liveCall();
+    c.extraBody = {{"stream_options"_L1, QJsonObject{{"include_usage"_L1, true}}}};
+    QCOMPARE(complete(c).status, 400);
+    c = liveCall();
+    c.feVersion = "prod-fe-1.0.100"_ba;
+    QCOMPARE(complete(c).status, 405);
+    c = liveCall();
+    c.path = u"/api/chat/completions"_s;
+    QCOMPARE(complete(c).status, 404);
+    c = liveCall();
+    c.dropQueryItem = u"timestamp"_s;
+    QCOMPARE(complete(c).status, 405);
+
+    // Guests get glm-4.7 only; the newer models are listed and answer.
+    const QString guest = newGuest();
+    c = liveCall();
+    c.token = guest;
+    c.model = u"glm-5"_s;
+    QCOMPARE(streamError(complete(c).events).value("code"_L1).toInt(), 403);
+    const QByteArray listing = get(u"/api/models"_s, m_token.toUtf8()).body;
+    QVERIFY(listing.contains("\"glm-5.3\"") && listing.contains("\"glm-5.3-flash\""));
+    c = liveCall();
+    c.model = u"glm-5.3"_s; // thinking cannot be turned off on 5.3
+    const Result thinking = complete(c);
+    QCOMPARE(thinking.events.first().value("data"_L1).toObject().value("phase"_L1).toString(),
+             u"thinking"_s);
+    c = liveCall();
+    c.model = u"glm-5.3-flash"_s;
+    QCOMPARE(countPhase(complete(c).events, u"thinking"_s), 0);
+
+    // The chat page at the landing page; in-stream concurrency answers.
+    QVERIFY(get(u"/"_s).body.contains("zb-fake-sign-in"));
+    m_server->setConcurrencyLimit(1);
+    m_server->setDefaultDelayMs(100);
+    QNetworkReply *first = sendCompletion(liveCall());
+    QTRY_COMPARE(m_server->activeStreams(), 1);
+    QCOMPARE(streamError(complete(liveCall()).events).value("code"_L1).toString(),
+             u"MODEL_CONCURRENCY_LIMIT"_s);
+    QCOMPARE(finish(first).status, 200);
+
+    // Off again: today's service.
+    m_server->setLive2026(false);
+    m_server->setDefaultDelayMs(0);
+    QVERIFY(streamError(complete(call()).events).isEmpty());
+    QVERIFY(!get(u"/"_s).body.contains("zb-fake-sign-in"));
+    QVERIFY(!get(u"/api/models"_s, m_token.toUtf8()).body.contains("glm-5.3"));
 }
 
 QTEST_GUILESS_MAIN(TestFakeZaiServer)
