@@ -108,7 +108,8 @@ QList<int> versionNumbers(const QString &feVersion)
     return {m.captured(1).toInt(), m.captured(2).toInt(), m.captured(3).toInt()};
 }
 
-// All system-message text of a request: where the gateway puts tool and format instructions.
+// All system-message text of a request: where the gateway puts tool and format instructions. A
+// conversation of user messages only (zai-protocol.md P.12) carries them in its first message.
 QString systemText(const QJsonArray &messages)
 {
     QString system;
@@ -116,6 +117,8 @@ QString systemText(const QJsonArray &messages)
         if (m.toObject().value("role"_L1).toString() == "system"_L1)
             system += messageText(m.toObject().value("content"_L1));
     }
+    if (system.isEmpty() && !messages.isEmpty())
+        system = messageText(messages.first().toObject().value("content"_L1));
     return system;
 }
 
