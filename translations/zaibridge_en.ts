@@ -137,6 +137,16 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <source>Refusing to listen on %1 without an API key: anyone on the network could use your Z.AI account. Set AUTH_TOKEN, or listen on 127.0.0.1.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location filename="../src/core/config/BridgeConfig.cpp" line="294"/>
+        <source>ZAI_DEVICE_ID must be 1 to 128 printable ASCII characters without spaces, such as a UUID.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Cannot keep the device id in %1 (%2): a new one is used until the next start. Set ZAI_DEVICE_ID to keep one.</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>FileSecretStore</name>

@@ -139,6 +139,16 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <source>Refusing to listen on %1 without an API key: anyone on the network could use your Z.AI account. Set AUTH_TOKEN, or listen on 127.0.0.1.</source>
         <translation>拒绝在没有 API 密钥的情况下监听 %1：网络上的任何人都可能使用你的 Z.AI 账号。请设置 AUTH_TOKEN，或监听 127.0.0.1。</translation>
     </message>
+    <message>
+        <location filename="../src/core/config/BridgeConfig.cpp" line="294"/>
+        <source>ZAI_DEVICE_ID must be 1 to 128 printable ASCII characters without spaces, such as a UUID.</source>
+        <translation>ZAI_DEVICE_ID 必须是 1 到 128 个不含空格的可打印 ASCII 字符，例如一个 UUID。</translation>
+    </message>
+    <message>
+        <location line="+51"/>
+        <source>Cannot keep the device id in %1 (%2): a new one is used until the next start. Set ZAI_DEVICE_ID to keep one.</source>
+        <translation>无法在 %1 中保存设备 ID（%2）：在下次启动之前使用一个新的 ID。设置 ZAI_DEVICE_ID 可固定使用一个。</translation>
+    </message>
 </context>
 <context>
     <name>FileSecretStore</name>

@@ -5,6 +5,7 @@
 #include <QJsonArray>
 #include <QJsonObject>
 #include <QRandomGenerator>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -34,6 +35,7 @@ BridgeConfig AppSettings::toBridgeConfig() const
     c.feVersion = feVersion.trimmed();
     if (!c.feVersion.isEmpty() && !c.feVersion.startsWith(u"prod-fe-"_s))
         c.feVersion.prepend(u"prod-fe-"_s);
+    c.deviceId = deviceId;
     c.maxRetries = maxRetries;
     c.upstreamTimeoutMs = timeoutSeconds * 1000;
     switch (proxyMode) {
@@ -118,6 +120,8 @@ void AppSettings::importFrom(const BridgeConfig &config, const QStringList &pres
         endpoint = config.endpoint;
     if (has("ZAI_FE_VERSION"))
         feVersion = config.feVersion;
+    if (has("ZAI_DEVICE_ID") && !config.deviceId.isEmpty())
+        deviceId = config.deviceId;
     if (has("MAX_RETRIES"))
         maxRetries = config.maxRetries;
     if (has("UPSTREAM_TIMEOUT"))
@@ -141,6 +145,11 @@ QString AppSettings::generateApiKey()
     return key;
 }
 
+QString AppSettings::generateDeviceId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}
+
 bool AppSettings::sameModels(const QList<ModelEntry> &a, const QList<ModelEntry> &b)
 {
     if (a.size() != b.size())
@@ -161,6 +170,7 @@ bool AppSettings::operator==(const AppSettings &o) const
     return lanAccess == o.lanAccess && port == o.port && apiKey == o.apiKey &&
            corsOrigins == o.corsOrigins && tokens == o.tokens && guestMode == o.guestMode &&
            endpoint == o.endpoint && signingSecret == o.signingSecret && feVersion == o.feVersion &&
+           deviceId == o.deviceId &&
            sameModels(models, o.models) && proxyMode == o.proxyMode && httpProxy == o.httpProxy &&
            httpsProxy == o.httpsProxy && timeoutSeconds == o.timeoutSeconds &&
            maxRetries == o.maxRetries && detailedLogging == o.detailedLogging &&

@@ -38,6 +38,7 @@ struct AppSettings
     QString endpoint;         // empty: the profile's
     QString signingSecret;    // empty: the profile's (not a user secret: it is public)
     QString feVersion;        // empty: detected
+    QString deviceId;         // X-Device-Id: made on the first run, then kept (not a secret)
     // Models; empty: the built-in catalogue
     QList<ModelEntry> models;
     // Network
@@ -63,6 +64,7 @@ struct AppSettings
     void importFrom(const BridgeConfig &config, const QStringList &presentVariables);
 
     static QString generateApiKey();
+    static QString generateDeviceId(); // a random UUID
     static bool sameModels(const QList<ModelEntry> &a, const QList<ModelEntry> &b);
 
     bool operator==(const AppSettings &o) const;

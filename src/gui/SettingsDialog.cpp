@@ -572,7 +572,9 @@ void SettingsDialog::testToken(int row)
     }
     }
     delete m_probe;
-    m_probe = new TokenProbe(m_network, m_baseProfile, s.endpoint, this);
+    UpstreamProfile profile = m_baseProfile;
+    profile.setDeviceId(s.deviceId); // the same X-Device-Id as the server's calls
+    m_probe = new TokenProbe(m_network, profile, s.endpoint, this);
     if (row >= 0 && row < m_ui->tokensTable->rowCount())
         m_ui->tokensTable->item(row, 2)->setText(tr("Testing…"));
     else

@@ -106,6 +106,7 @@ AppSettings SettingsStore::loadPlain() const
     s.endpoint = q.value(u"zai/endpoint"_s).toString();
     s.signingSecret = q.value(u"zai/signingSecret"_s).toString();
     s.feVersion = q.value(u"zai/feVersion"_s).toString();
+    s.deviceId = q.value(u"zai/deviceId"_s).toString();
     const QByteArray models = q.value(u"models/catalogue"_s).toByteArray();
     if (!models.isEmpty()) {
         QString error;
@@ -136,6 +137,8 @@ void SettingsStore::savePlain(const AppSettings &s)
     q.setValue(u"zai/endpoint"_s, s.endpoint);
     q.setValue(u"zai/signingSecret"_s, s.signingSecret);
     q.setValue(u"zai/feVersion"_s, s.feVersion);
+    if (!s.deviceId.isEmpty()) // never replaced by nothing: a browser keeps its id too
+        q.setValue(u"zai/deviceId"_s, s.deviceId);
     if (s.models.isEmpty())
         q.remove(u"models/catalogue"_s);
     else

@@ -152,6 +152,10 @@ void TrayApplication::finishStart(AppSettings settings)
         settings.apiKey = AppSettings::generateApiKey(); // first run
         saveSecrets(settings);
     }
+    if (settings.deviceId.isEmpty()) {
+        settings.deviceId = AppSettings::generateDeviceId(); // first run: kept from now on
+        m_store->savePlain(settings);
+    }
     m_bridge->setSettings(settings);
     m_capture->setSecrets(settings.secrets());
     m_capture->setEnabled(settings.detailedLogging);

@@ -11,6 +11,7 @@
 #include <QCoreApplication>
 #include <QDir>
 #include <QProcessEnvironment>
+#include <QStandardPaths>
 
 #include <cstdio>
 
@@ -109,10 +110,20 @@ int main(int argc, char *argv[])
                               .arg(loaded.error));
         return 2;
     }
-    const BridgeConfig &config = *loaded.config;
+    BridgeConfig config = *loaded.config;
     Logging::setDebugEnabled(config.debugLogging);
     for (const QString &warning : loaded.warnings)
         qCWarning(lcConfig).noquote() << warning;
+    if (config.deviceId.isEmpty()) {
+        // One X-Device-Id per installation, as a browser keeps one (not a secret).
+        QString warning;
+        config.deviceId = ConfigLoader::storedDeviceId(
+            QDir(QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation))
+                .filePath(u"device-id"_s),
+            &warning);
+        if (!warning.isEmpty())
+            qCWarning(lcConfig).noquote() << warning;
+    }
 
     QString error;
     const auto profile = UpstreamProfile::load(config.profilePath, &error);

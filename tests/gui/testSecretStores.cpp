@@ -104,6 +104,7 @@ void TestSecretStores::settingsRoundTripKeepsSecretsOutOfQSettings()
     s.language = AppSettings::Language::SimplifiedChinese;
     s.models = UpstreamProfile::builtIn().catalogue().entries().mid(0, 2);
     s.models[0].id = u"renamed"_s;
+    s.deviceId = AppSettings::generateDeviceId();
     store.savePlain(s);
     std::optional<SecretStore::Result> saved;
     store.saveSecrets(s, this, [&saved](const SecretStore::Result &r) { saved = r; });
@@ -119,13 +120,21 @@ void TestSecretStores::settingsRoundTripKeepsSecretsOutOfQSettings()
     QVERIFY(!text.contains("pw-secret"));
     QVERIFY(text.contains("alice@proxy:8080")); // the user name is not a secret
     QVERIFY(text.contains("zh_CN")); // enums stored as strings
+    QVERIFY(text.contains(s.deviceId.toLatin1())); // not a secret: with the plain settings
 
     std::optional<AppSettings> loaded;
     store.loadSecrets(store.loadPlain(), this,
                       [&loaded](const AppSettings &a, const SecretStore::Result &) { loaded = a; });
     QTRY_VERIFY(loaded.has_value());
     QVERIFY(*loaded == s);
+    QCOMPARE(loaded->deviceId, s.deviceId);
+    QCOMPARE(loaded->toBridgeConfig().deviceId, s.deviceId);
     QCOMPARE(loaded->httpsProxy.password(), u"https-pw-secret"_s);
+    // Saved again without one (settings of an older version), the id stays.
+    AppSettings without = *loaded;
+    without.deviceId.clear();
+    store.savePlain(without);
+    QCOMPARE(store.loadPlain().deviceId, s.deviceId);
     QVERIFY(loaded->secrets().contains(u"proxy-pw-secret"_s)); // redacted from every log
 }
 

@@ -26,6 +26,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -165,12 +166,18 @@ void TestTrayApplication::firstRunGeneratesAnApiKeyInTheSecretStore()
     QVERIFY(ini.open(QIODevice::ReadOnly));
     QVERIFY(!ini.readAll().contains(key.toUtf8()));
 
-    // The next start reads the same key back.
+    // The first run also makes the X-Device-Id, kept with the plain settings (not a secret).
+    const QString deviceId = app->bridge()->settings().deviceId;
+    QVERIFY2(!QUuid::fromString(deviceId).isNull(), qPrintable(deviceId));
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).loadPlain().deviceId, deviceId);
+
+    // The next start reads the same key and the same device id back.
     app.reset();
     auto second = makeApp(0, false);
     second->start();
     QTRY_VERIFY(second->isReady());
     QCOMPARE(second->bridge()->settings().apiKey, key);
+    QCOMPARE(second->bridge()->settings().deviceId, deviceId);
 }
 
 void TestTrayApplication::applyReconfiguresOrRestartsOnlyTheServer()
@@ -201,6 +208,8 @@ void TestTrayApplication::applyReconfiguresOrRestartsOnlyTheServer()
     QCOMPARE(reply.status, 200);
     QCOMPARE(fake.requests(u"/api/v2/chat/completions"_s).last().header("authorization"),
              "Bearer " + token.toUtf8());
+    QCOMPARE(fake.requests(u"/api/v2/chat/completions"_s).last().header("x-device-id"),
+             s.deviceId.toUtf8()); // the settings' id reaches the upstream
 
     // A port change needs a new socket: only the server restarts.
     QTcpServer probe;

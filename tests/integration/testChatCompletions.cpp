@@ -209,6 +209,9 @@ private Q_SLOTS:
     void invalidRequests();
     void recordedCaptureNoMarkupLeaks();
     void toolBlockStreamNoMarkupLeaks();
+
+private:
+    void developerBecomesSystemIn(TestBed &bed, const QString &role, const QString &text);
 };
 
 void TestChatCompletions::nonStreaming()
@@ -445,7 +448,25 @@ void TestChatCompletions::paramsForwarded()
 
 void TestChatCompletions::developerBecomesSystem()
 {
-    TestBed bed;
+    // In the default user-only mode (zai-protocol.md P.12) it is the "System:" turn; with the
+    // profile's "roles" mode a system message.
+    for (const bool roles : {false, true}) {
+        TestBed bed;
+        if (roles) {
+            QJsonObject json = UpstreamProfile::builtIn().json();
+            json.insert("messages"_L1, QJsonObject{{"mode"_L1, u"roles"_s}});
+            QString error;
+            bed.profile = UpstreamProfile::fromJson(json, &error);
+            QVERIFY2(bed.profile, qPrintable(error));
+        }
+        developerBecomesSystemIn(bed, roles ? u"system"_s : u"user"_s,
+                                 roles ? u"Answer tersely."_s : u"System:\nAnswer tersely."_s);
+    }
+}
+
+void TestChatCompletions::developerBecomesSystemIn(TestBed &bed, const QString &role,
+                                                   const QString &text)
+{
     QVERIFY(bed.start());
     const QJsonObject body{
         {"model"_L1, u"GLM-4.5"_s},
@@ -458,8 +479,8 @@ void TestChatCompletions::developerBecomesSystem()
     bool found = false;
     for (const QJsonValue &m : messages) {
         QVERIFY(m.toObject().value("role"_L1).toString() != u"developer"_s);
-        if (m.toObject().value("role"_L1).toString() == u"system"_s
-            && m.toObject().value("content"_L1).toString().contains(u"Answer tersely."_s))
+        if (m.toObject().value("role"_L1).toString() == role
+            && m.toObject().value("content"_L1).toString().contains(text))
             found = true;
     }
     QVERIFY(found);

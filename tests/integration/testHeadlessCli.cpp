@@ -15,6 +15,7 @@
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 using namespace Qt::StringLiterals;
 
@@ -155,6 +156,7 @@ private Q_SLOTS:
     void upstreamProfileAddsModel_data();
     void upstreamProfileAddsModel();
     void hostOptionLoopbackServes();
+    void deviceIdKeptAcrossStarts();
 
 private:
     QTemporaryDir m_home;
@@ -447,6 +449,67 @@ void TestHeadlessCli::hostOptionLoopbackServes()
     QCOMPARE(models.status, 200);
     QVERIFY(modelIds(models).contains(u"GLM-4.7"_s));
     QVERIFY2(server.stop(), server.output().constData());
+}
+
+void TestHeadlessCli::deviceIdKeptAcrossStarts()
+{
+    // One X-Device-Id per installation (zai-protocol.md P.13): made on the first start, kept in
+    // the configuration folder, sent on every upstream call of every later start; ZAI_DEVICE_ID
+    // overrides it.
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    const QString token = TestBed::makeToken(u"device-user"_s);
+    fake.addValidToken(token);
+    QTemporaryDir home;
+    QTemporaryDir config;
+    QVERIFY(home.isValid() && config.isValid());
+    QProcessEnvironment env = cleanEnvironment(home.path());
+    env.insert(u"XDG_CONFIG_HOME"_s, config.path());
+    env.insert(u"API_ENDPOINT"_s, fake.baseUrl().toString() + u"/api/v2/chat/completions"_s);
+    env.insert(u"ZAI_TOKEN"_s, token);
+
+    const auto serveOnce = [&](const QProcessEnvironment &environment,
+                               const QString &prompt) -> QByteArray {
+        ServingProcess server;
+        if (!server.start({u"--port"_s, u"0"_s}, environment, home.path()))
+            return QByteArray("no start: ") + server.output();
+        const HttpResponse chat = Http::post(server.url(u"/v1/chat/completions"_s),
+                                             chatBody(u"GLM-4.5"_s, prompt, false));
+        if (chat.status != 200 || !server.stop())
+            return QByteArray("failed: ") + chat.body + server.output();
+        return QByteArray();
+    };
+    QByteArray failure = serveOnce(env, u"first start"_s);
+    QVERIFY2(failure.isEmpty(), failure.constData());
+    failure = serveOnce(env, u"second start"_s);
+    QVERIFY2(failure.isEmpty(), failure.constData());
+
+    QFile file(config.filePath(u"ZaiBridge/zaibridge-server/device-id"_s));
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(file.fileName()));
+    const QByteArray stored = file.readAll().trimmed();
+    QVERIFY2(!QUuid::fromString(QString::fromLatin1(stored)).isNull(), stored.constData());
+    const QList<RecordedRequest> all = fake.requests();
+    QVERIFY(fake.requests(u"/api/v2/chat/completions"_s).size() == 2);
+    for (const RecordedRequest &r : all) {
+        QCOMPARE(r.header("x-device-id"), stored); // both starts, every path
+        QCOMPARE(r.header("x-region"), "overseas"_ba);
+    }
+
+    fake.clearRecords();
+    env.insert(u"ZAI_DEVICE_ID"_s, u"my-fixed-device"_s);
+    failure = serveOnce(env, u"third start"_s);
+    QVERIFY2(failure.isEmpty(), failure.constData());
+    QVERIFY(!fake.requests(u"/api/v2/chat/completions"_s).isEmpty());
+    for (const RecordedRequest &r : fake.requests())
+        QCOMPARE(r.header("x-device-id"), "my-fixed-device"_ba);
+    QVERIFY(file.seek(0));
+    QCOMPARE(file.readAll().trimmed(), stored); // the kept id is left alone
+
+    // One that cannot be a header value stops the start with exit code 2.
+    env.insert(u"ZAI_DEVICE_ID"_s, u"two words"_s);
+    const Run refused = run({u"--port"_s, u"0"_s}, env, home.path());
+    QCOMPARE(refused.exitCode, 2);
+    QVERIFY2(refused.err.contains(u"ZAI_DEVICE_ID"_s), qPrintable(refused.err));
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessCli)

@@ -21,7 +21,8 @@ const QStringList CatalogueIds = {
     u"GLM-4.7"_s,   u"GLM-4.7-Thinking"_s, u"GLM-4.7-Search"_s, u"GLM-4.6"_s,
     u"GLM-4.6-Thinking"_s, u"GLM-4.6-Search"_s, u"GLM-4.5"_s, u"GLM-4.5-Thinking"_s,
     u"GLM-4.5-Search"_s, u"GLM-4.5-Air"_s, u"GLM-4.5V"_s, u"GLM-4.6V"_s,
-    u"GLM-5"_s,     u"GLM-5-Search"_s};
+    u"GLM-5"_s,     u"GLM-5-Search"_s,     u"GLM-5.1"_s,        u"GLM-5.2"_s,
+    u"GLM-5.3"_s,   u"GLM-5.3-Flash"_s};
 
 HeaderPairs bearer(const QString &key = ApiKey)
 {
@@ -146,7 +147,8 @@ void TestServerRoutes::modelsList()
         QVERIFY(m.value("created"_L1).toDouble() > 1.7e9);
         QVERIFY(!m.value("owned_by"_L1).toString().isEmpty());
     }
-    // Every model of the original project, plus GLM-5 and the -Search variants (P.8).
+    // Every model of the original project, plus GLM-5, the -Search variants (P.8) and the GLM-5.x
+    // models of section 10.
     for (const QString &id : CatalogueIds)
         QVERIFY2(ids.contains(id), qPrintable(id));
     QCOMPARE(ids.size(), CatalogueIds.size());

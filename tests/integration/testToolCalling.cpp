@@ -53,14 +53,41 @@ QJsonObject request(const QJsonArray &messages, bool stream, const QJsonObject &
     return body;
 }
 
+// The text of one upstream message (a string, or its text parts).
+QString textOf(const QJsonValue &message)
+{
+    const QJsonValue content = message.toObject().value(u"content"_s);
+    if (content.isString())
+        return content.toString();
+    QString text;
+    for (const QJsonValue &part : content.toArray())
+        text += part.toObject().value(u"text"_s).toString();
+    return text;
+}
+
+// Where the tool prompt went: the system message, or in the default user-only mode (P.12) the
+// first message, labelled "System:".
 QString systemPrompt(const RecordedRequest &r)
 {
     const QJsonArray messages = r.json.value(u"messages"_s).toArray();
     for (const QJsonValue &m : messages) {
         if (m.toObject().value(u"role"_s).toString() == u"system")
-            return m.toObject().value(u"content"_s).toString();
+            return textOf(m);
     }
-    return {};
+    const QString first = messages.isEmpty() ? QString() : textOf(messages.first());
+    const qsizetype label = first.indexOf(u"\n\nSystem:\n"_s);
+    return label < 0 ? QString() : first.mid(label + 10);
+}
+
+// The built-in profile with another messages.mode.
+UpstreamProfile profileWithMode(const QString &mode)
+{
+    QJsonObject json = UpstreamProfile::builtIn().json();
+    QJsonObject messages = json.value(u"messages"_s).toObject();
+    messages.insert(u"mode"_s, mode);
+    json.insert(u"messages"_s, messages);
+    QString error;
+    return *UpstreamProfile::fromJson(json, &error);
 }
 
 QString triggerOf(const RecordedRequest &r)
@@ -82,6 +109,7 @@ class TestToolCalling : public QObject
 private Q_SLOTS:
     void nonStreamingCall();
     void streamingCall();
+    void multiRoundConversation_data();
     void multiRoundConversation();
     void triggerSplitAcrossDeltas();
     void malformedButRepairable();
@@ -165,9 +193,19 @@ void TestToolCalling::streamingCall()
     QVERIFY(chunks.last().value(u"usage"_s).toObject().value(u"total_tokens"_s).toInt() > 0);
 }
 
+void TestToolCalling::multiRoundConversation_data()
+{
+    QTest::addColumn<QString>("mode");
+    QTest::newRow("user-only (default)") << QString();
+    QTest::newRow("roles") << u"roles"_s;
+}
+
 void TestToolCalling::multiRoundConversation()
 {
+    QFETCH(QString, mode);
     TestBed bed;
+    if (!mode.isEmpty())
+        bed.profile = profileWithMode(mode);
     QVERIFY(bed.start());
     QJsonArray messages{QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, u"You are an agent."_s}},
                         userMessage(u"Inspect the project"_s)};
@@ -224,19 +262,51 @@ void TestToolCalling::multiRoundConversation()
     const QString trigger = triggerOf(last);
     QVERIFY(!trigger.isEmpty());
     const QJsonArray sent = last.json.value(u"messages"_s).toArray();
+    const bool userOnly = mode.isEmpty();
+    const QString assistantRole = userOnly ? u"user"_s : u"assistant"_s;
+    const QString assistantHead = userOnly ? u"Assistant:\n"_s : QString();
+    const QString resultsHead = userOnly ? u"Tool results:\n"_s : QString();
     int renderedCalls = 0;
     int results = 0;
     for (const QJsonValue &m : sent) {
-        const QString text = m.toObject().value(u"content"_s).toString();
-        if (m.toObject().value(u"role"_s).toString() == u"assistant" && text.contains(trigger + u"\n<function_calls>"_s))
+        const QString text = textOf(m);
+        const QString role = m.toObject().value(u"role"_s).toString();
+        if (role == assistantRole && text.startsWith(assistantHead)
+            && text.contains(trigger + u"\n<function_calls>"_s))
             ++renderedCalls;
-        if (m.toObject().value(u"role"_s).toString() == u"user" && text.startsWith(u"<tool_result tool=\"read_file\""_s))
+        if (role == u"user" && text.startsWith(resultsHead + u"<tool_result tool=\"read_file\""_s))
             ++results;
     }
     QCOMPARE(renderedCalls, 20);
     QCOMPARE(results, 20);
     QCOMPARE(last.json.value(u"signature_prompt"_s).toString(), u"Continue with step 19"_s);
     QVERIFY(bed.fake->lastRejection().isEmpty());
+
+    // Every upstream request of the session: in the default mode only user messages (the live
+    // service refuses every other role), in "roles" the list of section 4.3; the system prompt
+    // and the task once each, whatever the length of the session; never a tools field.
+    QCOMPARE(upstream.size(), 20 + 19 + 1); // a call each round, an answer to 19 results, the end
+    for (const RecordedRequest &r : upstream) {
+        const QJsonArray list = r.json.value(u"messages"_s).toArray();
+        QStringList roles;
+        QString all;
+        for (const QJsonValue &m : list) {
+            roles.append(m.toObject().value(u"role"_s).toString());
+            all += textOf(m);
+        }
+        if (userOnly) {
+            QCOMPARE(roles.count(u"user"_s), roles.size());
+            QVERIFY(textOf(list.first()).contains(u"\n\nSystem:\nYou are an agent.\n\n# Tools"_s));
+        } else {
+            QCOMPARE(roles.first(), u"system"_s);
+            QVERIFY(list.size() == 2 || roles.contains(u"assistant"_s));
+        }
+        QCOMPARE(all.count(u"You are an agent."_s), 1);
+        QCOMPARE(all.count(u"Inspect the project"_s), 1);
+        QCOMPARE(all.count(u"<tools>"_s), 1);
+        QVERIFY(!r.json.contains(u"tools"_s));
+        QVERIFY(!r.json.contains(u"stream_options"_s));
+    }
 }
 
 void TestToolCalling::triggerSplitAcrossDeltas()

@@ -110,7 +110,8 @@ QList<int> versionNumbers(const QString &feVersion)
 }
 
 // All system-message text of a request: where the gateway puts tool and format instructions.
-// With user-only roles (section 10, P.12) they travel in user text, so that counts too.
+// With user-only roles (section 10, P.12) they travel in user text, so that counts too; a
+// conversation without a system message carries them in its first message.
 QString systemText(const QJsonArray &messages, bool userOnly = false)
 {
     QString system;
@@ -119,6 +120,8 @@ QString systemText(const QJsonArray &messages, bool userOnly = false)
         if (role == "system"_L1 || (userOnly && role == "user"_L1))
             system += messageText(m.toObject().value("content"_L1));
     }
+    if (system.isEmpty() && !messages.isEmpty())
+        system = messageText(messages.first().toObject().value("content"_L1));
     return system;
 }
 

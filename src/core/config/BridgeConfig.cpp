@@ -2,8 +2,12 @@
 #include "BridgeConfig.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QHostAddress>
+#include <QSaveFile>
+#include <QUuid>
 
 #include <algorithm>
 
@@ -123,11 +127,13 @@ QStringList ConfigLoader::knownVariables()
             u"CORS_ALLOWED_ORIGINS"_s, u"MAX_REQUEST_BODY_MB"_s, u"UPSTREAM_TIMEOUT"_s,
             u"SSE_KEEPALIVE_SECONDS"_s, u"UPSTREAM_PROFILE"_s, u"UVICORN_WORKERS"_s,
             u"MAX_IMAGE_BYTES"_s,     u"MAX_IMAGES"_s,        u"IMAGE_FETCH_TIMEOUT"_s,
+            u"ZAI_DEVICE_ID"_s,
             u"PRIMARY_MODEL"_s,       u"THINKING_MODEL"_s,    u"SEARCH_MODEL"_s,
             u"AIR_MODEL"_s,           u"GLM_45V_MODEL"_s,     u"GLM_46_MODEL"_s,
             u"GLM_46_THINKING_MODEL"_s, u"GLM_46_SEARCH_MODEL"_s, u"GLM_46V_MODEL"_s,
             u"GLM_47_MODEL"_s,        u"GLM_47_THINKING_MODEL"_s, u"GLM_47_SEARCH_MODEL"_s,
-            u"GLM_5_MODEL"_s,         u"GLM_5_SEARCH_MODEL"_s};
+            u"GLM_5_MODEL"_s,         u"GLM_5_SEARCH_MODEL"_s, u"GLM_51_MODEL"_s,
+            u"GLM_52_MODEL"_s,        u"GLM_53_MODEL"_s,      u"GLM_53_FLASH_MODEL"_s};
 }
 
 std::optional<QHash<QString, QString>> ConfigLoader::parseEnvFile(const QString &path,
@@ -283,6 +289,12 @@ ConfigLoader::Result ConfigLoader::load(const QProcessEnvironment &environment,
          firstOf(values, {u"NO_PROXY"_s, u"no_proxy"_s}).split(u',', Qt::SkipEmptyParts))
         c.noProxy.append(entry.trimmed());
 
+    c.deviceId = r.string(u"ZAI_DEVICE_ID"_s);
+    if (!c.deviceId.isEmpty() && !isValidDeviceId(c.deviceId)) {
+        result.error = tr("ZAI_DEVICE_ID must be 1 to 128 printable ASCII characters without "
+                          "spaces, such as a UUID.");
+        return result;
+    }
     c.profilePath = r.string(u"UPSTREAM_PROFILE"_s);
     for (const QString &name : knownVariables()) {
         if (name.endsWith(u"_MODEL"_s) && r.has(name))
@@ -307,6 +319,35 @@ ConfigLoader::Result ConfigLoader::load(const QProcessEnvironment &environment,
     }
     result.config = c;
     return result;
+}
+
+bool ConfigLoader::isValidDeviceId(const QString &id)
+{
+    return !id.isEmpty() && id.size() <= 128
+           && std::all_of(id.cbegin(), id.cend(), [](QChar c) { return c > u' ' && c < u'\x7f'; });
+}
+
+QString ConfigLoader::storedDeviceId(const QString &path, QString *warning)
+{
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly)) {
+        const QString stored = QString::fromUtf8(file.read(1024)).trimmed();
+        if (isValidDeviceId(stored))
+            return stored;
+    }
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QSaveFile out(path);
+    const bool written = QDir().mkpath(QFileInfo(path).absolutePath())
+                         && out.open(QIODevice::WriteOnly) && out.write(id.toUtf8() + '\n') > 0
+                         && out.commit();
+    if (!written && warning) {
+        *warning = QCoreApplication::translate("ConfigLoader",
+                                               "Cannot keep the device id in %1 (%2): a new one "
+                                               "is used until the next start. Set ZAI_DEVICE_ID "
+                                               "to keep one.")
+                       .arg(path, out.errorString());
+    }
+    return id;
 }
 
 QByteArray ConfigLoader::decodeSigningSecret(const QString &configured)

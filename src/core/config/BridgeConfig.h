@@ -37,6 +37,9 @@ struct BridgeConfig
     QUrl httpsProxy;
     QStringList noProxy;
     QString profilePath;
+    // The installation's X-Device-Id (ZAI_DEVICE_ID, or kept in a file by the headless server and
+    // in the settings by the tray app); not a secret. Empty: a new one for each upstream client.
+    QString deviceId;
     // Images (OpenAI image_url parts)
     qint64 maxImageBytes = 20LL * 1024 * 1024; // per image, decoded (MAX_IMAGE_BYTES)
     int maxImages = 20;                        // per request, every turn counted (MAX_IMAGES)
@@ -76,4 +79,11 @@ public:
 
     // Every variable the loader understands, for --help and the README.
     static QStringList knownVariables();
+
+    // The device id kept in `path` (zai-protocol.md P.13): read when the file holds one, else a
+    // new random UUID written there (the folder created) for every later start. When the file
+    // cannot be written the new id serves this run and `warning` says why.
+    static QString storedDeviceId(const QString &path, QString *warning);
+    // Whether `id` can be sent as the X-Device-Id header: 1 to 128 printable ASCII characters.
+    static bool isValidDeviceId(const QString &id);
 };

@@ -3,6 +3,8 @@
 
 #include <QJsonObject>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 std::optional<ModelCatalogue> ModelCatalogue::fromJson(const QJsonArray &models, QString *error)
@@ -48,6 +50,21 @@ void ModelCatalogue::applyRenames(const QHash<QString, QString> &envValues)
         if (!e.renameEnv.isEmpty() && !renamed.isEmpty())
             e.id = renamed;
     }
+}
+
+ModelCatalogue ModelCatalogue::withListed(const QList<ModelEntry> &listed) const
+{
+    ModelCatalogue merged = *this;
+    const auto known = [this](const QString &upstreamId) {
+        return std::any_of(m_entries.cbegin(), m_entries.cend(), [&](const ModelEntry &e) {
+            return e.upstreamId.compare(upstreamId, Qt::CaseInsensitive) == 0;
+        });
+    };
+    for (const ModelEntry &e : listed) {
+        if (!known(e.upstreamId) && !merged.find(e.id))
+            merged.m_entries.append(e);
+    }
+    return merged;
 }
 
 const ModelEntry *ModelCatalogue::find(const QString &clientName) const

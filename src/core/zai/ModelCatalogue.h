@@ -40,6 +40,10 @@ public:
     // Applies renames such as GLM_47_MODEL=my-glm (the original project's variables).
     void applyRenames(const QHash<QString, QString> &envValues);
 
+    // This catalogue followed by the listed entries (ModelListing) of upstream models it does not
+    // know: an upstream id an entry here has already, or a client name in use, is skipped.
+    ModelCatalogue withListed(const QList<ModelEntry> &listed) const;
+
     // Case-insensitive: clients type "glm-4.7" as often as "GLM-4.7".
     const ModelEntry *find(const QString &clientName) const;
     const QList<ModelEntry> &entries() const { return m_entries; }

@@ -35,6 +35,14 @@ TokenPool::TokenPool(QStringList tokens, bool anonymous, const UpstreamProfile &
     }
 }
 
+std::optional<TokenLease> TokenPool::idleToken()
+{
+    const bool configured = !m_configured.isEmpty();
+    if (const Entry *e = pick(configured ? m_configured : m_guests, {}, !configured))
+        return e->lease;
+    return std::nullopt;
+}
+
 void TokenPool::setGuestPoolSize(int size)
 {
     if (size > 0)
@@ -231,6 +239,7 @@ void TokenPool::createGuest()
         m_guests.append(e);
         qCDebug(lcUpstream).noquote() << "created" << e.lease.label;
         serveWaiters({});
+        Q_EMIT guestAdded();
     });
 }
 

@@ -45,6 +45,10 @@ public:
     void reportBusy(const TokenLease &lease);
     void reportSuccess(const TokenLease &lease);
 
+    // A token for a call that is no chat (the model list): a configured token that is not
+    // paused, or a live guest. Not leased, and never a reason to sign a guest in.
+    std::optional<TokenLease> idleToken();
+
     void setGuestPoolSize(int size);
     bool usesGuests() const { return m_configured.isEmpty(); }
     int configuredCount() const { return int(m_configured.size()); }
@@ -54,6 +58,7 @@ public:
 
 Q_SIGNALS:
     void allTokensRejected();
+    void guestAdded(); // a new guest token is in the pool
 
 private:
     struct Entry

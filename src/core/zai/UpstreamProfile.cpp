@@ -56,6 +56,24 @@ QJsonArray mergeModels(QJsonArray models, const QJsonArray &extra)
     return models;
 }
 
+// The profile's headers with {{DEVICE_ID}} filled in; without a device id such headers are left
+// out rather than sent with the placeholder.
+QList<QPair<QByteArray, QByteArray>> headersFor(const QJsonObject &headers, const QString &deviceId)
+{
+    static const QString placeholder = u"{{DEVICE_ID}}"_s;
+    QList<QPair<QByteArray, QByteArray>> pairs;
+    for (auto it = headers.begin(); it != headers.end(); ++it) {
+        QString value = it.value().toString();
+        if (value.contains(placeholder)) {
+            if (deviceId.isEmpty())
+                continue;
+            value.replace(placeholder, deviceId);
+        }
+        pairs.append({it.key().toUtf8(), value.toUtf8()});
+    }
+    return pairs;
+}
+
 template<typename T>
 QList<QPair<T, T>> pairsOf(const QJsonObject &object)
 {
@@ -112,12 +130,69 @@ std::optional<UpstreamProfile> UpstreamProfile::fromJson(const QJsonObject &json
         return std::nullopt;
     }
     profile.m_catalogue = *catalogue;
-    profile.m_headers = pairsOf<QByteArray>(json.value(u"headers"_s).toObject());
+    const QString mode =
+        json.value(u"messages"_s).toObject().value(u"mode"_s).toString(u"user-only"_s);
+    if (mode == u"user-only") {
+        profile.m_messagesMode = MessagesMode::UserOnly;
+    } else if (mode == u"roles") {
+        profile.m_messagesMode = MessagesMode::Roles;
+    } else {
+        *error = u"\"messages.mode\" must be \"user-only\" or \"roles\" (got \"%1\")"_s.arg(mode);
+        return std::nullopt;
+    }
+    profile.m_headers = headersFor(json.value(u"headers"_s).toObject(), {});
     profile.m_query = pairsOf<QString>(json.value(u"query"_s).toObject());
     profile.m_fingerprint = pairsOf<QString>(json.value(u"fingerprint"_s).toObject());
     for (const QJsonValue &v : json.value(u"hiddenMcpFeatures"_s).toArray())
         profile.m_hiddenMcp.append(v.toString());
     return profile;
+}
+
+void UpstreamProfile::setDeviceId(const QString &deviceId)
+{
+    m_deviceId = deviceId;
+    m_headers = headersFor(m_json.value(u"headers"_s).toObject(), deviceId);
+}
+
+QString UpstreamProfile::messagesPreamble() const
+{
+    return m_json.value(u"messages"_s).toObject().value(u"preamble"_s).toString(
+        u"This chat takes user messages only, so the conversation is written out as labelled "
+        u"messages: \"System:\" holds the instructions to follow, \"User:\" is the user, "
+        u"\"Assistant:\" is what you answered before, \"Tool results:\" returns the output of "
+        u"tools you called. Reply to the last message as the assistant, without a label."_s);
+}
+
+QString UpstreamProfile::messageLabel(Message::Role role) const
+{
+    const QJsonObject labels = m_json.value(u"messages"_s).toObject().value(u"labels"_s).toObject();
+    switch (role) {
+    case Message::Role::System: return labels.value(u"system"_s).toString(u"System:"_s);
+    case Message::Role::User: return labels.value(u"user"_s).toString(u"User:"_s);
+    case Message::Role::Assistant: return labels.value(u"assistant"_s).toString(u"Assistant:"_s);
+    case Message::Role::Tool: break;
+    }
+    return labels.value(u"tool"_s).toString(u"Tool results:"_s);
+}
+
+int UpstreamProfile::modelsRefreshSeconds() const
+{
+    return qMax(0, m_json.value(u"modelsRefreshSeconds"_s).toInt(1800));
+}
+
+QString UpstreamProfile::listedModelsPrefix() const
+{
+    return m_json.value(u"listedModels"_s).toObject().value(u"idPrefix"_s).toString(u"glm"_s);
+}
+
+bool UpstreamProfile::listedModelsPersisted() const
+{
+    return m_json.value(u"listedModels"_s).toObject().value(u"persisted"_s).toBool(false);
+}
+
+bool UpstreamProfile::listedModelsPreviewMode() const
+{
+    return m_json.value(u"listedModels"_s).toObject().value(u"previewMode"_s).toBool(true);
 }
 
 QString UpstreamProfile::endpoint() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "conversation/Conversation.h"
 #include "ModelCatalogue.h"
 
 #include <QByteArray>
@@ -17,6 +18,11 @@
 class UpstreamProfile
 {
 public:
+    // How the conversation goes upstream (profile key "messages.mode", zai-protocol.md P.12):
+    // every turn as a user message with a role label ("user-only", the default, because the
+    // live service refuses every other role), or the role list of section 4.3 ("roles").
+    enum class MessagesMode { UserOnly, Roles };
+
     static UpstreamProfile builtIn();
 
     // Deep-merges a user JSON object over the built-in profile. "models" replaces the list;
@@ -36,8 +42,12 @@ public:
     int guestLifetimeSeconds() const;
     int tokenFailureThreshold() const;
     int tokenRecoverySeconds() const;
-    // Parsed once when the profile is loaded: these are read for every upstream request.
+    // Parsed once when the profile is loaded: these are read for every upstream request. A
+    // header whose value holds {{DEVICE_ID}} is left out until setDeviceId() gives the id.
     const QList<QPair<QByteArray, QByteArray>> &headers() const { return m_headers; }
+    // The installation's X-Device-Id (zai-protocol.md P.13), put into the headers' {{DEVICE_ID}}.
+    void setDeviceId(const QString &deviceId);
+    QString deviceId() const { return m_deviceId; }
     const QList<QPair<QString, QString>> &queryParams() const { return m_query; }
     const QList<QPair<QString, QString>> &fingerprint() const { return m_fingerprint; }
     QJsonObject variables() const;
@@ -48,6 +58,17 @@ public:
     int imageCacheSeconds() const;
     int imageCacheEntries() const;
     const QStringList &hiddenMcpFeatures() const { return m_hiddenMcp; }
+    // The conversation upstream: the mode, the preamble that explains the labels (first message
+    // of a labelled conversation) and the label that starts each turn.
+    MessagesMode messagesMode() const { return m_messagesMode; }
+    QString messagesPreamble() const;
+    QString messageLabel(Message::Role role) const;
+    // The upstream's own model list (zai-protocol.md P.14): how often it is read (0: never), and
+    // which of its models are offered (their id starts with the prefix) with what defaults.
+    int modelsRefreshSeconds() const;
+    QString listedModelsPrefix() const;
+    bool listedModelsPersisted() const;
+    bool listedModelsPreviewMode() const;
     const ModelCatalogue &catalogue() const { return m_catalogue; }
     ModelCatalogue &catalogue() { return m_catalogue; }
     const QJsonObject &json() const { return m_json; }
@@ -56,6 +77,8 @@ private:
     QJsonObject m_json;
     ModelCatalogue m_catalogue;
     QList<QPair<QByteArray, QByteArray>> m_headers;
+    QString m_deviceId;
+    MessagesMode m_messagesMode = MessagesMode::UserOnly;
     QList<QPair<QString, QString>> m_query;
     QList<QPair<QString, QString>> m_fingerprint;
     QStringList m_hiddenMcp;

@@ -3,14 +3,23 @@
 
 #include "FeVersionProvider.h"
 #include "ImageUploader.h"
+#include "ModelRefresher.h"
 #include "net/NetworkPool.h"
 #include "Signer.h"
 #include "TokenPool.h"
+#include "util/Logging.h"
+#include "util/RandomId.h"
+
+using namespace Qt::StringLiterals;
 
 ZaiClient::ZaiClient(BridgeConfig config, UpstreamProfile profile, QObject *parent)
     : QObject(parent), m_config(std::move(config)), m_profile(std::move(profile))
 {
     m_profile.catalogue().applyRenames(m_config.modelRenames);
+    m_catalogue = m_profile.catalogue();
+    // Every upstream call carries the same X-Device-Id (zai-protocol.md P.13): the installation's,
+    // or one for this client's lifetime when none is configured.
+    m_profile.setDeviceId(m_config.deviceId.isEmpty() ? randomUuid() : m_config.deviceId);
     const QUrl endpoint(m_config.endpoint.isEmpty() ? m_profile.endpoint() : m_config.endpoint);
     const QByteArray secret =
         m_config.signingSecret.isEmpty() ? m_profile.signingSecret() : m_config.signingSecret;
@@ -27,6 +36,20 @@ ZaiClient::ZaiClient(BridgeConfig config, UpstreamProfile profile, QObject *pare
         m_profile.feVersionPattern(), m_profile.feVersionCacheSeconds(), m_profile.headers(),
         m_network, this);
     m_images = new ImageUploader(m_config, m_profile, *m_builder, m_network, this);
+    m_models = new ModelRefresher(m_profile, *m_builder, m_tokens, m_network, this);
+    connect(m_models, &ModelRefresher::listChanged, this, [this] {
+        ModelCatalogue merged = m_profile.catalogue().withListed(m_models->listed());
+        QStringList added;
+        for (const ModelEntry &e : merged.entries()) {
+            if (!m_catalogue.find(e.id))
+                added.append(e.id);
+        }
+        m_catalogue = std::move(merged);
+        if (!added.isEmpty())
+            qCInfo(lcUpstream).noquote() << "Z.AI lists models the catalogue does not know, now "
+                                            "offered:" << added.join(u", "_s);
+    });
+    m_models->start();
 }
 
 ZaiClient::~ZaiClient() = default;

@@ -12,6 +12,7 @@
 
 class FeVersionProvider;
 class ImageUploader;
+class ModelRefresher;
 class NetworkPool;
 class TokenPool;
 
@@ -26,7 +27,8 @@ public:
 
     const BridgeConfig &config() const { return m_config; }
     const UpstreamProfile &profile() const { return m_profile; }
-    const ModelCatalogue &catalogue() const { return m_profile.catalogue(); }
+    // The profile's catalogue and the upstream's models it does not know (ModelRefresher).
+    const ModelCatalogue &catalogue() const { return m_catalogue; }
     const ZaiRequestBuilder &builder() const { return *m_builder; }
     NetworkPool *network() const { return m_network; }
     TokenPool *tokens() const { return m_tokens; }
@@ -44,11 +46,13 @@ Q_SIGNALS:
 private:
     BridgeConfig m_config;
     UpstreamProfile m_profile;
+    ModelCatalogue m_catalogue;
     std::unique_ptr<ZaiRequestBuilder> m_builder;
     NetworkPool *m_network;
     TokenPool *m_tokens;
     FeVersionProvider *m_feVersion;
     ImageUploader *m_images;
+    ModelRefresher *m_models;
     std::optional<bool> m_lastSuccess;
     QDateTime m_lastCallAt;
 };

@@ -17,6 +17,21 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// Z.AI's words for "this account has too many answers running" (zai-protocol.md 6.6 and 10):
+// treated like HTTP 429, another token first, then a back-off.
+bool isConcurrencyLimit(const QString &code, const QString &detail)
+{
+    return code == u"429" || code.compare(u"MODEL_CONCURRENCY_LIMIT"_s, Qt::CaseInsensitive) == 0
+           || detail.contains(u"concurrency"_s, Qt::CaseInsensitive)
+           || detail.contains(u"concurrent conversation limit"_s, Qt::CaseInsensitive)
+           || detail.contains(u"currently at capacity"_s, Qt::CaseInsensitive)
+           || detail.contains(u"并发"_s);
+}
+
+} // namespace
+
 ZaiCompletion::ZaiCompletion(ZaiClient *client, Conversation request, ModelEntry model,
                              QObject *parent)
     : QObject(parent), m_client(client), m_request(std::move(request)), m_model(std::move(model)),
@@ -384,6 +399,15 @@ void ZaiCompletion::handleVerdict(const Verdict &verdict)
     m_backoff.start(delay);
 }
 
+ApiError ZaiCompletion::loginRequired(const QString &detail) const
+{
+    return ApiError(ApiError::Kind::PermissionDenied,
+                    u"Z.AI offers %1 to signed-in accounts only, not to guests (Z.AI said: %2). "
+                    u"Sign in to Z.AI in the tray app's Z.AI window, or add a Z.AI account token "
+                    u"(ZAI_TOKEN or the settings)."_s.arg(m_model.id, detail),
+                    {}, u"login_required"_s);
+}
+
 QString ZaiCompletion::detailOf(const QByteArray &body) const
 {
     const QByteArray trimmed = body.trimmed();
@@ -414,7 +438,8 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(const UpstreamReply *reply,
     const QByteArray retryAfter = reply->header("Retry-After");
     const QString detail = detailOf(body);
     const QString what = m_replyIsChat ? u"chat creation"_s : u"the completion request"_s;
-    switch (status) {
+    // Z.AI's concurrency answers are a 429 whatever their status says (zai-protocol.md 10).
+    switch (isConcurrencyLimit({}, detail) ? 429 : status) {
     case 400:
         if (body.contains("Signature") || body.contains("签名"))
             return {ApiError(K::UpstreamError,
@@ -434,6 +459,8 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(const UpstreamReply *reply,
                          {}, u"upstream_token_rejected"_s),
                 Action::RetryOtherToken, 0};
     case 403:
+        if (m_lease && m_lease->guest && detail.contains(u"not available"_s, Qt::CaseInsensitive))
+            return {loginRequired(detail), Action::Fail};
         return {ApiError(K::UpstreamRejected,
                          u"Z.AI refused %1 (HTTP 403): %2"_s.arg(what, detail), {},
                          u"upstream_forbidden"_s),
@@ -453,7 +480,8 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(const UpstreamReply *reply,
                 Action::RefreshVersion, 0};
     case 429: {
         ApiError error(K::RateLimited,
-                       u"Z.AI is limiting requests for this account (HTTP 429: %1)."_s.arg(detail),
+                       u"Z.AI is limiting requests for this account (HTTP %1: %2)."_s.arg(status).arg(
+                           detail),
                        {}, u"rate_limit_exceeded"_s);
         bool ok = false;
         const int seconds = retryAfter.trimmed().toInt(&ok);
@@ -533,20 +561,19 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForStreamError(const UpstreamStream
         return {ApiError(K::UpstreamRejected, u"Z.AI rejected the account token: %1"_s.arg(detail),
                          {}, u"upstream_token_rejected"_s),
                 Action::RetryOtherToken, 0};
-    if (e.code == u"429" || detail.contains(u"concurrency"_s, Qt::CaseInsensitive)
-        || detail.contains(u"并发"_s)) {
+    if (isConcurrencyLimit(e.code, detail)) {
         ApiError error(K::RateLimited, u"Z.AI is limiting requests: %1"_s.arg(detail), {},
                        u"rate_limit_exceeded"_s);
         error.setRetryAfterSeconds(30);
         return {error, Action::RetryOtherToken};
     }
     if (e.code == u"403" || detail.contains(u"not available"_s, Qt::CaseInsensitive)) {
-        const bool guest = m_lease && m_lease->guest;
+        // Guests get GLM-4.7 only (zai-protocol.md 10): signing in is what helps, not a retry.
+        if (m_lease && m_lease->guest)
+            return {loginRequired(detail), Action::Fail};
         return {ApiError(K::UpstreamRejected,
-                         guest ? u"Z.AI does not offer %1 to guest accounts (%2). Set ZAI_TOKEN "
-                                 u"to a Z.AI account token."_s.arg(m_model.id, detail)
-                               : u"Z.AI refused %1 for this account: %2"_s.arg(m_model.id, detail),
-                         {}, u"model_not_available"_s),
+                         u"Z.AI refused %1 for this account: %2"_s.arg(m_model.id, detail), {},
+                         u"model_not_available"_s),
                 Action::Fail};
     }
     return {ApiError(K::UpstreamError,

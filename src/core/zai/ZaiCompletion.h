@@ -72,6 +72,8 @@ private:
     Verdict verdictForNetwork(const UpstreamReply *reply) const;
     Verdict verdictForStreamError(const UpstreamStreamError &error) const;
     QString detailOf(const QByteArray &body) const;
+    // A guest asked for a model Z.AI keeps for accounts: 403 login_required, saying how to sign in.
+    ApiError loginRequired(const QString &detail) const;
 
     ZaiClient *m_client;
     Conversation m_request;

@@ -200,9 +200,59 @@ void ZaiRequestBuilder::writeUpstreamMessages(JsonStream &out, const Conversatio
                                        });
     bool systemExtended = systemExtra.isEmpty();
 
+    // User-only (zai-protocol.md P.12): the live service takes role "user" only, so every turn
+    // goes as a user message whose text starts with its role's label, and the first one starts
+    // with a preamble that explains the labels. One user message per turn rather than the whole
+    // transcript in one: each image stays in the turn that showed it, every turn's text is
+    // written once (a request grows with the conversation, not faster, and nothing is copied
+    // into a second message), the newest turn stays the last message as in the browser, and the
+    // two modes differ only in the role and the label. A conversation of one user turn and
+    // nothing else goes as it is, as the browser sends it.
+    const bool userOnly =
+        profile && profile->messagesMode() == UpstreamProfile::MessagesMode::UserOnly;
+    bool labelled = false;
+    if (userOnly) {
+        int userTurns = 0;
+        bool otherTurns = !systemExtra.isEmpty();
+        for (const Message &m : request.messages) {
+            const bool written = m.role == Message::Role::Tool || !m.toolCalls.isEmpty()
+                                 || m.hasImages() || !m.text().isEmpty();
+            if (written && m.role == Message::Role::User)
+                ++userTurns;
+            else if (written)
+                otherTurns = true;
+        }
+        labelled = otherTurns || userTurns > 1;
+    }
+    bool first = true;
+    const auto writeMessage = [&](Message::Role role, const QString &text,
+                                  const QList<const ContentPart *> &images) {
+        if (text.isEmpty() && images.isEmpty())
+            return; // the upstream rejects empty turns
+        QString content = text;
+        if (labelled) {
+            QString head = profile->messageLabel(role);
+            if (first)
+                head.prepend(profile->messagesPreamble() + u"\n\n"_s);
+            content = text.isEmpty() ? head : head + u'\n' + text;
+        }
+        first = false;
+        out.beginObject().field("role"_L1, userOnly ? "user"_L1 : roleName(role));
+        if (images.isEmpty()) {
+            out.field("content"_L1, content).endObject();
+            return;
+        }
+        out.key("content"_L1).beginArray();
+        if (!content.isEmpty())
+            writeTextPart(out, content);
+        for (const ContentPart *image : images)
+            writeImagePart(out, *image, profile);
+        out.endArray().endObject();
+    };
+
     out.beginArray();
     if (!systemExtended && !hasSystem) {
-        out.beginObject().field("role"_L1, "system"_L1).field("content"_L1, systemExtra).endObject();
+        writeMessage(Message::Role::System, systemExtra, {});
         systemExtended = true;
     }
 
@@ -210,18 +260,7 @@ void ZaiRequestBuilder::writeUpstreamMessages(JsonStream &out, const Conversatio
     QString pendingToolResults;
     QList<const ContentPart *> pendingToolImages; // screenshots returned by tools go with their results
     const auto flushToolResults = [&] {
-        if (!pendingToolImages.isEmpty()) {
-            out.beginObject().field("role"_L1, "user"_L1).key("content"_L1).beginArray();
-            writeTextPart(out, pendingToolResults);
-            for (const ContentPart *image : std::as_const(pendingToolImages))
-                writeImagePart(out, *image, profile);
-            out.endArray().endObject();
-        } else if (!pendingToolResults.isEmpty()) {
-            out.beginObject()
-                .field("role"_L1, "user"_L1)
-                .field("content"_L1, pendingToolResults)
-                .endObject();
-        }
+        writeMessage(Message::Role::Tool, pendingToolResults, pendingToolImages);
         pendingToolResults.clear();
         pendingToolImages.clear();
     };
@@ -250,20 +289,12 @@ void ZaiRequestBuilder::writeUpstreamMessages(JsonStream &out, const Conversatio
             text += (text.isEmpty() ? QString() : u"\n"_s)
                     + ToolPrompt::renderCalls(m.toolCalls, request.toolTrigger);
         }
-        if (!m.hasImages()) {
-            if (text.isEmpty())
-                continue; // the upstream rejects empty turns
-            out.beginObject().field("role"_L1, roleName(m.role)).field("content"_L1, text).endObject();
-            continue;
-        }
-        out.beginObject().field("role"_L1, roleName(m.role)).key("content"_L1).beginArray();
-        if (!text.isEmpty())
-            writeTextPart(out, text);
+        QList<const ContentPart *> images;
         for (const ContentPart &part : m.parts) {
             if (part.type == ContentPart::Type::Image)
-                writeImagePart(out, part, profile);
+                images.append(&part);
         }
-        out.endArray().endObject();
+        writeMessage(m.role, text, images);
     }
     flushToolResults();
     out.endArray();
@@ -296,6 +327,11 @@ UpstreamRequest ZaiRequestBuilder::completion(const Conversation &request, const
                                               const Switches &switches, const QString &feVersion,
                                               QByteArray *body) const
 {
+    // The signed prompt (section 3) is the client's last user text, in both message modes: the
+    // upstream checks X-Signature against the signature_prompt of the body, which carries exactly
+    // this string. The reference signs it the same way while its tool results follow as user
+    // turns, and the text appears as it is in its user message (after the label). Signing the
+    // whole flattened conversation instead would copy all of it into signature_prompt.
     const QString prompt = request.lastUserText();
     const QString ts = QString::number(ids.timestampMs);
     const QString chatPath = u"/c/"_s + ids.chatId;
@@ -505,6 +541,19 @@ UpstreamRequest ZaiRequestBuilder::chatsNew(const Conversation &request, const M
         {u"extra"_s, QJsonObject()},
         {u"timestamp"_s, double(ids.timestampMs)}};
     *body = QJsonDocument(QJsonObject{{u"chat"_s, chat}}).toJson(QJsonDocument::Compact);
+    return net;
+}
+
+QNetworkRequest ZaiRequestBuilder::modelList(const TokenLease &lease) const
+{
+    QNetworkRequest net(url(u"models"_s));
+    for (const auto &[name, value] : m_profile.headers())
+        net.setRawHeader(name, value);
+    const QByteArray origin = m_originText.toUtf8();
+    net.setRawHeader("Authorization", "Bearer " + lease.token.toUtf8());
+    net.setRawHeader("Accept", "application/json");
+    net.setRawHeader("Origin", origin);
+    net.setRawHeader("Referer", origin + '/');
     return net;
 }
 

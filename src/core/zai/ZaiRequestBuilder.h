@@ -57,14 +57,18 @@ public:
                                const QByteArray &boundary, QByteArray *body) const;
     static QByteArray newBoundary(); // browser-style "----WebKitFormBoundary" + 16 characters
 
+    // GET models (zai-protocol.md 1.4): the upstream's model list, read with `lease`'s token.
+    QNetworkRequest modelList(const TokenLease &lease) const;
+
     // The completion's "files" array: one entry per uploaded image of the conversation, in
     // order, each image once (1.3). ref_user_msg_id only for persisted chats.
     QJsonArray files(const Conversation &request, const ModelEntry &model, const Ids &ids) const;
 
     static Switches switchesFor(const Conversation &request, const ModelEntry &model);
-    // The OpenAI messages in upstream shape (4.3). An uploaded image part references its file
-    // (the profile's image-part URL; the bare file id without a profile); any other image part
-    // keeps the client's URL.
+    // The conversation as the upstream's messages, in the profile's messages.mode (P.12: user
+    // messages with role labels, or the role list of 4.3; without a profile: the role list). An
+    // uploaded image part references its file (the profile's image-part URL; the bare file id
+    // without a profile); any other image part keeps the client's URL.
     static void writeUpstreamMessages(JsonStream &out, const Conversation &request,
                                       const UpstreamProfile *profile = nullptr);
     // The same as an array (for tests and diagnostics).

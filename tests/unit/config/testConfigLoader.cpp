@@ -3,8 +3,10 @@
 #include "zai/Signer.h"
 #include "zai/UpstreamProfile.h"
 
+#include <QFile>
 #include <QSet>
 #include <QTemporaryDir>
+#include <QUuid>
 #include <QTest>
 
 using namespace Qt::StringLiterals;
@@ -28,6 +30,8 @@ private Q_SLOTS:
     void envFileAndPrecedence();
     void nonLoopbackNeedsKey();
     void authRules();
+    void deviceIdFromTheEnvironment();
+    void deviceIdKeptInAFile();
 
 private:
     static ConfigLoader::Result load(const QHash<QString, QString> &vars,
@@ -56,6 +60,7 @@ void TestConfigLoader::defaults()
     QCOMPARE(r.config->imageFetchTimeoutMs, 30000);
     QCOMPARE(r.config->keepAliveMs, 15000); // SSE_KEEPALIVE_SECONDS=15, the original's interval
     QVERIFY(r.config->modelRenames.isEmpty());
+    QVERIFY(r.config->deviceId.isEmpty()); // the headless server keeps one in a file
 }
 
 void TestConfigLoader::originalVariables()
@@ -125,7 +130,7 @@ void TestConfigLoader::catalogueVariablesAreKnown()
     // known *_MODEL names), and every known *_MODEL name renames a built-in model.
     const QStringList known = ConfigLoader::knownVariables();
     const QStringList catalogue = UpstreamProfile::builtIn().catalogue().renameVariables();
-    QCOMPARE(catalogue.size(), 14);
+    QCOMPARE(catalogue.size(), 18);
     QCOMPARE(QSet<QString>(catalogue.begin(), catalogue.end()).size(), catalogue.size());
     for (const QString &name : catalogue)
         QVERIFY2(known.contains(name), qPrintable(name + u" is not a known variable"_s));
@@ -300,6 +305,58 @@ void TestConfigLoader::authRules()
     QVERIFY(!r.config->authRequired());
     r = load({{u"AUTH_TOKEN"_s, u"k"_s}});
     QVERIFY(r.config->authRequired());
+}
+
+
+void TestConfigLoader::deviceIdFromTheEnvironment()
+{
+    QVERIFY(ConfigLoader::knownVariables().contains(u"ZAI_DEVICE_ID"_s));
+    const auto r = load({{u"ZAI_DEVICE_ID"_s, u" 0f8e2c1a-5b3d-4e6f-8a9b-c0d1e2f3a4b5 "_s}});
+    QVERIFY2(r.config, qPrintable(r.error));
+    QCOMPARE(r.config->deviceId, u"0f8e2c1a-5b3d-4e6f-8a9b-c0d1e2f3a4b5"_s);
+    // It becomes a header value: line breaks, spaces and control characters are refused.
+    for (const QString &bad : {u"two words"_s, u"line\r\nX-Evil: 1"_s, u"tab\there"_s,
+                               QString(129, u'a'), u"é"_s}) {
+        const auto refused = load({{u"ZAI_DEVICE_ID"_s, bad}});
+        QVERIFY2(!refused.config, qPrintable(bad));
+        QVERIFY2(refused.error.contains(u"ZAI_DEVICE_ID"_s), qPrintable(refused.error));
+    }
+}
+
+void TestConfigLoader::deviceIdKeptInAFile()
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"nested/ZaiBridge/device-id"_s);
+    QString warning;
+    const QString first = ConfigLoader::storedDeviceId(path, &warning);
+    QVERIFY2(warning.isEmpty(), qPrintable(warning));
+    QVERIFY(!QUuid::fromString(first).isNull());
+    QVERIFY(QFile::exists(path));
+    QCOMPARE(ConfigLoader::storedDeviceId(path, &warning), first); // reused, not made again
+    QCOMPARE(ConfigLoader::storedDeviceId(path, &warning), first);
+
+    // A damaged file gets a new id; an id the user wrote there is taken as it is.
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("\n\n");
+    file.close();
+    const QString fresh = ConfigLoader::storedDeviceId(path, &warning);
+    QVERIFY(fresh != first && !QUuid::fromString(fresh).isNull());
+    QCOMPARE(ConfigLoader::storedDeviceId(path, &warning), fresh);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("my-own-device\n");
+    file.close();
+    QCOMPARE(ConfigLoader::storedDeviceId(path, &warning), u"my-own-device"_s);
+
+    // Where nothing can be written, the id serves this run and the warning says so.
+    QFile blocker(dir.filePath(u"blocker"_s));
+    QVERIFY(blocker.open(QIODevice::WriteOnly));
+    blocker.close();
+    warning.clear();
+    const QString unkept =
+        ConfigLoader::storedDeviceId(dir.filePath(u"blocker/device-id"_s), &warning);
+    QVERIFY(!QUuid::fromString(unkept).isNull());
+    QVERIFY2(warning.contains(u"ZAI_DEVICE_ID"_s), qPrintable(warning));
 }
 
 QTEST_GUILESS_MAIN(TestConfigLoader)

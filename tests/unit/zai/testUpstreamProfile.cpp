@@ -17,6 +17,8 @@ private Q_SLOTS:
     void badOverrideIsReported();
     void renames();
     void imageSettings();
+    void deviceIdHeaders();
+    void liveServiceSettings();
 };
 
 void TestUpstreamProfile::builtInCatalogue()
@@ -27,7 +29,8 @@ void TestUpstreamProfile::builtInCatalogue()
     const QStringList expected{u"GLM-4.7"_s, u"GLM-4.7-Thinking"_s, u"GLM-4.6"_s,
                                u"GLM-4.6-Thinking"_s, u"GLM-4.5"_s, u"GLM-4.5-Thinking"_s,
                                u"GLM-4.5-Air"_s, u"GLM-4.5V"_s, u"GLM-4.6V"_s, u"GLM-5"_s,
-                               u"GLM-4.5-Search"_s, u"GLM-4.7-Search"_s, u"GLM-5-Search"_s};
+                               u"GLM-4.5-Search"_s, u"GLM-4.7-Search"_s, u"GLM-5-Search"_s,
+                               u"GLM-5.1"_s, u"GLM-5.2"_s, u"GLM-5.3"_s, u"GLM-5.3-Flash"_s};
     for (const QString &id : expected)
         QVERIFY2(p.catalogue().find(id), qPrintable(id));
     const ModelEntry *m = p.catalogue().find(u"glm-4.7-thinking"_s); // case-insensitive
@@ -120,6 +123,69 @@ void TestUpstreamProfile::imageSettings()
     json.insert(u"models"_s, models);
     QVERIFY(!UpstreamProfile::fromJson(json, &error));
     QVERIFY2(error.contains(u"\"images\""_s), qPrintable(error));
+}
+
+void TestUpstreamProfile::deviceIdHeaders()
+{
+    const auto header = [](const UpstreamProfile &p, const QByteArray &name) -> QByteArray {
+        for (const auto &[key, value] : p.headers()) {
+            if (key.compare(name, Qt::CaseInsensitive) == 0)
+                return value;
+        }
+        return "(absent)";
+    };
+    UpstreamProfile p = UpstreamProfile::builtIn();
+    QCOMPARE(header(p, "x-region"), "overseas"_ba);
+    QCOMPARE(header(p, "X-Device-Id"), "(absent)"_ba); // never the bare placeholder
+    p.setDeviceId(u"dev-1"_s);
+    QCOMPARE(p.deviceId(), u"dev-1"_s);
+    QCOMPARE(header(p, "X-Device-Id"), "dev-1"_ba);
+    QCOMPARE(header(p, "x-region"), "overseas"_ba);
+    p.setDeviceId(u"dev-2"_s);
+    QCOMPARE(header(p, "X-Device-Id"), "dev-2"_ba);
+
+    // The next header Z.AI asks for is a profile edit, and may carry the id too.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"profile.json"_s);
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"headers":{"X-Client-Fingerprint":"fp-{{DEVICE_ID}}","x-region":"cn"}})");
+    f.close();
+    QString error;
+    auto changed = UpstreamProfile::load(path, &error);
+    QVERIFY2(changed, qPrintable(error));
+    changed->setDeviceId(u"dev-3"_s);
+    QCOMPARE(header(*changed, "X-Client-Fingerprint"), "fp-dev-3"_ba);
+    QCOMPARE(header(*changed, "x-region"), "cn"_ba);
+    QCOMPARE(header(*changed, "X-Device-Id"), "dev-3"_ba);
+}
+
+void TestUpstreamProfile::liveServiceSettings()
+{
+    const UpstreamProfile p = UpstreamProfile::builtIn();
+    QCOMPARE(p.messagesMode(), UpstreamProfile::MessagesMode::UserOnly);
+    QCOMPARE(p.messageLabel(Message::Role::System), u"System:"_s);
+    QCOMPARE(p.messageLabel(Message::Role::User), u"User:"_s);
+    QCOMPARE(p.messageLabel(Message::Role::Assistant), u"Assistant:"_s);
+    QCOMPARE(p.messageLabel(Message::Role::Tool), u"Tool results:"_s);
+    for (const QString &label : {u"System:"_s, u"User:"_s, u"Assistant:"_s, u"Tool results:"_s})
+        QVERIFY2(p.messagesPreamble().contains(label), qPrintable(label)); // it explains each
+    QCOMPARE(p.modelsRefreshSeconds(), 1800);
+    QCOMPARE(p.path(u"models"_s), u"/api/models"_s);
+    QCOMPARE(p.listedModelsPrefix(), u"glm"_s);
+    QVERIFY(!p.listedModelsPersisted());
+    QVERIFY(p.listedModelsPreviewMode());
+
+    QJsonObject json = p.json();
+    json.insert(u"messages"_s, QJsonObject{{u"mode"_s, u"roles"_s}, {u"labels"_s, QJsonObject{{u"user"_s, u"Human:"_s}}}});
+    json.insert(u"modelsRefreshSeconds"_s, 0);
+    QString error;
+    const auto changed = UpstreamProfile::fromJson(json, &error);
+    QVERIFY2(changed, qPrintable(error));
+    QCOMPARE(changed->messagesMode(), UpstreamProfile::MessagesMode::Roles);
+    QCOMPARE(changed->messageLabel(Message::Role::User), u"Human:"_s);
+    QCOMPARE(changed->messageLabel(Message::Role::System), u"System:"_s);
+    QCOMPARE(changed->modelsRefreshSeconds(), 0);
 }
 
 QTEST_GUILESS_MAIN(TestUpstreamProfile)
