@@ -176,6 +176,7 @@ run_child chroot "${ROOT}" /usr/bin/env -i \
     bash -c "cd ${CLONE} && exec scripts/test.sh" </dev/null >&"${out}" 2>&1 || rc=$?
 exec {out}>&-
 wait "${out_pid}" 2>/dev/null || true
+say "test.sh in the chroot ended (exit ${rc}) after $((SECONDS - t0))s"
 # shellcheck disable=SC2016  # ${Version} is dpkg-query's field
 node=$(in_chroot "${ROOT}" sh -c 'echo "$(node --version) (dpkg: nodejs $(dpkg-query -W -f="\${Version}" nodejs))"' \
     2>/dev/null) || node="none"
@@ -188,6 +189,8 @@ say "the README's test command passed in a clean ${SUITE} in $((SECONDS - t0))s:
     "$(grep -E '^[0-9]+ passed, 0 failed$' "${LOGDIR}/test.log" | tail -n 1)"
 
 # Passed: the copy goes (the base and the downloaded packages stay).
+t0=${SECONDS}
 stop_processes_in_root
 unmount_all || die "cannot unmount everything under ${ROOT}; the chroot is kept"
 rm -rf --one-file-system "${ROOT}"
+say "removed ${ROOT} in $((SECONDS - t0))s"
