@@ -12,6 +12,8 @@ PACKAGES=(
     # Qt 6 (the tray app needs Widgets, GL headers and QtKeychain; libsecret is its runtime backend)
     qt6-base-dev qt6-base-dev-tools qt6-httpserver-dev qt6-websockets-dev
     qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qtkeychain-qt6-dev libsecret-1-0 libgl-dev
+    # the tray app's Z.AI window (a Qt WebEngine view of chat.z.ai; the headless server has none)
+    qt6-webengine-dev
     # Qt's own strings (OK, Cancel, Apply, …) in Simplified Chinese for the tray app
     qt6-translations-l10n
     # the Qt 6.8 check (scripts/qt68-check.sh); the keyring verifies Debian's archive on Ubuntu too

@@ -6,6 +6,9 @@
 #include "util/Translations.h"
 #include "TrayApplication.h"
 #include "zai/UpstreamProfile.h"
+#ifdef ZB_HAVE_ZAI_WINDOW
+#include "ZaiWindowController.h"
+#endif
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -58,6 +61,12 @@ int main(int argc, char *argv[])
     options.fallbackSecretsPath =
         QStandardPaths::writableLocation(QStandardPaths::AppConfigLocation) + u"/secrets.json"_s;
     options.executable = QCoreApplication::applicationFilePath();
+#ifdef ZB_HAVE_ZAI_WINDOW
+    // The Z.AI window's browser profile (cookies, the sign-in) lives in the app's data folder.
+    ZaiWindowController zaiWindow(
+        QStandardPaths::writableLocation(QStandardPaths::AppDataLocation) + u"/zai-window"_s);
+    options.zaiWindow = &zaiWindow;
+#endif
     TrayApplication tray(options, *profile);
     QObject::connect(&instance, &SingleInstance::activationRequested, &tray,
                      &TrayApplication::bringToFront);

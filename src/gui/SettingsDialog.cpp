@@ -163,6 +163,9 @@ SettingsDialog::SettingsDialog(UpstreamProfile baseProfile, QWidget *parent)
         testToken(m_ui->tokensTable->rowCount() == 0 ? -1
                                                      : qMax(0, m_ui->tokensTable->currentRow()));
     });
+    m_ui->zaiWindowButton->setVisible(false);
+    connect(m_ui->zaiWindowButton, &QPushButton::clicked, this,
+            &SettingsDialog::zaiWindowRequested);
     connect(m_ui->importEnvButton, &QPushButton::clicked, this, [this] {
         auto *dialog = new QFileDialog(this, tr("Import a .env file"), QString(),
                                        tr(".env files (.env *.env);;All files (*)"));
@@ -255,6 +258,32 @@ void SettingsDialog::setSecretBackend(const QString &description)
 {
     m_ui->secretBackendLabel->setText(
         tr("Tokens and the API key are stored in: %1").arg(description));
+}
+
+void SettingsDialog::setZaiWindowAvailable(bool available)
+{
+    m_ui->zaiWindowButton->setVisible(available);
+}
+
+void SettingsDialog::mergeToken(const TokenEntry &entry)
+{
+    QTableWidget *t = m_ui->tokensTable;
+    for (int row = 0; row < t->rowCount(); ++row) {
+        if (t->item(row, 1)->data(TokenRole).toString().trimmed() == entry.token)
+            return;
+    }
+    int row = 0;
+    while (row < t->rowCount() && t->item(row, 0)->text().trimmed() != entry.label)
+        ++row;
+    if (row == t->rowCount()) {
+        addTokenRow(entry);
+    } else {
+        QTableWidgetItem *token = t->item(row, 1);
+        token->setData(TokenRole, entry.token);
+        token->setText(masked(entry.token));
+        t->item(row, 2)->setText(QString());
+    }
+    validate();
 }
 
 void SettingsDialog::addTokenRow(const TokenEntry &entry)

@@ -35,6 +35,11 @@ public:
     void setPortCheck(PortCheck check) { m_portCheck = std::move(check); }
     void setSecretBackend(const QString &description);
     void setNetworkAccessManager(QNetworkAccessManager *network) { m_network = network; }
+    // Whether the tray app has the Z.AI window: shows or hides its sign-in button.
+    void setZaiWindowAvailable(bool available);
+    // A token the Z.AI window captured (already applied): shown in the table at once, replacing
+    // the row of the same label, so that OK in an open dialog does not drop it again.
+    void mergeToken(const TokenEntry &entry);
 
     bool isValid() const { return m_problems.isEmpty(); }
     QStringList problems() const { return m_problems; }
@@ -51,6 +56,7 @@ public:
 Q_SIGNALS:
     void applied(const AppSettings &settings);
     void tokenTested(int row, bool accepted, const QString &message);
+    void zaiWindowRequested();
 
 protected:
     void changeEvent(QEvent *event) override;

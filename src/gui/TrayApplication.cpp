@@ -14,13 +14,22 @@
 #include "util/Translations.h"
 #include "TrayController.h"
 #include "TrayIcons.h"
+#include "ZaiWindowLink.h"
 
 #include <QApplication>
 #include <QMessageBox>
 #include <QPushButton>
 #include <QSettings>
 
+#include <algorithm>
+#include <utility>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+// The key of the notifications that open the Z.AI window when clicked.
+const QString ZaiWindowMessage = QStringLiteral("zai-window");
+} // namespace
 
 TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObject *parent)
     : QObject(parent), m_options(std::move(options)), m_profile(std::move(profile)),
@@ -46,6 +55,21 @@ TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObje
         if (m_logWindow)
             m_logWindow->appendDetail(line);
     });
+    m_tray->setZaiWindowAvailable(m_options.zaiWindow != nullptr);
+    if (ZaiWindowLink *zai = m_options.zaiWindow) {
+        connect(m_tray, &TrayController::zaiWindowRequested, this,
+                &TrayApplication::openZaiWindow);
+        connect(m_tray, &TrayController::messageClicked, this, [this](const QString &key) {
+            if (key == ZaiWindowMessage)
+                openZaiWindow();
+        });
+        connect(zai, &ZaiWindowLink::tokenCaptured, this, &TrayApplication::adoptToken);
+        connect(zai, &ZaiWindowLink::attentionNeeded, this,
+                [this](const QString &title, const QString &message) {
+                    m_tray->showMessage(title, message, false, ZaiWindowMessage);
+                });
+        zai->setOrigin(chatOrigin(m_bridge->settings()));
+    }
 }
 
 TrayApplication::~TrayApplication()
@@ -157,12 +181,16 @@ void TrayApplication::finishStart(AppSettings settings)
         m_store->savePlain(settings);
     }
     m_bridge->setSettings(settings);
+    if (m_options.zaiWindow)
+        m_options.zaiWindow->setOrigin(chatOrigin(settings));
     m_capture->setSecrets(settings.secrets());
     m_capture->setEnabled(settings.detailedLogging);
     m_tray->show();
     if (settings.startServerAtLaunch)
         m_bridge->start();
     m_ready = true;
+    if (!m_pendingToken.isEmpty())
+        adoptToken(std::exchange(m_pendingToken, {}), std::exchange(m_pendingAccount, {}));
     Q_EMIT ready();
 }
 
@@ -190,8 +218,56 @@ void TrayApplication::applySettings(const AppSettings &settings)
     if (m_logWindow)
         m_logWindow->setDetailedLogging(settings.detailedLogging);
     m_bridge->setSettings(settings);
+    if (m_options.zaiWindow)
+        m_options.zaiWindow->setOrigin(chatOrigin(settings));
     if (m_settingsDialog)
         m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
+}
+
+QUrl TrayApplication::chatOrigin(const AppSettings &settings) const
+{
+    const QUrl endpoint(settings.endpoint.isEmpty() ? m_profile.endpoint() : settings.endpoint);
+    QUrl origin;
+    origin.setScheme(endpoint.scheme());
+    origin.setHost(endpoint.host());
+    origin.setPort(endpoint.port());
+    return origin;
+}
+
+void TrayApplication::openZaiWindow()
+{
+    if (m_options.zaiWindow)
+        m_options.zaiWindow->open();
+}
+
+void TrayApplication::adoptToken(const QString &token, const QString &account)
+{
+    if (!m_ready) {
+        m_pendingToken = token;
+        m_pendingAccount = account;
+        return;
+    }
+    AppSettings settings = m_bridge->settings();
+    const TokenEntry entry{account.isEmpty() ? tr("Z.AI window") : account, token};
+    const bool known = std::any_of(settings.tokens.cbegin(), settings.tokens.cend(),
+                                   [&token](const TokenEntry &e) { return e.token == token; });
+    if (known)
+        return; // a session the window had already handed over (its cookie is kept)
+    // A new token of the same account replaces the old one; another account is added.
+    auto same = std::find_if(settings.tokens.begin(), settings.tokens.end(),
+                             [&entry](const TokenEntry &e) { return e.label == entry.label; });
+    if (same != settings.tokens.end())
+        *same = entry;
+    else
+        settings.tokens.append(entry);
+    applySettings(settings); // into the secret store (the keychain), as Settings → OK does
+    if (m_settingsDialog)
+        m_settingsDialog->mergeToken(entry);
+    m_tray->showMessage(tr("Signed in to Z.AI"),
+                        account.isEmpty()
+                            ? tr("The bridge now uses this account.")
+                            : tr("The bridge now uses this account: %1.").arg(account),
+                        false);
 }
 
 void TrayApplication::openSettings()
@@ -201,6 +277,9 @@ void TrayApplication::openSettings()
         dialog->setAttribute(Qt::WA_DeleteOnClose);
         dialog->setWindowIcon(TrayIcons::application());
         connect(dialog, &SettingsDialog::applied, this, &TrayApplication::applySettings);
+        connect(dialog, &SettingsDialog::zaiWindowRequested, this,
+                &TrayApplication::openZaiWindow);
+        dialog->setZaiWindowAvailable(m_options.zaiWindow != nullptr);
         m_settingsDialog = dialog;
     }
     m_settingsDialog->setSecretBackend(

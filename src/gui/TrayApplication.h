@@ -7,6 +7,7 @@
 
 #include <QObject>
 #include <QPointer>
+#include <QUrl>
 
 #include <memory>
 
@@ -20,6 +21,7 @@ class RequestLogWindow;
 class SettingsDialog;
 class SettingsStore;
 class TrayController;
+class ZaiWindowLink;
 
 // The tray application assembled: settings and secrets, the server controller, the tray, the
 // settings dialog and the request log. start() reads the secrets (asynchronously), asks before
@@ -35,6 +37,7 @@ public:
         QString fallbackSecretsPath;     // the user-confirmed file fallback
         QString autoStartLocation;       // empty: the platform's
         QString executable;              // what open-at-login launches
+        ZaiWindowLink *zaiWindow = nullptr; // the Z.AI window; not owned; null: none
     };
 
     TrayApplication(Options options, UpstreamProfile profile, QObject *parent = nullptr);
@@ -53,6 +56,11 @@ public:
 
     void openSettings();
     void openLog();
+    void openZaiWindow();
+    // Takes an account token from the Z.AI window: stored and applied like a typed one.
+    void adoptToken(const QString &token, const QString &account);
+    // The chat page the Z.AI window shows: the origin of the configured endpoint.
+    QUrl chatOrigin(const AppSettings &settings) const;
     void showAbout();
     void applySettings(const AppSettings &settings);
     void bringToFront();
@@ -82,4 +90,6 @@ private:
     QPointer<QMessageBox> m_question;
     QPointer<QMessageBox> m_about;
     bool m_ready = false;
+    QString m_pendingToken; // captured before the secrets were read: adopted at the end of start
+    QString m_pendingAccount;
 };

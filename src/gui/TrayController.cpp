@@ -29,6 +29,9 @@ TrayController::TrayController(BridgeController *bridge, AutoStart *autoStart, Q
     m_copyKey = m_menu->addAction(QString());
     m_copyKey->setObjectName(u"actionCopyApiKey"_s);
     m_menu->addSeparator();
+    m_signIn = m_menu->addAction(QString());
+    m_signIn->setObjectName(u"actionSignInToZai"_s);
+    setZaiWindowAvailable(false);
     m_settings = m_menu->addAction(QString());
     m_settings->setObjectName(u"actionSettings"_s);
     m_log = m_menu->addAction(QString());
@@ -48,6 +51,7 @@ TrayController::TrayController(BridgeController *bridge, AutoStart *autoStart, Q
             [this] { QApplication::clipboard()->setText(m_bridge->baseUrl()); });
     connect(m_copyKey, &QAction::triggered, this,
             [this] { QApplication::clipboard()->setText(m_bridge->settings().apiKey); });
+    connect(m_signIn, &QAction::triggered, this, &TrayController::zaiWindowRequested);
     connect(m_settings, &QAction::triggered, this, &TrayController::settingsRequested);
     connect(m_log, &QAction::triggered, this, &TrayController::logRequested);
     connect(m_about, &QAction::triggered, this, &TrayController::aboutRequested);
@@ -96,6 +100,7 @@ void TrayController::retranslate()
 {
     m_copyUrl->setText(tr("Copy base URL"));
     m_copyKey->setText(tr("Copy API key"));
+    m_signIn->setText(tr("Sign in to Z.AI…"));
     m_settings->setText(tr("Settings…"));
     m_log->setText(tr("Request log…"));
     m_openAtLogin->setText(tr("Open at login"));
@@ -150,6 +155,8 @@ void TrayController::show()
         if (!m_tray) {
             m_tray = new QSystemTrayIcon;
             m_tray->setContextMenu(m_menu);
+            connect(m_tray, &QSystemTrayIcon::messageClicked, this,
+                    [this] { Q_EMIT messageClicked(m_messageKey); });
             connect(m_tray, &QSystemTrayIcon::activated, this,
                     [this](QSystemTrayIcon::ActivationReason reason) {
 #if !defined(Q_OS_MACOS)
@@ -210,8 +217,21 @@ void TrayController::bringToFront()
     m_window->activateWindow();
 }
 
+void TrayController::setZaiWindowAvailable(bool available)
+{
+    m_signIn->setVisible(available);
+    m_signIn->setEnabled(available);
+}
+
 void TrayController::showMessage(const QString &title, const QString &message, bool error)
 {
+    showMessage(title, message, error, QString());
+}
+
+void TrayController::showMessage(const QString &title, const QString &message, bool error,
+                                 const QString &key)
+{
+    m_messageKey = key;
     if (m_tray && m_tray->isVisible() && QSystemTrayIcon::supportsMessages()) {
         m_tray->showMessage(title, message,
                             error ? QSystemTrayIcon::Critical : QSystemTrayIcon::Information,

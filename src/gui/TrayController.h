@@ -25,6 +25,11 @@ public:
     // Shows the tray icon, or the main window when there is no tray (and keeps looking for one).
     void show();
     void showMessage(const QString &title, const QString &message, bool error);
+    // The same, and a click on the notification emits messageClicked(`key`).
+    void showMessage(const QString &title, const QString &message, bool error,
+                     const QString &key);
+    // Whether the tray app has the Z.AI window: shows or hides "Sign in to Z.AI…".
+    void setZaiWindowAvailable(bool available);
     void bringToFront(); // a second launch: show the main window or the menu
 
     QMenu *menu() const { return m_menu; }
@@ -34,6 +39,7 @@ public:
     QAction *toggleAction() const { return m_toggle; }
     QAction *copyUrlAction() const { return m_copyUrl; }
     QAction *copyKeyAction() const { return m_copyKey; }
+    QAction *signInAction() const { return m_signIn; }
     QAction *settingsAction() const { return m_settings; }
     QAction *logAction() const { return m_log; }
     QAction *openAtLoginAction() const { return m_openAtLogin; }
@@ -43,10 +49,12 @@ public:
     QString toolTip() const;
 
 Q_SIGNALS:
+    void zaiWindowRequested();
     void settingsRequested();
     void logRequested();
     void aboutRequested();
     void quitRequested();
+    void messageClicked(const QString &key); // the notification shown with that key
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -63,10 +71,12 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QPointer<MainWindow> m_window;
     QTimer *m_trayPoll = nullptr;
+    QString m_messageKey; // of the notification shown last
     QAction *m_status;
     QAction *m_toggle;
     QAction *m_copyUrl;
     QAction *m_copyKey;
+    QAction *m_signIn;
     QAction *m_settings;
     QAction *m_log;
     QAction *m_openAtLogin;
