@@ -2,10 +2,14 @@
 // zaibridge-server: the bridge without a GUI, configured like the original Python project.
 
 #include "ApiServer.h"
+#include "zai/CommandCaptchaSource.h"
+#include "zai/UpstreamCheck.h"
 #include "config/BridgeConfig.h"
 #include "util/Logging.h"
 #include "util/Translations.h"
 #include "zai/UpstreamProfile.h"
+
+#include <memory>
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -90,7 +94,9 @@ int main(int argc, char *argv[])
     const QCommandLineOption profileOption(
         u"upstream-profile"_s, QCoreApplication::translate("main", "JSON file that overrides parts of the built-in upstream profile (UPSTREAM_PROFILE)."),
         u"path"_s);
-    parser.addOptions({portOption, hostOption, envOption, profileOption});
+    const QCommandLineOption checkOption(
+        u"check-upstream"_s, QCoreApplication::translate("main", "Check the way to Z.AI step by step (landing page, token, models, captcha, a one-word completion), say what failed and what to change, and exit: 0 when a completion came back, 1 otherwise."));
+    parser.addOptions({portOption, hostOption, envOption, profileOption, checkOption});
     parser.process(app);
 
     QHash<QString, QString> overrides;
@@ -133,7 +139,35 @@ int main(int argc, char *argv[])
         return 2;
     }
 
+    std::unique_ptr<CommandCaptchaSource> captchaCommand;
+    if (!config.captchaCommand.isEmpty())
+        captchaCommand = std::make_unique<CommandCaptchaSource>(config.captchaCommand);
+
+    if (parser.isSet(checkOption)) {
+        UpstreamCheck check(config, *profile);
+        check.setCaptchaSource(captchaCommand.get());
+        printLine(stdout, QCoreApplication::translate("main", "Checking the way to Z.AI (%1)")
+                              .arg(config.endpoint.isEmpty() ? profile->endpoint()
+                                                             : config.endpoint));
+        QObject::connect(&check, &UpstreamCheck::stepFinished, &app,
+                         [](const UpstreamCheck::Result &result) {
+                             printLine(stdout, UpstreamCheck::format(result));
+                         });
+        QObject::connect(&check, &UpstreamCheck::finished, &app, [](bool ok) {
+            printLine(stdout, ok ? QCoreApplication::translate("main", "Z.AI answered: the bridge works.")
+                                 : QCoreApplication::translate("main", "Z.AI did not answer: see the step marked FAIL."));
+            QCoreApplication::exit(ok ? 0 : 1);
+        });
+        check.start();
+        return app.exec();
+    }
+
     ApiServer server;
+    if (captchaCommand) {
+        server.setCaptchaSource(captchaCommand.get());
+        qCInfo(lcConfig).noquote() << "captcha verify parameters come from"
+                                   << captchaCommand->describe();
+    }
     if (!server.start(config, *profile, &error)) {
         printLine(stderr, QCoreApplication::translate("main", "zaibridge-server: %1").arg(error));
         return 1;

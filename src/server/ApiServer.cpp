@@ -12,6 +12,7 @@
 #include "util/Logging.h"
 #include "dialects/openai_chat/OpenAiFormat.h"
 #include "util/Redact.h"
+#include "zai/CaptchaSource.h"
 #include "zai/TokenPool.h"
 #include "zai/ZaiClient.h"
 
@@ -198,7 +199,16 @@ void ApiServer::stop()
 void ApiServer::createClient(const BridgeConfig &config, const UpstreamProfile &profile)
 {
     m_client = new ZaiClient(config, profile, this);
+    m_client->setCaptchaSource(m_captchaSource);
     connect(m_client->tokens(), &TokenPool::allTokensRejected, this, &ApiServer::allTokensRejected);
+    connect(m_client, &ZaiClient::captchaRequired, this, &ApiServer::captchaRequired);
+}
+
+void ApiServer::setCaptchaSource(CaptchaSource *source)
+{
+    m_captchaSource = source;
+    if (m_client)
+        m_client->setCaptchaSource(source);
 }
 
 bool ApiServer::needsRebind(const BridgeConfig &before, const BridgeConfig &after)

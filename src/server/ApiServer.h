@@ -15,6 +15,7 @@ class Dialect;
 class GuardedTcpServer;
 class HttpExchange;
 class QHttpServerRequest;
+class CaptchaSource;
 class ZaiClient;
 
 // The OpenAI-compatible HTTP server: routes, auth, CORS, the DNS-rebinding guard and the access
@@ -40,6 +41,10 @@ public:
     quint16 port() const;
     QString baseUrl() const; // http://127.0.0.1:PORT/v1
     ZaiClient *client() const { return m_client; }
+    // Where captcha verify parameters come from (not owned; kept across restarts and
+    // reconfigurations). None: requests that meet Z.AI's captcha gate get 403 captcha_required
+    // and captchaRequired() is emitted.
+    void setCaptchaSource(CaptchaSource *source);
     const BridgeConfig &config() const { return m_config; }
 
     // Dispatch entry for the HTTP front end (HttpCompat); public for it only.
@@ -50,6 +55,8 @@ Q_SIGNALS:
     void requestFinished(const RequestRecord &record);
     // Every configured Z.AI token was rejected (forwarded from the client's TokenPool).
     void allTokensRejected();
+    // Z.AI asked for a captcha and no source is set (`reason`: what Z.AI said).
+    void captchaRequired(const QString &reason);
 
 private:
     struct Route;
@@ -88,6 +95,7 @@ private:
     GuardedTcpServer *m_tcp = nullptr;
     Frontend *m_http = nullptr;
     ZaiClient *m_client = nullptr;
+    QPointer<CaptchaSource> m_captchaSource;
     QElapsedTimer m_uptime;
     qint64 m_startedAt = 0;
 };

@@ -138,6 +138,16 @@ QStringList modelIds(const HttpResponse &models)
     return ids;
 }
 
+// A ZAI_CAPTCHA_COMMAND that prints `param` (a JSON string, kept in a file of `dir`).
+QString captchaCommand(const QTemporaryDir &dir, const QString &param)
+{
+    QFile file(dir.filePath(u"captcha-param"_s));
+    if (!file.open(QIODevice::WriteOnly) || file.write(param.toUtf8()) != param.toUtf8().size())
+        return {};
+    return u"\""_s + QStringLiteral(ZB_CAPTCHA_HELPER) + u"\" file \""_s + file.fileName()
+           + u'"';
+}
+
 } // namespace
 
 class TestHeadlessCli : public QObject
@@ -157,6 +167,9 @@ private Q_SLOTS:
     void upstreamProfileAddsModel();
     void hostOptionLoopbackServes();
     void deviceIdKeptAcrossStarts();
+    void captchaCommandServes();
+    void checkUpstream_data();
+    void checkUpstream();
 
 private:
     QTemporaryDir m_home;
@@ -510,6 +523,149 @@ void TestHeadlessCli::deviceIdKeptAcrossStarts()
     const Run refused = run({u"--port"_s, u"0"_s}, env, home.path());
     QCOMPARE(refused.exitCode, 2);
     QVERIFY2(refused.err.contains(u"ZAI_DEVICE_ID"_s), qPrintable(refused.err));
+}
+
+void TestHeadlessCli::captchaCommandServes()
+{
+    // ZAI_CAPTCHA_COMMAND on the headless server (P.11): the program's verify parameter goes with
+    // the completion; Z.AI's captcha without the variable is a 403 saying how to provide one.
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    fake.setCaptchaRequired(true);
+    QTemporaryDir home;
+    QProcessEnvironment env = cleanEnvironment(home.path());
+    env.insert(u"XDG_CONFIG_HOME"_s, home.path());
+    env.insert(u"API_ENDPOINT"_s, fake.baseUrl().toString() + u"/api/v2/chat/completions"_s);
+    {
+        ServingProcess server;
+        QVERIFY(server.start({u"--port"_s, u"0"_s}, env, home.path()));
+        const HttpResponse r = Http::post(server.url(u"/v1/chat/completions"_s),
+                                          chatBody(u"GLM-4.5"_s, u"no command"_s, false));
+        QCOMPARE(r.status, 403);
+        QCOMPARE(r.error().value("code"_L1).toString(), u"captcha_required"_s);
+        QVERIFY(r.error().value("message"_L1).toString().contains("ZAI_CAPTCHA_COMMAND"_L1));
+    }
+    const QString param = fake.mintCaptchaParam();
+    env.insert(u"ZAI_CAPTCHA_COMMAND"_s, captchaCommand(home, param));
+    ServingProcess server;
+    QVERIFY(server.start({u"--port"_s, u"0"_s}, env, home.path()));
+    const HttpResponse r = Http::post(server.url(u"/v1/chat/completions"_s),
+                                      chatBody(u"GLM-4.5"_s, u"with a command"_s, false));
+    QVERIFY2(r.status == 200, QByteArray(r.body + server.output()).constData());
+    QCOMPARE(fake.requests(u"/api/v2/chat/completions"_s).last().json.value(
+                 "captcha_verify_param"_L1).toString(),
+             param);
+    QVERIFY(server.stop());
+    QVERIFY(!server.output().contains(param.toUtf8())); // a verify parameter is not logged
+}
+
+void TestHeadlessCli::checkUpstream_data()
+{
+    // How the fake misbehaves, the environment, the exit code, and the lines of standard output
+    // after the first ("Checking the way to Z.AI (...)"), each a prefix the line must start with
+    // (the FAIL lines' "to change" line included).
+    QTest::addColumn<QString>("mode");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QStringList>("lines");
+    const QString works = u"Z.AI answered: the bridge works."_s;
+    const QString failed = u"Z.AI did not answer: see the step marked FAIL."_s;
+    QTest::newRow("today's service")
+        << u"fine"_s << 0
+        << QStringList{u"ok    landing page: http://127.0.0.1:"_s,
+                       u"ok    token: a guest token from Z.AI"_s,
+                       u"ok    models: Z.AI lists"_s,
+                       u"ok    captcha: Z.AI did not ask for one"_s,
+                       u"ok    completion: GLM-4.7 answered \""_s, works};
+    QTest::newRow("captcha, no source")
+        << u"captcha"_s << 1
+        << QStringList{u"ok    landing page:"_s, u"ok    token:"_s, u"ok    models:"_s,
+                       u"FAIL  captcha: Z.AI asked for a captcha before it answers "
+                       u"(FRONTEND_CAPTCHA_REQUIRED"_s,
+                       u"      to change: ZAI_CAPTCHA_COMMAND, or the Z.AI window"_s,
+                       u"FAIL  completion: not answered: Z.AI wants a captcha first"_s, failed};
+    QTest::newRow("captcha, command")
+        << u"captcha command"_s << 0
+        << QStringList{u"ok    landing page:"_s, u"ok    token:"_s, u"ok    models:"_s,
+                       u"ok    captcha: Z.AI asked for one; the command ZAI_CAPTCHA_COMMAND ("_s,
+                       u"ok    completion: GLM-4.7 answered"_s, works};
+    QTest::newRow("signing secret changed")
+        << u"secret"_s << 1
+        << QStringList{u"ok    landing page:"_s, u"ok    token:"_s, u"ok    models:"_s,
+                       u"-     captcha: not known: the completion failed before Z.AI asked"_s,
+                       u"FAIL  completion: Z.AI rejected the request signature"_s,
+                       u"      to change: the profile key signingSecret, or ZAI_SIGNING_SECRET"_s,
+                       failed};
+    QTest::newRow("no version on the landing page")
+        << u"landing"_s << 0
+        << QStringList{u"FAIL  landing page: http://127.0.0.1:"_s,
+                       u"      to change: the profile key feVersionPattern, or ZAI_FE_VERSION"_s,
+                       u"ok    token:"_s, u"ok    models:"_s, u"ok    captcha:"_s,
+                       u"ok    completion:"_s, works};
+    QTest::newRow("model list fails")
+        << u"models"_s << 0
+        << QStringList{u"ok    landing page:"_s, u"ok    token:"_s,
+                       u"FAIL  models: /api/models could not be read (HTTP 500)"_s,
+                       u"      to change: the profile key paths.models"_s, u"ok    captcha:"_s,
+                       u"ok    completion:"_s, works};
+    QTest::newRow("token rejected")
+        << u"token"_s << 1
+        << QStringList{u"ok    landing page:"_s, u"FAIL  token:"_s, u"      to change: ZAI_TOKEN"_s,
+                       u"FAIL  models:"_s, u"      to change:"_s, u"-     captcha: not known"_s,
+                       u"FAIL  completion: Z.AI rejected the account token"_s,
+                       u"      to change: ZAI_TOKEN"_s, failed};
+    QTest::newRow("unreachable")
+        << u"unreachable"_s << 1
+        << QStringList{u"FAIL  landing page:"_s,
+                       u"      to change: the network: HTTP_PROXY, HTTPS_PROXY or the endpoint"_s,
+                       u"FAIL  token: Could not reach Z.AI for a guest token: Connection refused"_s,
+                       u"      to change: ZAI_TOKEN (guests may be turned off)"_s,
+                       u"-     captcha: not known"_s,
+                       u"FAIL  completion: Could not reach Z.AI for a guest token"_s, failed};
+}
+
+void TestHeadlessCli::checkUpstream()
+{
+    // --check-upstream (P.15) walks the steps against the fake in each failure mode, one line a
+    // step, and exits 0 only when a completion came back.
+    QFETCH(QString, mode);
+    QFETCH(int, exitCode);
+    QFETCH(QStringList, lines);
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    QTemporaryDir home;
+    QProcessEnvironment env = cleanEnvironment(home.path());
+    env.insert(u"XDG_CONFIG_HOME"_s, home.path());
+    env.insert(u"API_ENDPOINT"_s, fake.baseUrl().toString() + u"/api/v2/chat/completions"_s);
+    if (mode.startsWith(u"captcha"_s))
+        fake.setCaptchaRequired(true);
+    if (mode == u"captcha command"_s)
+        env.insert(u"ZAI_CAPTCHA_COMMAND"_s, captchaCommand(home, fake.mintCaptchaParam()));
+    if (mode == u"secret"_s)
+        fake.setSigningSecret("a secret Z.AI moved to");
+    if (mode == u"landing"_s)
+        fake.setLandingPage("<html><body>no version here</body></html>");
+    if (mode == u"models"_s)
+        fake.setModelsListFails(true);
+    if (mode == u"token"_s)
+        env.insert(u"ZAI_TOKEN"_s, TestBed::makeToken(u"unknown-to-the-fake"_s));
+    if (mode == u"unreachable"_s) {
+        QTcpServer closed;
+        QVERIFY(closed.listen(QHostAddress::LocalHost));
+        env.insert(u"API_ENDPOINT"_s, u"http://127.0.0.1:%1/api/v2/chat/completions"_s.arg(
+                                          closed.serverPort()));
+    }
+    const Run r = run({u"--check-upstream"_s}, env, home.path(), 30000);
+    QVERIFY2(r.finished, qPrintable(r.out + r.err));
+    const QStringList out = r.out.split(u'\n', Qt::SkipEmptyParts);
+    QVERIFY2(!out.isEmpty() && out.first().startsWith(u"Checking the way to Z.AI (http://"_s),
+             qPrintable(r.out));
+    QVERIFY2(out.size() - 1 == lines.size(), qPrintable(r.out));
+    for (int i = 0; i < lines.size(); ++i)
+        QVERIFY2(out[i + 1].startsWith(lines[i]),
+                 qPrintable(u"line %1: %2\nexpected: %3\n%4"_s.arg(i + 1).arg(out[i + 1],
+                                                                       lines[i], r.out)));
+    QCOMPARE(r.exitCode, exitCode);
+    QVERIFY(!r.out.contains(u"unknown-to-the-fake"_s)); // no token in the report
 }
 
 QTEST_GUILESS_MAIN(TestHeadlessCli)

@@ -127,7 +127,7 @@ QStringList ConfigLoader::knownVariables()
             u"CORS_ALLOWED_ORIGINS"_s, u"MAX_REQUEST_BODY_MB"_s, u"UPSTREAM_TIMEOUT"_s,
             u"SSE_KEEPALIVE_SECONDS"_s, u"UPSTREAM_PROFILE"_s, u"UVICORN_WORKERS"_s,
             u"MAX_IMAGE_BYTES"_s,     u"MAX_IMAGES"_s,        u"IMAGE_FETCH_TIMEOUT"_s,
-            u"ZAI_DEVICE_ID"_s,
+            u"ZAI_DEVICE_ID"_s,       u"ZAI_CAPTCHA_COMMAND"_s,
             u"PRIMARY_MODEL"_s,       u"THINKING_MODEL"_s,    u"SEARCH_MODEL"_s,
             u"AIR_MODEL"_s,           u"GLM_45V_MODEL"_s,     u"GLM_46_MODEL"_s,
             u"GLM_46_THINKING_MODEL"_s, u"GLM_46_SEARCH_MODEL"_s, u"GLM_46V_MODEL"_s,
@@ -295,6 +295,7 @@ ConfigLoader::Result ConfigLoader::load(const QProcessEnvironment &environment,
                           "spaces, such as a UUID.");
         return result;
     }
+    c.captchaCommand = r.string(u"ZAI_CAPTCHA_COMMAND"_s);
     c.profilePath = r.string(u"UPSTREAM_PROFILE"_s);
     for (const QString &name : knownVariables()) {
         if (name.endsWith(u"_MODEL"_s) && r.has(name))

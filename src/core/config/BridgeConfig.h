@@ -40,6 +40,9 @@ struct BridgeConfig
     // The installation's X-Device-Id (ZAI_DEVICE_ID, or kept in a file by the headless server and
     // in the settings by the tray app); not a secret. Empty: a new one for each upstream client.
     QString deviceId;
+    // ZAI_CAPTCHA_COMMAND: the program (and its arguments, split like a shell would but run
+    // without one) that prints a captcha verify parameter for the headless server (P.11).
+    QString captchaCommand;
     // Images (OpenAI image_url parts)
     qint64 maxImageBytes = 20LL * 1024 * 1024; // per image, decoded (MAX_IMAGE_BYTES)
     int maxImages = 20;                        // per request, every turn counted (MAX_IMAGES)

@@ -141,6 +141,9 @@ StreamTranslator::Step StreamTranslator::feed(const QJsonObject &event)
         error.detail = errorValue.isString() ? errorValue.toString()
                                              : e.value(u"detail"_s).toString(
                                                    e.value(u"message"_s).toString());
+        error.captchaType = e.value(u"captcha_error_type"_s).toString();
+        error.errorCode = stringOrNumber(e.value(u"error_code"_s));
+        error.verifyCode = stringOrNumber(e.value(u"verify_code"_s));
         step = emitGrowth(true);
         step.error = error;
         step.done = true;

@@ -16,6 +16,11 @@ struct UpstreamStreamError
 {
     QString code;   // "426", "INTERNAL_ERROR", ...
     QString detail; // upstream text
+    // The captcha gate's fields (zai-protocol.md section 10): "missing_param" or "verify_failed",
+    // FRONTEND_CAPTCHA_REQUIRED, and Aliyun's F018 / F019.
+    QString captchaType;
+    QString errorCode;
+    QString verifyCode;
 };
 
 // Turns Z.AI stream events into OpenAI deltas (zai-protocol.md section 6 and P.7).

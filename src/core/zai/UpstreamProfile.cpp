@@ -273,6 +273,22 @@ QString UpstreamProfile::imagePartUrl(const QString &fileId, const QString &file
     return url.replace(u"{id}"_s, fileId).replace(u"{filename}"_s, filename);
 }
 
+UpstreamProfile::Captcha UpstreamProfile::captcha() const
+{
+    const QJsonObject c = m_json.value(u"captcha"_s).toObject();
+    Captcha captcha;
+    captcha.required = c.value(u"required"_s).toBool(false);
+    captcha.field = c.value(u"field"_s).toString(u"captcha_verify_param"_s);
+    captcha.waitSeconds = qBound(1, c.value(u"waitSeconds"_s).toInt(120), 3600);
+    captcha.reuseSeconds = qBound(0, c.value(u"reuseSeconds"_s).toInt(0), 3600);
+    captcha.region = c.value(u"region"_s).toString(u"sgp"_s);
+    captcha.prefix = c.value(u"prefix"_s).toString(u"no8xfe"_s);
+    captcha.sceneId = c.value(u"sceneId"_s).toString(u"didk33e0"_s);
+    captcha.scriptUrl = c.value(u"scriptUrl"_s).toString(
+        u"https://o.alicdn.com/captcha-frontend/aliyunCaptcha/AliyunCaptcha.js"_s);
+    return captcha;
+}
+
 int UpstreamProfile::imageCacheSeconds() const
 {
     return qMax(0, m_json.value(u"images"_s).toObject().value(u"cacheSeconds"_s).toInt(3600));

@@ -69,6 +69,22 @@ public:
     QString listedModelsPrefix() const;
     bool listedModelsPersisted() const;
     bool listedModelsPreviewMode() const;
+    // The captcha gate (zai-protocol.md section 10 and P.11), profile key "captcha": whether to
+    // ask for a verify parameter before the first completion (false: once Z.AI has asked), the
+    // completion body field, how long a request waits for one, how long one may be reused (0:
+    // once), and the page's SDK values.
+    struct Captcha
+    {
+        bool required = false;
+        QString field;
+        int waitSeconds = 120;
+        int reuseSeconds = 0;
+        QString region;
+        QString prefix;
+        QString sceneId;
+        QString scriptUrl;
+    };
+    Captcha captcha() const;
     const ModelCatalogue &catalogue() const { return m_catalogue; }
     ModelCatalogue &catalogue() { return m_catalogue; }
     const QJsonObject &json() const { return m_json; }

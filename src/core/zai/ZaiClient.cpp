@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ZaiClient.h"
 
+#include "CaptchaSource.h"
 #include "FeVersionProvider.h"
 #include "ImageUploader.h"
 #include "ModelRefresher.h"
@@ -59,4 +60,41 @@ void ZaiClient::recordOutcome(bool success)
     m_lastSuccess = success;
     m_lastCallAt = QDateTime::currentDateTimeUtc();
     Q_EMIT upstreamOutcome(success);
+}
+
+CaptchaAsk ZaiClient::captchaAsk(const QString &reason) const
+{
+    const UpstreamProfile::Captcha captcha = m_profile.captcha();
+    CaptchaAsk ask;
+    ask.reason = reason;
+    ask.region = captcha.region;
+    ask.prefix = captcha.prefix;
+    ask.sceneId = captcha.sceneId;
+    ask.scriptUrl = QUrl(captcha.scriptUrl);
+    ask.origin = m_builder->origin();
+    ask.waitSeconds = captcha.waitSeconds;
+    return ask;
+}
+
+void ZaiClient::keepCaptcha(const QString &param, const QDateTime &obtainedAt)
+{
+    if (m_profile.captcha().reuseSeconds <= 0)
+        return;
+    m_keptCaptcha = param;
+    m_keptCaptchaAt = obtainedAt;
+}
+
+QString ZaiClient::reusableCaptcha() const
+{
+    const int seconds = m_profile.captcha().reuseSeconds;
+    if (seconds <= 0 || m_keptCaptcha.isEmpty()
+        || m_keptCaptchaAt.secsTo(QDateTime::currentDateTimeUtc()) >= seconds)
+        return {};
+    return m_keptCaptcha;
+}
+
+void ZaiClient::forgetCaptcha(const QString &param)
+{
+    if (param == m_keptCaptcha)
+        m_keptCaptcha.clear();
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "ZaiCompletion.h"
 
+#include "CaptchaSource.h"
 #include "FeVersionProvider.h"
 #include "ImageInput.h"
 #include "ImageUploader.h"
@@ -40,6 +41,14 @@ ZaiCompletion::ZaiCompletion(ZaiClient *client, Conversation request, ModelEntry
     m_switches = ZaiRequestBuilder::switchesFor(m_request, m_model);
     m_backoff.setSingleShot(true);
     connect(&m_backoff, &QTimer::timeout, this, &ZaiCompletion::attempt);
+    m_captchaWait.setSingleShot(true);
+    connect(&m_captchaWait, &QTimer::timeout, this, [this] {
+        const QString source = m_client->captchaSource() ? m_client->captchaSource()->describe()
+                                                         : u"the captcha source"_s;
+        withdrawCaptcha();
+        fail(CaptchaGate::timedOut(m_captchaAnswer, source,
+                                   m_client->profile().captcha().waitSeconds));
+    });
 }
 
 ZaiCompletion::~ZaiCompletion()
@@ -56,6 +65,7 @@ void ZaiCompletion::abort()
 {
     m_ended = true;
     m_backoff.stop();
+    withdrawCaptcha();
     endAttempt();
 }
 
@@ -83,6 +93,18 @@ void ZaiCompletion::attempt()
 {
     if (m_ended)
         return;
+    if (m_captchaParam.isEmpty() && m_client->captchaExpected() && m_client->captchaSource()) {
+        // Z.AI wants a verify parameter with every completion: get it before a token is leased,
+        // so nobody's token waits for a human.
+        m_captchaParam = m_client->reusableCaptcha();
+        if (m_captchaParam.isEmpty()) {
+            CaptchaGate::Answer expected;
+            expected.code = u"FRONTEND_CAPTCHA_REQUIRED"_s;
+            expected.detail = u"Z.AI asks for a captcha with every completion"_s;
+            obtainCaptcha(expected);
+            return;
+        }
+    }
     ++m_attempts;
     m_ids = ZaiRequestBuilder::Ids::fresh();
     m_sse = SseParser();
@@ -183,6 +205,9 @@ void ZaiCompletion::createChat()
 void ZaiCompletion::sendCompletion()
 {
     QByteArray body;
+    // A verify parameter goes with one completion: a retry asks for a new one.
+    m_ids.captchaVerifyParam = std::exchange(m_captchaParam, {});
+    m_sentCaptcha = m_ids.captchaVerifyParam;
     const UpstreamRequest request = m_client->builder().completion(
         m_request, m_model, *m_lease, m_ids, m_switches, m_feVersion, &body);
     m_replyIsChat = false;
@@ -282,6 +307,8 @@ void ZaiCompletion::complete()
     const std::optional<TokenUsage> usage = m_translator.usage();
     if (m_lease)
         m_client->tokens()->reportSuccess(*m_lease);
+    if (!m_sentCaptcha.isEmpty())
+        m_client->keepCaptcha(m_sentCaptcha, m_captchaObtainedAt);
     m_ended = true;
     endAttempt(End::Complete);
     m_client->recordOutcome(true);
@@ -293,6 +320,8 @@ void ZaiCompletion::fail(const ApiError &error)
     if (m_ended)
         return;
     m_ended = true;
+    m_backoff.stop();
+    withdrawCaptcha();
     endAttempt();
     m_client->recordOutcome(false);
     qCWarning(lcUpstream).noquote() << "upstream call failed after" << m_attempts
@@ -365,6 +394,10 @@ void ZaiCompletion::handleVerdict(const Verdict &verdict)
         return;
     }
     Action action = verdict.action;
+    if (action == Action::Captcha) {
+        handleCaptchaVerdict(*verdict.captcha);
+        return;
+    }
     if (action == Action::RefreshVersion) {
         if (m_versionRefreshed) {
             action = Action::Fail;
@@ -397,6 +430,82 @@ void ZaiCompletion::handleVerdict(const Verdict &verdict)
     qCInfo(lcUpstream).noquote() << "retrying upstream call in" << delay << "ms:"
                                  << verdict.error.message();
     m_backoff.start(delay);
+}
+
+void ZaiCompletion::handleCaptchaVerdict(const CaptchaGate::Answer &answer)
+{
+    // Never retried blindly (P.11): the next attempt carries a new verify parameter, or the
+    // client learns at once why there is none.
+    m_client->noteCaptchaAsked();
+    if (!m_sentCaptcha.isEmpty()) {
+        m_client->forgetCaptcha(m_sentCaptcha);
+        ++m_captchaRefusals;
+    }
+    CaptchaSource *source = m_client->captchaSource();
+    if (!source) {
+        qCWarning(lcUpstream).noquote()
+            << "Z.AI asked for a captcha and no captcha source is set:" << answer.describe();
+        m_client->reportCaptchaWithoutSource(answer.describe());
+        fail(CaptchaGate::noSource(answer));
+        return;
+    }
+    if (m_captchaRefusals >= 2) {
+        fail(CaptchaGate::rejected(answer, source->describe()));
+        return;
+    }
+    endAttempt();
+    obtainCaptcha(answer);
+}
+
+void ZaiCompletion::obtainCaptcha(const CaptchaGate::Answer &answer)
+{
+    CaptchaSource *source = m_client->captchaSource();
+    m_captchaAnswer = answer;
+    if (!source) {
+        fail(CaptchaGate::noSource(answer));
+        return;
+    }
+    qCInfo(lcUpstream).noquote() << "asking" << source->describe()
+                                 << "for a captcha verify parameter:" << answer.describe();
+    CaptchaTicket *ticket = source->obtain(m_client->captchaAsk(answer.describe()), this);
+    m_captchaTicket = ticket;
+    connect(ticket, &CaptchaTicket::ready, this, &ZaiCompletion::onCaptcha);
+    connect(ticket, &CaptchaTicket::failed, this, [this, name = source->describe()](
+                                                      const QString &message) {
+        withdrawCaptcha();
+        fail(CaptchaGate::refused(m_captchaAnswer, name, message));
+    });
+    connect(ticket, &CaptchaTicket::waitingForUser, this, [name = source->describe()] {
+        qCInfo(lcUpstream).noquote() << "waiting for the user to solve the captcha in" << name;
+    });
+    m_captchaWait.start(m_client->profile().captcha().waitSeconds * 1000);
+}
+
+void ZaiCompletion::onCaptcha(const QString &verifyParam)
+{
+    if (m_ended)
+        return;
+    withdrawCaptcha();
+    if (verifyParam.isEmpty()) {
+        fail(CaptchaGate::refused(m_captchaAnswer, m_client->captchaSource()
+                                                       ? m_client->captchaSource()->describe()
+                                                       : u"the captcha source"_s,
+                                  u"it gave an empty verify parameter"_s));
+        return;
+    }
+    m_captchaParam = verifyParam;
+    m_captchaObtainedAt = QDateTime::currentDateTimeUtc();
+    attempt();
+}
+
+void ZaiCompletion::withdrawCaptcha()
+{
+    m_captchaWait.stop();
+    if (CaptchaTicket *ticket = m_captchaTicket) {
+        m_captchaTicket = nullptr;
+        ticket->disconnect(this);
+        delete ticket;
+    }
 }
 
 ApiError ZaiCompletion::loginRequired(const QString &detail) const
@@ -435,6 +544,8 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(const UpstreamReply *reply,
     // A plain-HTTP request through a proxy: the 407 is the proxy's, not Z.AI's.
     if (status == 407 && !reply->proxyName().isEmpty())
         return proxyRefusedCredentials(reply);
+    if (const auto captcha = CaptchaGate::answerOfBody(body))
+        return {CaptchaGate::noSource(*captcha), Action::Captcha, 0, captcha};
     const QByteArray retryAfter = reply->header("Retry-After");
     const QString detail = detailOf(body);
     const QString what = m_replyIsChat ? u"chat creation"_s : u"the completion request"_s;
@@ -550,6 +661,8 @@ ZaiCompletion::Verdict ZaiCompletion::proxyRefusedCredentials(const UpstreamRepl
 ZaiCompletion::Verdict ZaiCompletion::verdictForStreamError(const UpstreamStreamError &e) const
 {
     using K = ApiError::Kind;
+    if (const auto captcha = CaptchaGate::answerOf(e))
+        return {CaptchaGate::noSource(*captcha), Action::Captcha, 0, captcha};
     const QString detail =
         Redact::text(e.detail.left(300), m_lease ? QStringList{m_lease->token} : QStringList{});
     if (e.code == u"426" || detail.contains(u"outdated"_s) || detail.contains(u"版本"_s))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include "CaptchaGate.h"
 #include "conversation/ApiError.h"
 #include "conversation/Conversation.h"
 #include "ModelCatalogue.h"
@@ -9,17 +10,21 @@
 #include "TokenPool.h"
 #include "ZaiRequestBuilder.h"
 
+#include <QDateTime>
 #include <QObject>
 #include <QPointer>
 #include <QSet>
 #include <QTimer>
 
+class CaptchaTicket;
 class UpstreamReply;
 class ZaiClient;
 
 // One client request's trip upstream: token, FE version, optional chats/new, the signed
 // completion, and the stream translated into reasoning/content deltas. Failures before the first
-// delta are retried (zai-protocol.md P.4); after it they end the answer with an error.
+// delta are retried (zai-protocol.md P.4); after it they end the answer with an error. Z.AI's
+// captcha gate (P.11) is met with a verify parameter from the client's CaptchaSource, asked for
+// before the first byte (a stream never starts before its captcha is settled), or with a 403.
 class ZaiCompletion : public QObject
 {
     Q_OBJECT
@@ -44,15 +49,22 @@ Q_SIGNALS:
     void failed(const ApiError &error, bool afterOutput);
 
 private:
-    enum class Action { Fail, Retry, RetryOtherToken, RefreshVersion };
+    enum class Action { Fail, Retry, RetryOtherToken, RefreshVersion, Captcha };
     struct Verdict
     {
         ApiError error;
         Action action = Action::Fail;
         int delayMs = -1; // -1: exponential backoff
+        std::optional<CaptchaGate::Answer> captcha = std::nullopt; // for Action::Captcha
     };
 
     void attempt();
+    // Asks the captcha source for a verify parameter, then attempts again; fails the request
+    // when there is no source, the source fails or nobody answers within captcha.waitSeconds.
+    void obtainCaptcha(const CaptchaGate::Answer &answer);
+    void onCaptcha(const QString &verifyParam);
+    void withdrawCaptcha();
+    void handleCaptchaVerdict(const CaptchaGate::Answer &answer);
     void onToken(std::optional<TokenLease> lease, const ApiError &error);
     void uploadImages(); // then createChat() or sendCompletion()
     void createChat();
@@ -98,4 +110,13 @@ private:
     bool m_ended = false;
     bool m_aborting = false;
     ApiError m_lastError;
+    // The captcha: the ask in progress, its deadline, the parameter for the next completion,
+    // the one the last completion carried, and how many sent parameters Z.AI refused.
+    QPointer<CaptchaTicket> m_captchaTicket;
+    QTimer m_captchaWait;
+    CaptchaGate::Answer m_captchaAnswer;
+    QString m_captchaParam;
+    QString m_sentCaptcha;
+    QDateTime m_captchaObtainedAt;
+    int m_captchaRefusals = 0;
 };

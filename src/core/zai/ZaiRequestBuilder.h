@@ -28,6 +28,8 @@ public:
         QString requestId;
         QString sessionId;
         qint64 timestampMs = 0;
+        // The captcha verify parameter for this attempt (the profile's captcha.field), or empty.
+        QString captchaVerifyParam;
 
         static Ids fresh(); // new UUIDs and the current time
     };
@@ -92,4 +94,5 @@ private:
     QByteArray m_fingerprintQuery; // the same for the browser fingerprint
     QByteArray m_fixedVariables;   // the variables that are not computed per request, as members
     int m_offsetMinutes = 480;     // the fingerprint's time zone, minutes east of UTC
+    QString m_captchaField;        // the body field of the captcha verify parameter
 };
