@@ -16,9 +16,15 @@ BridgeController::BridgeController(UpstreamProfile baseProfile, QObject *parent)
                    tr("Every configured Z.AI token was rejected. Open Settings → Z.AI, test the "
                       "tokens and paste fresh ones from chat.z.ai."));
     });
+    connect(m_server, &ApiServer::captchaRequired, this, &BridgeController::captchaRequired);
 }
 
 BridgeController::~BridgeController() = default;
+
+void BridgeController::setCaptchaSource(CaptchaSource *source)
+{
+    m_server->setCaptchaSource(source);
+}
 
 bool BridgeController::isRunning() const
 {

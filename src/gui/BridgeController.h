@@ -10,6 +10,7 @@
 #include <QObject>
 
 class ApiServer;
+class CaptchaSource;
 
 // The server as the tray sees it: one state (stopped, serving, error), start/stop, and settings
 // that take effect at once (the server is restarted only when its socket must change). Also the
@@ -39,6 +40,9 @@ public:
     quint16 port() const;    // the bound port while serving, else the configured one
     QString baseUrl() const; // http://127.0.0.1:PORT/v1
     ApiServer *server() const { return m_server; }
+    // Where verify parameters come from when Z.AI wants a captcha (not owned); null: none, and
+    // such requests fail at once with 403 captcha_required and captchaRequired().
+    void setCaptchaSource(CaptchaSource *source);
 
     // An alert that happened less than a minute ago for the same cause is dropped.
     static constexpr qint64 AlertIntervalMs = 60 * 1000;
@@ -48,6 +52,8 @@ Q_SIGNALS:
     void requestFinished(const RequestRecord &record);
     void serverRestarted(); // a settings change needed a new socket
     void alert(const QString &cause, const QString &title, const QString &message);
+    // Z.AI asked for a captcha and there is no source (`reason`: what Z.AI said).
+    void captchaRequired(const QString &reason);
 
 private:
     void setState(State state, const QString &error = {});

@@ -69,7 +69,14 @@ TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObje
                     m_tray->showMessage(title, message, false, ZaiWindowMessage);
                 });
         zai->setOrigin(chatOrigin(m_bridge->settings()));
+        // While the window's session lives, the page's captcha SDK makes verify parameters.
+        connect(zai, &ZaiWindowLink::sessionStarted, this,
+                [this, zai] { m_bridge->setCaptchaSource(zai->captchaSource()); });
+        if (zai->hasSession())
+            m_bridge->setCaptchaSource(zai->captchaSource());
     }
+    connect(m_bridge, &BridgeController::captchaRequired, this,
+            &TrayApplication::onCaptchaRequired);
 }
 
 TrayApplication::~TrayApplication()
@@ -232,6 +239,27 @@ QUrl TrayApplication::chatOrigin(const AppSettings &settings) const
     origin.setHost(endpoint.host());
     origin.setPort(endpoint.port());
     return origin;
+}
+
+void TrayApplication::onCaptchaRequired()
+{
+    // One notice for a burst of refused requests.
+    if (m_captchaNotice.isValid() && m_captchaNotice.elapsed() < BridgeController::AlertIntervalMs)
+        return;
+    m_captchaNotice.start();
+    if (m_options.zaiWindow) {
+        m_tray->showMessage(tr("Z.AI asks for a captcha"),
+                            tr("A request was refused because Z.AI wants a verification. Click "
+                               "here to open the Z.AI window: from then on it answers Z.AI's "
+                               "verifications. Then send the request again."),
+                            true, ZaiWindowMessage);
+    } else {
+        m_tray->showMessage(tr("Z.AI asks for a captcha"),
+                            tr("A request was refused because Z.AI wants a verification, and "
+                               "this build of ZaiBridge has no Z.AI window. The headless "
+                               "zaibridge-server can get verifications from ZAI_CAPTCHA_COMMAND."),
+                            true);
+    }
 }
 
 void TrayApplication::openZaiWindow()

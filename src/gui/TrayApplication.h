@@ -5,6 +5,7 @@
 #include "SecretStore.h"
 #include "zai/UpstreamProfile.h"
 
+#include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
 #include <QUrl>
@@ -75,6 +76,7 @@ private:
     void askForFallback(const AppSettings &plain, const QString &reason);
     void finishStart(AppSettings settings);
     void saveSecrets(const AppSettings &settings);
+    void onCaptchaRequired();
 
     Options m_options;
     UpstreamProfile m_profile;
@@ -92,4 +94,5 @@ private:
     bool m_ready = false;
     QString m_pendingToken; // captured before the secrets were read: adopted at the end of start
     QString m_pendingAccount;
+    QElapsedTimer m_captchaNotice; // the last "Z.AI asks for a captcha" notification
 };

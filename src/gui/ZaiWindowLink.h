@@ -22,8 +22,14 @@ public:
     virtual void open() = 0;
     // Verify parameters made by the page's own captcha SDK; lives as long as this link.
     virtual CaptchaSource *captchaSource() = 0;
+    // Whether the window's session lives: it was opened in this run, or in an earlier one (its
+    // browser profile is kept). Until then the bridge has no captcha source, and a captcha
+    // raises a notification that opens the window.
+    virtual bool hasSession() const = 0;
 
 Q_SIGNALS:
+    // hasSession() became true.
+    void sessionStarted();
     // The user signed in in the window: the page's `token` cookie. `account` is the e-mail the
     // token names, if it names one. The token is a secret: never log it.
     void tokenCaptured(const QString &token, const QString &account);

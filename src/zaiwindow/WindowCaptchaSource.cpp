@@ -147,9 +147,11 @@ WindowCaptchaSource::~WindowCaptchaSource()
     }
 }
 
+// describe() and the failure texts end up in the bridge's API error messages, which are English
+// like the rest of the core's: they are not translated.
 QString WindowCaptchaSource::describe() const
 {
-    return tr("the Z.AI window");
+    return u"the Z.AI window"_s;
 }
 
 QString WindowCaptchaSource::startScript(quint64 id, const CaptchaAsk &ask, const QString &caption)
@@ -207,7 +209,7 @@ void WindowCaptchaSource::startNext()
     m_restarts = 0;
     ZaiWindow *w = window();
     if (!w) {
-        finish(false, tr("The Z.AI window is not available."));
+        finish(false, u"the Z.AI window is not available"_s);
         return;
     }
     const CaptchaAsk &ask = m_queue.constFirst().ask;
@@ -224,8 +226,8 @@ void WindowCaptchaSource::onPageLoaded(bool ok)
         return; // an injected ask notices a reload when its slot is gone
     const CaptchaAsk &ask = m_queue.constFirst().ask;
     if (!ok) {
-        finish(false, tr("The Z.AI window could not load %1.")
-                          .arg(ask.origin.toString(QUrl::RemoveUserInfo)));
+        finish(false, u"the Z.AI window could not load %1"_s.arg(
+                          ask.origin.toString(QUrl::RemoveUserInfo)));
         return;
     }
     if (!m_window->isShowing(ask.origin)) {
@@ -275,8 +277,8 @@ void WindowCaptchaSource::onPolled(quint64 id, const QVariant &state)
             return;
         // The page was reloaded or left under the ask: start it again on the chat page.
         if (++m_restarts > MaxRestarts) {
-            finish(false, tr("The Z.AI window kept leaving the chat page during the "
-                             "verification."));
+            finish(false, u"the Z.AI window kept leaving the chat page during the "
+                          u"verification"_s);
             return;
         }
         m_injected = false;
@@ -295,7 +297,7 @@ void WindowCaptchaSource::onPolled(quint64 id, const QVariant &state)
     }
     if (status == u"fail") {
         if (!m_waitingForUser) {
-            finish(false, tr("The captcha in the Z.AI window failed: %1").arg(value));
+            finish(false, u"the captcha SDK in the Z.AI window failed: %1"_s.arg(value));
             return;
         }
         // The human is at it: the SDK offers another try by itself; the asker's timeout rules.

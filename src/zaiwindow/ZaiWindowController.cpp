@@ -5,6 +5,8 @@
 #include "WindowCaptchaSource.h"
 #include "ZaiWindow.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QWebEngineProfile>
 
 using namespace Qt::StringLiterals;
@@ -40,12 +42,20 @@ ZaiWindow *ZaiWindowController::ensureWindow()
 {
     if (m_window)
         return m_window;
+    QDir().mkpath(m_storagePath); // also the mark of a session for later runs (hasSession)
     m_window = new ZaiWindow(m_storagePath);
     m_capture = new TokenCapture(m_window->profile()->cookieStore(), m_window);
     connect(m_capture, &TokenCapture::tokenCaptured, this, &ZaiWindowLink::tokenCaptured);
     connect(m_capture, &TokenCapture::signedOut, this, &ZaiWindowLink::signedOut);
     m_capture->setOrigin(m_origin);
+    Q_EMIT sessionStarted();
     return m_window;
+}
+
+bool ZaiWindowController::hasSession() const
+{
+    // The profile's folder appears with the window's first page: a session of an earlier run.
+    return m_window || QFileInfo(m_storagePath).isDir();
 }
 
 void ZaiWindowController::open()

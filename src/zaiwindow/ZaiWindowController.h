@@ -24,6 +24,7 @@ public:
     void setOrigin(const QUrl &origin) override;
     void open() override;
     CaptchaSource *captchaSource() override;
+    bool hasSession() const override;
 
     QUrl origin() const { return m_origin; }
     ZaiWindow *window() const; // null until first needed

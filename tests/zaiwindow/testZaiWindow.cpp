@@ -9,6 +9,7 @@
 
 #include "BridgeController.h"
 #include "FakeZaiServer.h"
+#include "IntegrationSupport.h"
 #include "MemorySecretStore.h"
 #include "SettingsStore.h"
 #include "TokenCapture.h"
@@ -20,6 +21,7 @@
 
 #include <QApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -28,8 +30,10 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QSystemTrayIcon>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 #include <QWebEnginePage>
 #include <QWebEngineProfile>
 #include <QWebEngineScript>
@@ -91,8 +95,15 @@ private Q_SLOTS:
     void failureNamesTheWindow();
     void withdrawnAskLeavesNothingBehind();
     void asksAreAnsweredOneAfterTheOther();
+    void bridgeWithoutSessionOffersTheWindow();
+    void bridgeRequestWaitsForTheHuman();
+    void bridgeRequestTimesOutWithTheError();
 
 private:
+    // The tray app assembled around the window, secrets in memory, upstream the fake.
+    std::unique_ptr<TrayApplication> makeApp(const UpstreamProfile &profile, bool serve);
+    static UpstreamProfile profileWaiting(int seconds);
+    HttpResponse chat(TrayApplication &app, int timeoutMs = 20000);
     CaptchaAsk ask() const;
     CaptchaTicket *obtain(Answers *answers);
     QVariant js(const QString &script);
@@ -102,6 +113,8 @@ private:
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<FakeZaiServer> m_fake;
     std::unique_ptr<ZaiWindowController> m_controller;
+    std::unique_ptr<QSettings> m_settings;
+    std::unique_ptr<MemorySecretStore> m_keychain;
     QString m_shots;
 };
 
@@ -132,11 +145,15 @@ void TestZaiWindow::init()
     m_fake->setChatPageAtRoot(true); // the origin's page is the chat, as on chat.z.ai
     m_controller = std::make_unique<ZaiWindowController>(m_dir->filePath(u"zai-window"_s));
     m_controller->setOrigin(m_fake->baseUrl());
-    m_controller->ensureWindow()->profile()->setUrlRequestInterceptor(&m_loopbackOnly);
+    connect(m_controller.get(), &ZaiWindowLink::sessionStarted, this, [this] {
+        m_controller->window()->profile()->setUrlRequestInterceptor(&m_loopbackOnly);
+    });
 }
 
 void TestZaiWindow::cleanup()
 {
+    m_settings.reset();
+    m_keychain.reset();
     m_controller.reset();
     m_fake.reset();
     m_dir.reset();
@@ -210,34 +227,18 @@ void TestZaiWindow::guestTokensAreNoAccounts()
 
 void TestZaiWindow::signInHandsTheTokenToTheSecretStore()
 {
-    // The tray app assembled around the window, its secrets in memory.
-    QSettings settings(m_dir->filePath(u"zaibridge.ini"_s), QSettings::IniFormat);
-    AppSettings plain;
-    plain.port = 0;
-    plain.startServerAtLaunch = false;
-    plain.language = AppSettings::Language::English;
-    plain.endpoint = m_fake->baseUrl().toString() + u"/api/v2/chat/completions"_s;
-    SettingsStore(&settings, nullptr).savePlain(plain);
-    MemorySecretStore keychain;
-    TrayApplication::Options options;
-    options.settings = &settings;
-    options.keychain = &keychain;
-    options.fallbackSecretsPath = m_dir->filePath(u"secrets.json"_s);
-    options.autoStartLocation = m_dir->filePath(u"autostart/zaibridge.desktop"_s);
-    options.executable = u"/opt/zaibridge/bin/zaibridge"_s;
-    options.zaiWindow = m_controller.get();
-    TrayApplication app(options, UpstreamProfile::builtIn());
-    QSignalSpy saved(&app, &TrayApplication::secretsSaved);
-    app.start();
-    QTRY_VERIFY(app.isReady());
+    auto app = makeApp(UpstreamProfile::builtIn(), false);
+    QSignalSpy saved(app.get(), &TrayApplication::secretsSaved);
+    app->start();
+    QTRY_VERIFY(app->isReady());
     QTRY_COMPARE(saved.count(), 1); // the first run's API key
-    QVERIFY(app.tray()->signInAction()->isVisible());
-    QCOMPARE(app.tray()->signInAction()->text(), u"Sign in to Z.AI…"_s);
+    QVERIFY(app->tray()->signInAction()->isVisible());
+    QCOMPARE(app->tray()->signInAction()->text(), u"Sign in to Z.AI…"_s);
     QCOMPARE(m_controller->origin(), m_fake->baseUrl());
 
     // The menu opens the window on the chat page; the user signs in there.
     QSignalSpy captured(m_controller.get(), &ZaiWindowLink::tokenCaptured);
-    app.tray()->signInAction()->trigger();
+    app->tray()->signInAction()->trigger();
     ZaiWindow *window = m_controller->window();
     QVERIFY(window);
     QVERIFY(QTest::qWaitForWindowExposed(window));
@@ -254,20 +255,20 @@ void TestZaiWindow::signInHandsTheTokenToTheSecretStore()
              u"true"_s);
 
     // Stored like a typed token: in the settings the bridge runs with, and in the secret store.
-    const QList<TokenEntry> tokens = app.bridge()->settings().tokens;
+    const QList<TokenEntry> tokens = app->bridge()->settings().tokens;
     QCOMPARE(tokens.size(), 1);
     QCOMPARE(tokens.at(0).token, token);
     QCOMPARE(tokens.at(0).label, u"zb-fake-user@example.com"_s);
     QTRY_COMPARE(saved.count(), 2);
-    QVERIFY(keychain.contains(SettingsStore::TokensName));
+    QVERIFY(m_keychain->contains(SettingsStore::TokensName));
     QString stored;
-    keychain.read(SettingsStore::TokensName, this,
+    m_keychain->read(SettingsStore::TokensName, this,
                   [&stored](const SecretStore::Result &r) { stored = r.value; });
     QTRY_VERIFY(!stored.isEmpty());
     QVERIFY(stored.contains(token));
     // Never in the plain settings file.
-    settings.sync();
-    QFile ini(settings.fileName());
+    m_settings->sync();
+    QFile ini(m_settings->fileName());
     QVERIFY(ini.open(QIODevice::ReadOnly));
     QVERIFY(!ini.readAll().contains(token.toUtf8()));
 
@@ -275,7 +276,7 @@ void TestZaiWindow::signInHandsTheTokenToTheSecretStore()
     m_controller->setOrigin(QUrl(u"http://localhost:1"_s));
     m_controller->setOrigin(m_fake->baseUrl());
     QTest::qWait(500);
-    QCOMPARE(app.bridge()->settings().tokens.size(), 1);
+    QCOMPARE(app->bridge()->settings().tokens.size(), 1);
     QCOMPARE(saved.count(), 2);
 }
 
@@ -400,6 +401,138 @@ void TestZaiWindow::asksAreAnsweredOneAfterTheOther()
     QVERIFY(first.ready.at(0) != second.ready.at(0)); // each is used once upstream
     delete a;
     delete b;
+}
+
+std::unique_ptr<TrayApplication> TestZaiWindow::makeApp(const UpstreamProfile &profile, bool serve)
+{
+    m_settings = std::make_unique<QSettings>(m_dir->filePath(u"zaibridge.ini"_s),
+                                             QSettings::IniFormat);
+    m_keychain = std::make_unique<MemorySecretStore>();
+    AppSettings plain;
+    plain.port = 0;
+    plain.startServerAtLaunch = serve;
+    plain.language = AppSettings::Language::English;
+    plain.endpoint = m_fake->baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    plain.maxRetries = 0;
+    SettingsStore(m_settings.get(), nullptr).savePlain(plain);
+    TrayApplication::Options options;
+    options.settings = m_settings.get();
+    options.keychain = m_keychain.get();
+    options.fallbackSecretsPath = m_dir->filePath(u"secrets.json"_s);
+    options.autoStartLocation = m_dir->filePath(u"autostart/zaibridge.desktop"_s);
+    options.executable = u"/opt/zaibridge/bin/zaibridge"_s;
+    options.zaiWindow = m_controller.get();
+    return std::make_unique<TrayApplication>(options, profile);
+}
+
+UpstreamProfile TestZaiWindow::profileWaiting(int seconds)
+{
+    QJsonObject json = UpstreamProfile::builtIn().json();
+    QJsonObject captcha = json.value(u"captcha"_s).toObject();
+    captcha.insert(u"waitSeconds"_s, seconds);
+    json.insert(u"captcha"_s, captcha);
+    QString error;
+    const auto profile = UpstreamProfile::fromJson(json, &error);
+    if (!profile)
+        qFatal("profile: %s", qPrintable(error));
+    return *profile;
+}
+
+HttpResponse TestZaiWindow::chat(TrayApplication &app, int timeoutMs)
+{
+    return Http::post(QUrl(app.bridge()->baseUrl() + u"/chat/completions"_s),
+                      chatBody(u"GLM-4.5"_s, u"hello"_s, false),
+                      {{"Authorization", "Bearer " + app.bridge()->settings().apiKey.toUtf8()}},
+                      timeoutMs);
+}
+
+void TestZaiWindow::bridgeWithoutSessionOffersTheWindow()
+{
+    // A first run: the window was never opened, so the bridge has no captcha source yet. The
+    // request fails at once and the notification opens the window; from then on its session
+    // answers the captcha.
+    m_fake->setCaptchaRequired(true);
+    m_fake->setCaptchaMode(FakeZaiServer::CaptchaMode::Traceless);
+    QVERIFY(!m_controller->hasSession());
+    auto app = makeApp(UpstreamProfile::builtIn(), true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    QSignalSpy required(app->bridge(), &BridgeController::captchaRequired);
+    const HttpResponse refused = chat(*app);
+    QCOMPARE(refused.status, 403);
+    QCOMPARE(refused.error().value("code"_L1).toString(), u"captcha_required"_s);
+    QCOMPARE(required.count(), 1);
+    QVERIFY(!m_controller->window());
+
+    // The tray's notification, clicked.
+    QTRY_VERIFY(app->tray()->trayIcon());
+    Q_EMIT app->tray()->trayIcon()->messageClicked();
+    QVERIFY(m_controller->window());
+    QVERIFY(m_controller->window()->isVisible());
+    QVERIFY(m_controller->hasSession());
+
+    const int minted = m_fake->mintedCaptchaParams();
+    const HttpResponse answered = chat(*app);
+    QCOMPARE(answered.status, 200);
+    QVERIFY(!answered.answer().isEmpty());
+    // The completion carried the parameter the window's page got from the SDK stand-in.
+    QCOMPARE(m_fake->mintedCaptchaParams(), minted + 1);
+    const QList<RecordedRequest> sent = m_fake->requests(u"/api/v2/chat/completions"_s);
+    QVERIFY(!sent.isEmpty());
+    QVERIFY(!sent.last().json.value("captcha_verify_param"_L1).toString().isEmpty());
+}
+
+void TestZaiWindow::bridgeRequestWaitsForTheHuman()
+{
+    m_fake->setCaptchaRequired(true);
+    m_fake->setCaptchaMode(FakeZaiServer::CaptchaMode::Challenge);
+    m_controller->ensureWindow(); // the window's session lives (opened earlier)
+    auto app = makeApp(profileWaiting(20), true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    // The "human": solves the challenge a moment after the window came to the front.
+    int raised = 0;
+    connect(m_controller.get(), &ZaiWindowLink::attentionNeeded, this, [this, &raised] {
+        ++raised;
+        QVERIFY(m_controller->window()->isVisible());
+        QTimer::singleShot(500, this, [this] {
+            m_controller->window()->page()->runJavaScript(
+                u"document.getElementById('zb-fake-slider').click()"_s,
+                QWebEngineScript::MainWorld);
+        });
+    });
+    const HttpResponse answered = chat(*app);
+    QCOMPARE(answered.status, 200);
+    QVERIFY(!answered.answer().isEmpty());
+    QCOMPARE(raised, 1);
+}
+
+void TestZaiWindow::bridgeRequestTimesOutWithTheError()
+{
+    m_fake->setCaptchaRequired(true);
+    m_fake->setCaptchaMode(FakeZaiServer::CaptchaMode::Challenge);
+    m_controller->ensureWindow();
+    auto app = makeApp(profileWaiting(3), true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QSignalSpy attention(m_controller.get(), &ZaiWindowLink::attentionNeeded);
+    QElapsedTimer clock;
+    clock.start();
+    const HttpResponse refused = chat(*app);
+    QCOMPARE(refused.status, 403);
+    QVERIFY(clock.elapsed() >= 2500); // a coarse timer may fire 5 % early
+    QCOMPARE(refused.error().value("code"_L1).toString(), u"captcha_required"_s);
+    const QString message = refused.error().value("message"_L1).toString();
+    QVERIFY2(message.contains(u"the Z.AI window gave no verify parameter within 3 seconds"_s),
+             qPrintable(message));
+    QCOMPARE(attention.count(), 1); // the window was raised for the challenge
+    // The core withdrew the ask: the page is left clean, nothing waits any more.
+    QTRY_COMPARE(m_controller->windowCaptchaSource()->pendingAsks(), 0);
+    QVERIFY(!m_controller->windowCaptchaSource()->isWaitingForUser());
+    QTRY_COMPARE_WITH_TIMEOUT(js(u"document.querySelectorAll('[data-zb-captcha]').length"_s)
+                                  .toInt(),
+                              0, Wait);
 }
 
 QTEST_MAIN(TestZaiWindow)
