@@ -9,11 +9,17 @@
 #include "IntegrationSupport.h"
 #include "MainWindow.h"
 #include "MemorySecretStore.h"
+#include "SettingsDialog.h"
 #include "SettingsStore.h"
+#include "StubZaiWindow.h"
+#include "zai/ZaiClient.h"
 #include "TrayApplication.h"
 #include "TrayController.h"
 
 #include <QAbstractButton>
+#include <QLabel>
+#include <QPushButton>
+#include <QTableWidget>
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
@@ -47,9 +53,14 @@ private Q_SLOTS:
     void missingKeychainAsksBeforeUsingAFile();
     void declinedFallbackKeepsSecretsInMemory();
     void openAtLoginWritesAnAutostartEntry();
+    void zaiWindowOpensFromTheMenuAndTheSettings();
+    void capturedTokenIsStoredLikeATypedOne();
+    void captchaSourceFollowsTheWindowsSession();
 
 private:
-    std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true);
+    std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true,
+                                             ZaiWindowLink *zaiWindow = nullptr);
+    static QString storedTokens(SecretStore *store);
 
     std::unique_ptr<QTemporaryDir> m_dir;
     std::unique_ptr<QSettings> m_settings;
@@ -77,7 +88,8 @@ void TestTrayApplication::cleanup()
     m_dir.reset();
 }
 
-std::unique_ptr<TrayApplication> TestTrayApplication::makeApp(quint16 port, bool start)
+std::unique_ptr<TrayApplication> TestTrayApplication::makeApp(quint16 port, bool start,
+                                                              ZaiWindowLink *zaiWindow)
 {
     AppSettings plain;
     plain.port = port;
@@ -90,6 +102,7 @@ std::unique_ptr<TrayApplication> TestTrayApplication::makeApp(quint16 port, bool
     options.fallbackSecretsPath = m_dir->filePath(u"secrets.json"_s);
     options.autoStartLocation = m_dir->filePath(u"autostart/zaibridge.desktop"_s);
     options.executable = u"/opt/zaibridge/bin/zaibridge"_s;
+    options.zaiWindow = zaiWindow;
     return std::make_unique<TrayApplication>(options, UpstreamProfile::builtIn());
 }
 
@@ -108,6 +121,7 @@ void TestTrayApplication::menuHoldsTheActions()
              (QStringList{u"Start server"_s, u"Copy base URL"_s, u"Copy API key"_s, u"Settings…"_s,
                           u"Request log…"_s, u"Open at login"_s, u"About ZaiBridge"_s, u"Quit"_s}));
     QVERIFY(app->tray()->openAtLoginAction()->isCheckable());
+    QVERIFY(!app->tray()->signInAction()->isVisible()); // no Z.AI window in this app
     // No tray offscreen: the small window with the same controls is shown instead.
     QVERIFY(app->tray()->mainWindow());
     QVERIFY(app->tray()->mainWindow()->isVisible());
@@ -364,6 +378,116 @@ void TestTrayApplication::openAtLoginWritesAnAutostartEntry()
     action->trigger();
     QVERIFY(!action->isChecked());
     QVERIFY(!QFile::exists(entry));
+}
+
+QString TestTrayApplication::storedTokens(SecretStore *store)
+{
+    QString value;
+    bool done = false;
+    store->read(SettingsStore::TokensName, store, [&](const SecretStore::Result &r) {
+        value = r.value;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 5000))
+        qWarning("the secret store did not answer");
+    return value;
+}
+
+void TestTrayApplication::zaiWindowOpensFromTheMenuAndTheSettings()
+{
+    StubZaiWindow window;
+    auto app = makeApp(0, false, &window);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QAction *signIn = app->tray()->signInAction();
+    QVERIFY(signIn->isVisible());
+    QVERIFY(signIn->isEnabled());
+    QCOMPARE(signIn->text(), u"Sign in to Z.AI…"_s);
+    // The chat page of the configured endpoint (here the profile's).
+    QCOMPARE(window.origin, QUrl(u"https://chat.z.ai"_s));
+    signIn->trigger();
+    QCOMPARE(window.opened, 1);
+
+    app->openSettings();
+    auto *button = app->settingsDialog()->findChild<QPushButton *>(u"zaiWindowButton"_s);
+    QVERIFY(button);
+    QVERIFY(!button->isHidden()); // on the Z.AI page
+    button->click();
+    QCOMPARE(window.opened, 2);
+
+    // Another endpoint, another chat page.
+    AppSettings s = app->bridge()->settings();
+    s.endpoint = u"http://127.0.0.1:9/api/v2/chat/completions"_s;
+    app->applySettings(s);
+    QCOMPARE(window.origin, QUrl(u"http://127.0.0.1:9"_s));
+}
+
+void TestTrayApplication::capturedTokenIsStoredLikeATypedOne()
+{
+    StubZaiWindow window;
+    auto app = makeApp(0, false, &window);
+    // Captured before the secrets are read: kept until then, never written over them.
+    const QString first = u"eyJhbGciOiJIUzI1NiJ9.eyJlbWFpbCI6ImFubkBleGFtcGxlLmNvbSJ9.c2ln"_s;
+    Q_EMIT window.tokenCaptured(first, u"ann@example.com"_s);
+    QVERIFY(app->bridge()->settings().tokens.isEmpty());
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QCOMPARE(app->bridge()->settings().tokens,
+             (QList<TokenEntry>{{u"ann@example.com"_s, first}}));
+    QTRY_VERIFY(storedTokens(m_keychain.get()).contains(first));
+    QVERIFY(!app->bridge()->settings().apiKey.isEmpty()); // the first run's key is kept too
+    // The notice says so (offscreen: in the fallback window).
+    auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+    QVERIFY(notice->text().contains(u"Signed in to Z.AI"_s));
+    m_settings->sync();
+    QFile ini(m_settings->fileName());
+    QVERIFY(ini.open(QIODevice::ReadOnly));
+    QVERIFY(!ini.readAll().contains(first.toUtf8()));
+
+    // The same account signs in again with a new token: it replaces the old one; a typed
+    // token of another account stays. An open settings dialog shows the new token at once.
+    AppSettings s = app->bridge()->settings();
+    s.tokens.append({u"typed"_s, u"typed-token"_s});
+    app->applySettings(s);
+    app->openSettings();
+    const QString second = first + u"2"_s;
+    Q_EMIT window.tokenCaptured(second, u"ann@example.com"_s);
+    QCOMPARE(app->bridge()->settings().tokens,
+             (QList<TokenEntry>{{u"ann@example.com"_s, second}, {u"typed"_s, u"typed-token"_s}}));
+    QTRY_VERIFY(storedTokens(m_keychain.get()).contains(second));
+    QCOMPARE(app->settingsDialog()->settings().tokens, app->bridge()->settings().tokens);
+    // A token without an e-mail gets the window's label.
+    Q_EMIT window.tokenCaptured(u"opaque"_s, QString());
+    QCOMPARE(app->bridge()->settings().tokens.last(), (TokenEntry{u"Z.AI window"_s, u"opaque"_s}));
+    QCOMPARE(app->settingsDialog()->settings().tokens.size(), 3);
+}
+
+void TestTrayApplication::captchaSourceFollowsTheWindowsSession()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    fake.setCaptchaRequired(true);
+    StubZaiWindow window;
+    auto app = makeApp(0, true, &window);
+    AppSettings plain = SettingsStore(m_settings.get(), nullptr).loadPlain();
+    plain.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    SettingsStore(m_settings.get(), nullptr).savePlain(plain);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QVERIFY(!app->bridge()->server()->client()->captchaSource());
+
+    // No session yet: the request fails at once, and the notice points to the window.
+    const HeaderPairs auth{{"Authorization", "Bearer " + app->bridge()->settings().apiKey.toUtf8()}};
+    const QUrl chat(app->bridge()->baseUrl() + u"/chat/completions"_s);
+    const HttpResponse refused = Http::post(chat, chatBody(u"GLM-4.5"_s, u"hi"_s, false), auth);
+    QCOMPARE(refused.status, 403);
+    auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+    QTRY_VERIFY(notice->text().contains(u"Z.AI asks for a captcha"_s));
+    QVERIFY(notice->text().contains(u"Z.AI window"_s));
+
+    // Opened: from now on the window's page is the bridge's captcha source.
+    window.open();
+    QCOMPARE(app->bridge()->server()->client()->captchaSource(), &window.source);
 }
 
 QTEST_MAIN(TestTrayApplication)

@@ -9,6 +9,7 @@
 #include "RequestLogWindow.h"
 #include "SettingsDialog.h"
 #include "SettingsStore.h"
+#include "StubZaiWindow.h"
 #include "TrayApplication.h"
 #include "TrayController.h"
 #include "TrayIcons.h"
@@ -72,6 +73,8 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     options.fallbackSecretsPath = dir.filePath(u"secrets.json"_s);
     options.autoStartLocation = dir.filePath(u"autostart.desktop"_s);
     options.executable = u"zaibridge"_s;
+    StubZaiWindow zaiWindow; // the tray app's menu and settings with the Z.AI window's entries
+    options.zaiWindow = &zaiWindow;
     TrayApplication app(options, UpstreamProfile::builtIn());
     app.start();
     QTRY_VERIFY(app.isReady());
@@ -91,7 +94,8 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
             texts.append(action->text());
     }
     for (const QString &expected :
-         {u"Stop server"_s, u"Copy base URL"_s, u"Copy API key"_s, u"Settings…"_s,
+         {u"Stop server"_s, u"Copy base URL"_s, u"Copy API key"_s, u"Sign in to Z.AI…"_s,
+          u"Settings…"_s,
           u"Request log…"_s, u"Open at login"_s, u"About ZaiBridge"_s, u"Quit"_s})
         QVERIFY2(texts.contains(expected), qPrintable(expected));
 

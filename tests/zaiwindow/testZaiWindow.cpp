@@ -327,7 +327,8 @@ void TestZaiWindow::challengeBringsTheWindowAndWaitsForTheHuman()
              true);
 
     if (!m_shots.isEmpty()) {
-        QTest::qWait(800); // the page's paint reaches the X server
+        window->resize(820, 460); // the README's size
+        QTest::qWait(1000);       // the page's paint reaches the X server
         QScreen *screen = window->screen();
         const QRect frame = window->frameGeometry();
         const QImage shot = screen->grabWindow(0, frame.x(), frame.y(), frame.width(),
