@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+138"/>
+        <location filename="../src/server/ApiServer.cpp" line="+147"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -42,13 +42,13 @@
     <name>BridgeController</name>
     <message>
         <location filename="../src/gui/BridgeController.cpp" line="+15"/>
-        <location line="+104"/>
+        <location line="+110"/>
         <source>Z.AI rejected every token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-103"/>
-        <location line="+104"/>
+        <location line="-109"/>
+        <location line="+110"/>
         <source>Every configured Z.AI token was rejected. Open Settings → Z.AI, test the tokens and paste fresh ones from chat.z.ai.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -83,7 +83,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>ConfigLoader</name>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="+45"/>
+        <location filename="../src/core/config/BridgeConfig.cpp" line="+49"/>
         <source>%1 must be true or false (got &quot;%2&quot;).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -93,12 +93,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>%1 must be a URL starting with %2 (got &quot;%3&quot;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -123,7 +123,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>UVICORN_WORKERS is ignored: one event loop serves every request, so there are no worker processes to configure.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -138,7 +138,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/core/config/BridgeConfig.cpp" line="294"/>
+        <location line="-20"/>
         <source>ZAI_DEVICE_ID must be 1 to 128 printable ASCII characters without spaces, such as a UUID.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -466,7 +466,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
     <message>
         <location line="+6"/>
-        <source>Z.AI tokens (from chat.z.ai: the token cookie or localStorage):</source>
+        <source>Z.AI tokens (sign in to Z.AI in its window, or paste the token cookie of chat.z.ai):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -486,19 +486,29 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
     <message>
         <location line="+10"/>
-        <location line="+141"/>
+        <location line="+151"/>
         <source>Add</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-134"/>
-        <location line="+141"/>
+        <location line="-144"/>
+        <location line="+151"/>
         <source>Remove</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-134"/>
+        <location line="-144"/>
         <source>Test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Sign in to Z.AI…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Opens chat.z.ai in a window of ZaiBridge: sign in there and the account&apos;s token is added here by itself.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -647,7 +657,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+154"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+170"/>
         <source>Import a .env file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -682,7 +692,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+165"/>
+        <location line="+195"/>
         <source>The port must be a number from 1 to 65535.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -768,7 +778,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+34"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -781,7 +791,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TokenProbe</name>
     <message>
-        <location filename="../src/core/TokenProbe.cpp" line="+65"/>
+        <location filename="../src/core/zai/TokenProbe.cpp" line="+65"/>
         <source>Z.AI could not be reached: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -824,7 +834,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+111"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+142"/>
         <source>Secrets could not be read</source>
         <translation type="unfinished"></translation>
     </message>
@@ -856,12 +866,48 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+49"/>
         <source>Secrets could not be saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+58"/>
+        <location line="+43"/>
+        <location line="+6"/>
+        <source>Z.AI asks for a captcha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>A request was refused because Z.AI wants a verification. Click here to open the Z.AI window: from then on it answers Z.AI&apos;s verifications. Then send the request again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>A request was refused because Z.AI wants a verification, and this build of ZaiBridge has no Z.AI window. The headless zaibridge-server can get verifications from ZAI_CAPTCHA_COMMAND.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Z.AI window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Signed in to Z.AI</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The bridge now uses this account.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The bridge now uses this account: %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+41"/>
         <source>About ZaiBridge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -874,13 +920,13 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>TrayController</name>
     <message>
-        <location filename="../src/gui/TrayController.cpp" line="+62"/>
-        <location line="+39"/>
+        <location filename="../src/gui/TrayController.cpp" line="+66"/>
+        <location line="+40"/>
         <source>Open at login</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-34"/>
+        <location line="-35"/>
         <source>Server restarted</source>
         <translation type="unfinished"></translation>
     </message>
@@ -897,6 +943,11 @@ Store them in a file that only your user account can read instead? The file is n
     <message>
         <location line="+1"/>
         <source>Copy API key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sign in to Z.AI…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -961,9 +1012,246 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
 </context>
 <context>
+    <name>UpstreamCheck</name>
+    <message>
+        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+58"/>
+        <source>landing page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>captcha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>completion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>to change: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>%1 answered HTTP 200; FE version %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered, but the page names no FE version; completions will send %2, which Z.AI may refuse as outdated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile key feVersionPattern, or ZAI_FE_VERSION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered %2; completions will send the FE version %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys headers and fingerprint (Z.AI&apos;s firewall refused the browser&apos;s request)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+155"/>
+        <source>the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-153"/>
+        <source>the profile key paths.landing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>ZAI_TOKEN (guests may be turned off), or the profile key paths.auths</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ZAI_TOKEN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>a guest token from Z.AI (no ZAI_TOKEN set; guests get GLM-4.7 only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Z.AI accepts %1 (%2)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+112"/>
+        <source>ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="-82"/>
+        <source>Z.AI lists %n model(s): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 could not be read (%2); the bridge offers its built-in catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile key paths.models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>the upstream profile lists no model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the profile key models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Z.AI asked for one; %1 gave it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Z.AI did not ask for one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered &quot;%2&quot; in %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>not answered: Z.AI wants a captcha first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Z.AI asked for one; it was given</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not known: the completion failed before Z.AI asked for one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>the profile key signingSecret, or ZAI_SIGNING_SECRET</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys feVersionPattern and feVersionFallback, or ZAI_FE_VERSION; also headers (X-Device-Id, as P.13 of the protocol notes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile keys headers, query and fingerprint (the browser&apos;s request)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the completion body: the profile key messages.mode, or a field Z.AI no longer takes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile key messages.mode (Z.AI may refuse roles other than user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>ZAI_TOKEN: an account token (sign in in the Z.AI window)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ZAI_CAPTCHA_COMMAND, or the Z.AI window of the tray app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys captcha.field, captcha.prefix and captcha.sceneId</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>nothing: Z.AI is busy for this account; try again later or add a token</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>WindowCaptchaSource</name>
+    <message>
+        <location filename="../src/zaiwindow/WindowCaptchaSource.cpp" line="+247"/>
+        <source>ZaiBridge: Z.AI asks for a verification. Please complete it here.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ZaiWindow</name>
+    <message>
+        <location filename="../src/zaiwindow/ZaiWindow.cpp" line="+119"/>
+        <source>Z.AI – ZaiBridge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Sign in to Z.AI here: ZaiBridge then uses your account. When Z.AI asks for a verification, it appears in this window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ZaiWindowController</name>
+    <message>
+        <location filename="../src/zaiwindow/ZaiWindowController.cpp" line="+77"/>
+        <source>Z.AI asks for a verification before it answers a request of ZaiBridge. Please complete it below; the request waits for you.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Z.AI asks for a verification</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>A request waits for you to complete the verification in the Z.AI window.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="+104"/>
+        <location filename="../src/headless/main.cpp" line="+78"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>
@@ -990,17 +1278,37 @@ Configured by environment variables (see the README) or a .env file; the options
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+3"/>
+        <source>Check the way to Z.AI step by step (landing page, token, models, captcha, a one-word completion), say what failed and what to change, and exit: 0 when a completion came back, 1 otherwise.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>zaibridge-server: configuration error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>zaibridge-server: upstream profile error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
+        <source>Checking the way to Z.AI (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Z.AI answered: the bridge works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z.AI did not answer: see the step marked FAIL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>zaibridge-server: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1010,7 +1318,7 @@ Configured by environment variables (see the README) or a .env file; the options
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/app/main.cpp" line="+32"/>
+        <location filename="../src/app/main.cpp" line="+35"/>
         <source>ZaiBridge tray application: an OpenAI-compatible API for the Z.AI GLM web chat.</source>
         <translation type="unfinished"></translation>
     </message>
