@@ -26,6 +26,8 @@ BUILD_TESTS=${ZB_QT68_BUILD_TESTS:-ON}
 LOGDIR=${SRC}/build/qt68-logs
 PACKAGES=(g++ cmake ninja-build qt6-base-dev qt6-httpserver-dev qt6-websockets-dev qt6-tools-dev
           qtkeychain-qt6-dev libsecret-1-0 libgl-dev qt6-qpa-plugins qt6-translations-l10n
+          # the tray app's Z.AI window
+          qt6-webengine-dev
           # the GUI tests: keychain (session bus + Secret Service) and the tray under Xvfb
           dbus gnome-keyring xvfb trayer fonts-dejavu-core)
 
