@@ -246,6 +246,9 @@ void WindowCaptchaSource::inject()
         startScript(active.id, active.ask,
                     tr("ZaiBridge: Z.AI asks for a verification. Please complete it here.")),
         QWebEngineScript::MainWorld);
+    if (m_waitingForUser) // a reload under a challenge: the new one is shown at once
+        m_window->page()->runJavaScript(QString(ShowScript).arg(active.id),
+                                        QWebEngineScript::MainWorld);
     m_poll.start();
 }
 

@@ -122,6 +122,9 @@ void TestTrayApplication::menuHoldsTheActions()
                           u"Request log…"_s, u"Open at login"_s, u"About ZaiBridge"_s, u"Quit"_s}));
     QVERIFY(app->tray()->openAtLoginAction()->isCheckable());
     QVERIFY(!app->tray()->signInAction()->isVisible()); // no Z.AI window in this app
+    app->openSettings();
+    QVERIFY(app->settingsDialog()->findChild<QPushButton *>(u"zaiWindowButton"_s)->isHidden());
+    app->settingsDialog()->close();
     // No tray offscreen: the small window with the same controls is shown instead.
     QVERIFY(app->tray()->mainWindow());
     QVERIFY(app->tray()->mainWindow()->isVisible());

@@ -95,6 +95,7 @@ private Q_SLOTS:
     void failureNamesTheWindow();
     void withdrawnAskLeavesNothingBehind();
     void asksAreAnsweredOneAfterTheOther();
+    void reloadUnderAnAskStartsItAgain();
     void bridgeWithoutSessionOffersTheWindow();
     void bridgeRequestWaitsForTheHuman();
     void bridgeRequestTimesOutWithTheError();
@@ -272,6 +273,17 @@ void TestZaiWindow::signInHandsTheTokenToTheSecretStore()
     QVERIFY(ini.open(QIODevice::ReadOnly));
     QVERIFY(!ini.readAll().contains(token.toUtf8()));
 
+    // Signing out in the window is noticed (the stored token stays until removed in Settings).
+    QSignalSpy signedOut(m_controller.get(), &ZaiWindowLink::signedOut);
+    js(u"document.getElementById('zb-fake-sign-out').click(); true"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(signedOut.count(), 1, Wait);
+    QCOMPARE(app->bridge()->settings().tokens.size(), 1);
+    // A sign-in again hands over the same token: nothing changes.
+    QTRY_VERIFY_WITH_TIMEOUT(window->isShowing(m_fake->baseUrl()), Wait);
+    js(u"document.getElementById('zb-fake-sign-in').click(); true"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(captured.count(), 2, Wait);
+    QCOMPARE(app->bridge()->settings().tokens.size(), 1);
+
     // The next start of the window's session hands over the same token: nothing changes.
     m_controller->setOrigin(QUrl(u"http://localhost:1"_s));
     m_controller->setOrigin(m_fake->baseUrl());
@@ -402,6 +414,30 @@ void TestZaiWindow::asksAreAnsweredOneAfterTheOther()
     QVERIFY(first.ready.at(0) != second.ready.at(0)); // each is used once upstream
     delete a;
     delete b;
+}
+
+void TestZaiWindow::reloadUnderAnAskStartsItAgain()
+{
+    // The user reloads the page (or signs in, which loads it anew) while a challenge waits.
+    m_fake->setCaptchaMode(FakeZaiServer::CaptchaMode::Challenge);
+    Answers answers;
+    CaptchaTicket *ticket = obtain(&answers);
+    QTRY_COMPARE_WITH_TIMEOUT(answers.waiting, 1, Wait);
+    QSignalSpy loaded(m_controller->window(), &ZaiWindow::pageLoaded);
+    m_controller->window()->page()->triggerAction(QWebEnginePage::Reload);
+    QTRY_COMPARE_WITH_TIMEOUT(loaded.count(), 1, Wait);
+    // The challenge is back on the new page, visible, and still answers the same ticket.
+    QTRY_VERIFY_WITH_TIMEOUT(js(u"!!document.querySelector('[data-zb-captcha] #zb-fake-slider')"_s)
+                                 .toBool(),
+                             Wait);
+    QCOMPARE(js(u"getComputedStyle(document.querySelector('[data-zb-captcha]')).visibility"_s)
+                 .toString(),
+             u"visible"_s);
+    QCOMPARE(answers.waiting, 1);
+    js(u"document.getElementById('zb-fake-slider').click(); true"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(answers.ready.size(), 1, Wait);
+    QVERIFY(answers.failed.isEmpty());
+    delete ticket;
 }
 
 std::unique_ptr<TrayApplication> TestZaiWindow::makeApp(const UpstreamProfile &profile, bool serve)
