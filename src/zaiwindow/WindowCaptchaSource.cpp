@@ -104,8 +104,10 @@ const auto PollScript = uR"js((function (id) {
   if (!slot)
     return null;
   var element = document.getElementById('zb-captcha-element-' + id);
+  var host = document.getElementById('zb-captcha-host-' + id);
   var shown = !!(element && element.childElementCount > 0 && element.offsetHeight > 0);
-  return {state: slot.state, value: slot.value, shown: shown};
+  return {state: slot.state, value: slot.value, shown: shown,
+          hostVisible: !!host && host.style.visibility === 'visible'};
 })(%1))js"_s;
 
 const auto CleanupScript = uR"js((function (id) {
@@ -246,9 +248,6 @@ void WindowCaptchaSource::inject()
         startScript(active.id, active.ask,
                     tr("ZaiBridge: Z.AI asks for a verification. Please complete it here.")),
         QWebEngineScript::MainWorld);
-    if (m_waitingForUser) // a reload under a challenge: the new one is shown at once
-        m_window->page()->runJavaScript(QString(ShowScript).arg(active.id),
-                                        QWebEngineScript::MainWorld);
     m_poll.start();
 }
 
@@ -304,6 +303,11 @@ void WindowCaptchaSource::onPolled(quint64 id, const QVariant &state)
             return;
         }
         // The human is at it: the SDK offers another try by itself; the asker's timeout rules.
+        return;
+    }
+    if (m_waitingForUser && !map.value(u"hostVisible"_s).toBool()) {
+        // Started again on a new page while the user is wanted: show it there too.
+        m_window->page()->runJavaScript(QString(ShowScript).arg(id), QWebEngineScript::MainWorld);
         return;
     }
     const bool shown = map.value(u"shown"_s).toBool();

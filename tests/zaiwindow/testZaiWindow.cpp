@@ -430,9 +430,10 @@ void TestZaiWindow::reloadUnderAnAskStartsItAgain()
     QTRY_VERIFY_WITH_TIMEOUT(js(u"!!document.querySelector('[data-zb-captcha] #zb-fake-slider')"_s)
                                  .toBool(),
                              Wait);
-    QCOMPARE(js(u"getComputedStyle(document.querySelector('[data-zb-captcha]')).visibility"_s)
-                 .toString(),
-             u"visible"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(
+        js(u"getComputedStyle(document.querySelector('[data-zb-captcha]')).visibility"_s)
+            .toString(),
+        u"visible"_s, Wait);
     QCOMPARE(answers.waiting, 1);
     js(u"document.getElementById('zb-fake-slider').click(); true"_s);
     QTRY_COMPARE_WITH_TIMEOUT(answers.ready.size(), 1, Wait);
