@@ -121,6 +121,7 @@ void TestCaptcha::withoutSourceFailsAtOnce()
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
     QVERIFY(bed.start());
+    bed.server->setCaptchaSource(nullptr); // the live suite's bed has one
     QSignalSpy required(bed.server.get(), &ApiServer::captchaRequired);
     const HttpResponse r = chat(bed, u"hello"_s, stream);
     QCOMPARE(r.status, 403);
@@ -140,7 +141,10 @@ void TestCaptcha::captchaAsHttpBody()
 {
     // The same gate answered as an HTTP error body instead of an in-stream event.
     TestBed bed;
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
+    bed.fake->setCaptchaRequired(false);                   // the scripted reply is the gate
     QVERIFY(bed.start());
+    bed.server->setCaptchaSource(nullptr);
     FakeReply reply;
     reply.httpStatus = 403;
     reply.body = R"({"detail":{"captcha_error_type":"missing_param","code":"FRONTEND_CAPTCHA_REQUIRED","detail":"Please refresh the page to update the app, then try again."}})";
@@ -174,6 +178,7 @@ void TestCaptcha::parameterFromTheSourceIsUsed()
     QFETCH(bool, stream);
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
     ScriptedSource source;
     source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
     bed.server = std::make_unique<ApiServer>();
@@ -219,6 +224,7 @@ void TestCaptcha::laterRequestsAskFirst()
 {
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
     QVERIFY(bed.start());
     ScriptedSource source;
     source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
@@ -237,9 +243,9 @@ void TestCaptcha::laterRequestsAskFirst()
 
 void TestCaptcha::profileCanRequireItFromTheStart()
 {
+    // The built-in profile: the live service wants a parameter with every completion.
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
-    bed.profile = captchaProfile({{u"required"_s, true}});
     QVERIFY(bed.start());
     ScriptedSource source;
     source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
@@ -253,7 +259,6 @@ void TestCaptcha::staleParameterIsRenewedOnce()
 {
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
-    bed.profile = captchaProfile({{u"required"_s, true}});
     QVERIFY(bed.start());
     // The first parameter is one Z.AI has seen already (F018); the second is fresh.
     const QString used = bed.fake->mintCaptchaParam();
@@ -279,6 +284,7 @@ void TestCaptcha::twoRefusalsAreReported()
 {
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
     QVERIFY(bed.start());
     ScriptedSource source;
     source.answer = [] { return std::optional<QString>(u"not-minted-by-the-fake"_s); };
@@ -310,7 +316,7 @@ void TestCaptcha::sourceFailureIsReported()
     QVERIFY2(message.contains("the test source gave no verify parameter: the test source has no "
                               "parameter"_L1),
              qPrintable(message));
-    QCOMPARE(bed.fake->count(CompletionsPath), 1);
+    QCOMPARE(bed.fake->count(CompletionsPath), 0); // asked before the first completion
 }
 
 void TestCaptcha::nobodyAnsweringTimesOut()
@@ -347,7 +353,7 @@ void TestCaptcha::clientGoneWithdrawsTheAsk()
         client.abort();
     }
     QTRY_COMPARE(source.withdrawn, 1);
-    QCOMPARE(bed.fake->count(CompletionsPath), 1);
+    QCOMPARE(bed.fake->count(CompletionsPath), 0); // asked before the first completion
 }
 
 void TestCaptcha::reuseWithinTheProfilesWindow()
@@ -355,7 +361,7 @@ void TestCaptcha::reuseWithinTheProfilesWindow()
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
     bed.fake->setCaptchaSingleUse(false);
-    bed.profile = captchaProfile({{u"required"_s, true}, {u"reuseSeconds"_s, 240}});
+    bed.profile = captchaProfile({{u"reuseSeconds"_s, 240}});
     QVERIFY(bed.start());
     ScriptedSource source;
     source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };

@@ -228,10 +228,9 @@ void UpstreamCheck::checkCompletion()
             [this](const QString &, const QString &content) { m_answer += content; });
     connect(m_completion, &ZaiCompletion::finished, this, [this, modelId] {
         report(Step::Captcha, true,
-               m_client->captchaExpected()
-                   ? tr("Z.AI asked for one; %1 gave it")
-                         .arg(m_client->captchaSource() ? m_client->captchaSource()->describe()
-                                                        : QString())
+               m_client->captchaExpected() && m_client->captchaSource()
+                   ? tr("%1 gave a verify parameter; Z.AI accepted it")
+                         .arg(m_client->captchaSource()->describe())
                    : tr("Z.AI did not ask for one"));
         const QString answer = m_answer.simplified();
         report(Step::Completion, true,
@@ -245,8 +244,9 @@ void UpstreamCheck::checkCompletion()
         if (captcha) {
             report(Step::Captcha, false, error.message(), hintFor(error.code()));
             report(Step::Completion, false, tr("not answered: Z.AI wants a captcha first"));
-        } else if (m_client->captchaExpected()) {
-            report(Step::Captcha, true, tr("Z.AI asked for one; it was given"));
+        } else if (m_client->captchaExpected() && m_client->captchaSource()) {
+            report(Step::Captcha, true, tr("%1 gave a verify parameter")
+                                            .arg(m_client->captchaSource()->describe()));
             report(Step::Completion, false, error.message(), hintFor(error.code()));
         } else {
             reportUnknown(Step::Captcha,
