@@ -91,25 +91,21 @@ private:
 // then has FakeZaiServer::setLive2026 on and its server a MintingCaptchaSource, as a user with
 // the Z.AI window open has. Tests of the old service's details opt out with a QSKIP.
 bool live2026();
-// The reasons a test of the old service's details does not run in the live2026 copy.
-#define ZB_SKIP_ON_LIVE_2026_GUESTS()                                                         \
+// Skips a test of the old service's details in the live2026 copy, for one of these reasons.
+#define ZB_SKIP_ON_LIVE_2026(reason)                                                          \
     do {                                                                                      \
         if (live2026())                                                                       \
-            QSKIP("Guests of the live service get GLM-4.7 only: this test of guest tokens "   \
-                  "runs in the old-behaviour copy; testLiveService covers guests there.");    \
+            QSKIP(reason);                                                                    \
     } while (false)
-#define ZB_SKIP_ON_LIVE_2026_ROLES()                                                          \
-    do {                                                                                      \
-        if (live2026())                                                                       \
-            QSKIP("The live service refuses every role but user (P.12): messages.mode "       \
-                  "\"roles\" is for the old service only.");                                \
-    } while (false)
-#define ZB_SKIP_ON_LIVE_2026_FE_VERSION()                                                     \
-    do {                                                                                      \
-        if (live2026())                                                                       \
-            QSKIP("The live service answers an old X-FE-Version with its firewall's 405, "    \
-                  "not 426 (section 10): the 426 refresh is tested in the old-behaviour copy."); \
-    } while (false)
+#define ZB_LIVE_2026_GUESTS                                                                   \
+    "Guests of the live service get GLM-4.7 only: this test of guest tokens runs in the "     \
+    "old-behaviour copy; testLiveService covers guests there."
+#define ZB_LIVE_2026_ROLES                                                                    \
+    "The live service refuses every role but user (P.12): messages.mode \"roles\" is for "    \
+    "the old service only."
+#define ZB_LIVE_2026_FE_VERSION                                                               \
+    "The live service answers an old X-FE-Version with its firewall's 405, not 426 "          \
+    "(section 10): the 426 refresh is tested in the old-behaviour copy."
 
 // The server under test and its fake upstream. Adjust `config` before start().
 class TestBed

@@ -35,6 +35,13 @@ public:
 
     QString describe() const override { return u"the test source"_s; }
 
+    // Answers with parameters the bed's fake minted, and is the bed's server's source.
+    void mintFor(TestBed &bed)
+    {
+        answer = [fake = bed.fake.get()] { return std::optional<QString>(fake->mintCaptchaParam()); };
+        bed.server->setCaptchaSource(this);
+    }
+
     CaptchaTicket *obtain(const CaptchaAsk &ask, QObject *owner) override
     {
         ++asks;
@@ -157,8 +164,7 @@ void TestCaptcha::captchaAsHttpBody()
     // With a source: Z.AI has asked before, so the parameter goes with the first completion;
     // the scripted answer refuses it as a body again, and a second one is asked for.
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     bed.fake->enqueue(reply);
     r = chat(bed, u"hello again"_s);
     QCOMPARE(r.status, 200);
@@ -227,8 +233,7 @@ void TestCaptcha::laterRequestsAskFirst()
     bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"first"_s).status, 200);
     QCOMPARE(bed.fake->count(CompletionsPath), 2);
     // Z.AI has asked once: later completions carry a parameter from the start.
@@ -248,8 +253,7 @@ void TestCaptcha::profileCanRequireItFromTheStart()
     bed.fake->setCaptchaRequired(true);
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"hello"_s).status, 200);
     QCOMPARE(bed.fake->count(CompletionsPath), 1);
     QCOMPARE(source.asks, 1);
@@ -364,8 +368,7 @@ void TestCaptcha::reuseWithinTheProfilesWindow()
     bed.profile = captchaProfile({{u"reuseSeconds"_s, 240}});
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"one"_s).status, 200);
     QCOMPARE(chat(bed, u"two"_s).status, 200);
     QCOMPARE(source.asks, 1);
@@ -382,8 +385,7 @@ void TestCaptcha::askCarriesTheProfilesValues()
                                   {u"waitSeconds"_s, 30}});
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"hello"_s).status, 200);
     QCOMPARE(source.seen.size(), 1);
     const CaptchaAsk &ask = source.seen.first();
