@@ -104,6 +104,7 @@ private Q_SLOTS:
     void parameterFromTheSourceIsUsed_data();
     void parameterFromTheSourceIsUsed();
     void askGoesOutBeforeTheFirstByte();
+    void noKeepAliveWhileWaiting();
     void laterRequestsAskFirst();
     void profileCanRequireItFromTheStart();
     void staleParameterIsRenewedOnce();
@@ -224,6 +225,41 @@ void TestCaptcha::askGoesOutBeforeTheFirstByte()
     QCOMPARE(r.status, 200);
     QVERIFY(!r.body.contains("error"));
     QVERIFY(!Sse::content(Sse::chunks(Sse::parse(r.body))).isEmpty());
+}
+
+void TestCaptcha::noKeepAliveWhileWaiting()
+{
+    // Keep-alives every 100 ms would commit a stream's 200: while the captcha is not settled none
+    // is sent, so a captcha that times out is still a 403 with its own status.
+    TestBed bed;
+    bed.config.keepAliveMs = 100;
+    bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"waitSeconds"_s, 1}});
+    QVERIFY(bed.start());
+    ScriptedSource source; // never answers
+    bed.server->setCaptchaSource(&source);
+    RawClient client;
+    QVERIFY(client.connectTo(bed.port()));
+    client.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"hi"_s, true));
+    QTest::qWait(500);
+    QVERIFY(client.rawReceived().isEmpty());
+    const HttpResponse r = client.readResponse();
+    QCOMPARE(r.status, 403);
+    QVERIFY(r.body.contains("captcha_required"));
+
+    // Once the parameter came, keep-alives go on as for any stream.
+    FakeReply slow;
+    slow.delayMs = 150;
+    bed.fake->enqueue(slow);
+    source.mintFor(bed);
+    source.delayMs = 400;
+    RawClient second;
+    QVERIFY(second.connectTo(bed.port()));
+    second.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"hi"_s, true));
+    QTest::qWait(300);
+    QVERIFY(second.rawReceived().isEmpty());
+    const HttpResponse ok = second.readResponse();
+    QCOMPARE(ok.status, 200);
 }
 
 void TestCaptcha::laterRequestsAskFirst()
