@@ -116,6 +116,12 @@ void ChatExchange::sendKeepAlive()
     if (m_finished)
         return;
     const qint64 silentMs = m_clock.elapsed() - m_lastWriteMs;
+    if (!m_http->isStreaming() && m_session->waitingForCaptcha()) {
+        // A stream never starts before its captcha is settled: the request may still end in a
+        // 403 with its own status (P.11), which a keep-alive would turn into an error event.
+        m_keepAlive.start(m_keepAliveMs);
+        return;
+    }
     if (silentMs < m_keepAliveMs) {
         m_keepAlive.start(int(m_keepAliveMs - silentMs));
         return;

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "IntegrationSupport.h"
 
+#include <QTimer>
+
 #include <QFile>
 #include <QtEndian>
 #include <QJsonArray>
@@ -119,8 +121,24 @@ QString Sse::reasoning(const QList<QJsonObject> &chunks)
 
 // --- TestBed -------------------------------------------------------------------------------
 
+CaptchaTicket *MintingCaptchaSource::obtain(const CaptchaAsk &, QObject *owner)
+{
+    auto *ticket = new CaptchaTicket(owner);
+    QTimer::singleShot(0, ticket, [this, ticket] { Q_EMIT ticket->ready(m_fake->mintCaptchaParam()); });
+    return ticket;
+}
+
+bool live2026()
+{
+    return qEnvironmentVariableIntValue("ZB_LIVE_2026") == 1;
+}
+
 TestBed::TestBed() : fake(std::make_unique<FakeZaiServer>())
 {
+    if (live2026()) {
+        fake->setLive2026(true);
+        liveCaptcha = std::make_unique<MintingCaptchaSource>(fake.get());
+    }
     config.listenHost = u"127.0.0.1"_s;
     config.listenPort = 0;
     config.upstreamTimeoutMs = 15000;
@@ -142,8 +160,17 @@ bool TestBed::start(QString *error)
     }
     if (config.endpoint.isEmpty())
         config.endpoint = fake->baseUrl().toString() + u"/api/v2/chat/completions"_s;
-    if (!server)
+    if (live2026() && config.tokens.isEmpty() && !guestsOnLive) {
+        // Guests get GLM-4.7 only on the live service: the user has signed in (the Z.AI
+        // window gives the bridge the account's token).
+        const QString token = makeToken(u"live-user"_s);
+        fake->addValidToken(token);
+        config.tokens.append(token);
+    }
+    if (!server) {
         server = std::make_unique<ApiServer>();
+        server->setCaptchaSource(liveCaptcha.get());
+    }
     QString message;
     if (!server->start(config, profile ? *profile : UpstreamProfile::builtIn(), &message)) {
         if (error)

@@ -9,6 +9,7 @@
 #include "ApiServer.h"
 #include "config/BridgeConfig.h"
 #include "FakeZaiServer.h"
+#include "zai/CaptchaSource.h"
 #include "zai/UpstreamProfile.h"
 
 #include <QByteArray>
@@ -72,6 +73,40 @@ QString content(const QList<QJsonObject> &chunks);
 QString reasoning(const QList<QJsonObject> &chunks);
 } // namespace Sse
 
+// What a user's Z.AI window does when the page's captcha is traceless: every ask is answered
+// with a verify parameter the fake minted, on the event loop.
+class MintingCaptchaSource : public CaptchaSource
+{
+public:
+    explicit MintingCaptchaSource(FakeZaiServer *fake) : m_fake(fake) {}
+    QString describe() const override { return QStringLiteral("the fake's captcha mint"); }
+    CaptchaTicket *obtain(const CaptchaAsk &ask, QObject *owner) override;
+
+private:
+    FakeZaiServer *m_fake;
+};
+
+// Whether the suite runs against the live service of zai-protocol.md section 10 (environment
+// ZB_LIVE_2026=1, set by the "_live2026" copies of the integration tests): every TestBed's fake
+// then has FakeZaiServer::setLive2026 on and its server a MintingCaptchaSource, as a user with
+// the Z.AI window open has. Tests of the old service's details opt out with a QSKIP.
+bool live2026();
+// Skips a test of the old service's details in the live2026 copy, for one of these reasons.
+#define ZB_SKIP_ON_LIVE_2026(reason)                                                          \
+    do {                                                                                      \
+        if (live2026())                                                                       \
+            QSKIP(reason);                                                                    \
+    } while (false)
+#define ZB_LIVE_2026_GUESTS                                                                   \
+    "Guests of the live service get GLM-4.7 only: this test of guest tokens runs in the "     \
+    "old-behaviour copy; testLiveService covers guests there."
+#define ZB_LIVE_2026_ROLES                                                                    \
+    "The live service refuses every role but user (P.12): messages.mode \"roles\" is for "    \
+    "the old service only."
+#define ZB_LIVE_2026_FE_VERSION                                                               \
+    "The live service answers an old X-FE-Version with its firewall's 405, not 426 "          \
+    "(section 10): the 426 refresh is tested in the old-behaviour copy."
+
 // The server under test and its fake upstream. Adjust `config` before start().
 class TestBed
 {
@@ -95,6 +130,10 @@ public:
     BridgeConfig config;
     std::optional<UpstreamProfile> profile; // empty: the built-in profile
     std::unique_ptr<ApiServer> server;
+    std::unique_ptr<MintingCaptchaSource> liveCaptcha; // live2026() only
+    // live2026(): without configured tokens start() signs a user in (an account token, as the
+    // Z.AI window gives), because guests get GLM-4.7 only; true keeps the guests.
+    bool guestsOnLive = false;
 };
 
 // Ordinary requests through QNetworkAccessManager (no proxy).

@@ -35,6 +35,13 @@ public:
 
     QString describe() const override { return u"the test source"_s; }
 
+    // Answers with parameters the bed's fake minted, and is the bed's server's source.
+    void mintFor(TestBed &bed)
+    {
+        answer = [fake = bed.fake.get()] { return std::optional<QString>(fake->mintCaptchaParam()); };
+        bed.server->setCaptchaSource(this);
+    }
+
     CaptchaTicket *obtain(const CaptchaAsk &ask, QObject *owner) override
     {
         ++asks;
@@ -97,6 +104,7 @@ private Q_SLOTS:
     void parameterFromTheSourceIsUsed_data();
     void parameterFromTheSourceIsUsed();
     void askGoesOutBeforeTheFirstByte();
+    void noKeepAliveWhileWaiting();
     void laterRequestsAskFirst();
     void profileCanRequireItFromTheStart();
     void staleParameterIsRenewedOnce();
@@ -121,6 +129,7 @@ void TestCaptcha::withoutSourceFailsAtOnce()
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
     QVERIFY(bed.start());
+    bed.server->setCaptchaSource(nullptr); // the live suite's bed has one
     QSignalSpy required(bed.server.get(), &ApiServer::captchaRequired);
     const HttpResponse r = chat(bed, u"hello"_s, stream);
     QCOMPARE(r.status, 403);
@@ -140,7 +149,10 @@ void TestCaptcha::captchaAsHttpBody()
 {
     // The same gate answered as an HTTP error body instead of an in-stream event.
     TestBed bed;
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
+    bed.fake->setCaptchaRequired(false);                   // the scripted reply is the gate
     QVERIFY(bed.start());
+    bed.server->setCaptchaSource(nullptr);
     FakeReply reply;
     reply.httpStatus = 403;
     reply.body = R"({"detail":{"captcha_error_type":"missing_param","code":"FRONTEND_CAPTCHA_REQUIRED","detail":"Please refresh the page to update the app, then try again."}})";
@@ -153,8 +165,7 @@ void TestCaptcha::captchaAsHttpBody()
     // With a source: Z.AI has asked before, so the parameter goes with the first completion;
     // the scripted answer refuses it as a body again, and a second one is asked for.
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     bed.fake->enqueue(reply);
     r = chat(bed, u"hello again"_s);
     QCOMPARE(r.status, 200);
@@ -174,6 +185,7 @@ void TestCaptcha::parameterFromTheSourceIsUsed()
     QFETCH(bool, stream);
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
     ScriptedSource source;
     source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
     bed.server = std::make_unique<ApiServer>();
@@ -215,14 +227,49 @@ void TestCaptcha::askGoesOutBeforeTheFirstByte()
     QVERIFY(!Sse::content(Sse::chunks(Sse::parse(r.body))).isEmpty());
 }
 
+void TestCaptcha::noKeepAliveWhileWaiting()
+{
+    // Keep-alives every 100 ms would commit a stream's 200: while the captcha is not settled none
+    // is sent, so a captcha that times out is still a 403 with its own status.
+    TestBed bed;
+    bed.config.keepAliveMs = 100;
+    bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"waitSeconds"_s, 1}});
+    QVERIFY(bed.start());
+    ScriptedSource source; // never answers
+    bed.server->setCaptchaSource(&source);
+    RawClient client;
+    QVERIFY(client.connectTo(bed.port()));
+    client.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"hi"_s, true));
+    QTest::qWait(500);
+    QVERIFY(client.rawReceived().isEmpty());
+    const HttpResponse r = client.readResponse();
+    QCOMPARE(r.status, 403);
+    QVERIFY(r.body.contains("captcha_required"));
+
+    // Once the parameter came, keep-alives go on as for any stream.
+    FakeReply slow;
+    slow.delayMs = 150;
+    bed.fake->enqueue(slow);
+    source.mintFor(bed);
+    source.delayMs = 400;
+    RawClient second;
+    QVERIFY(second.connectTo(bed.port()));
+    second.sendRequest("POST", "/v1/chat/completions", chatBody(u"GLM-4.5"_s, u"hi"_s, true));
+    QTest::qWait(300);
+    QVERIFY(second.rawReceived().isEmpty());
+    const HttpResponse ok = second.readResponse();
+    QCOMPARE(ok.status, 200);
+}
+
 void TestCaptcha::laterRequestsAskFirst()
 {
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"first"_s).status, 200);
     QCOMPARE(bed.fake->count(CompletionsPath), 2);
     // Z.AI has asked once: later completions carry a parameter from the start.
@@ -237,13 +284,12 @@ void TestCaptcha::laterRequestsAskFirst()
 
 void TestCaptcha::profileCanRequireItFromTheStart()
 {
+    // The built-in profile: the live service wants a parameter with every completion.
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
-    bed.profile = captchaProfile({{u"required"_s, true}});
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"hello"_s).status, 200);
     QCOMPARE(bed.fake->count(CompletionsPath), 1);
     QCOMPARE(source.asks, 1);
@@ -253,7 +299,6 @@ void TestCaptcha::staleParameterIsRenewedOnce()
 {
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
-    bed.profile = captchaProfile({{u"required"_s, true}});
     QVERIFY(bed.start());
     // The first parameter is one Z.AI has seen already (F018); the second is fresh.
     const QString used = bed.fake->mintCaptchaParam();
@@ -279,6 +324,7 @@ void TestCaptcha::twoRefusalsAreReported()
 {
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
+    bed.profile = captchaProfile({{u"required"_s, false}}); // asked on demand
     QVERIFY(bed.start());
     ScriptedSource source;
     source.answer = [] { return std::optional<QString>(u"not-minted-by-the-fake"_s); };
@@ -310,7 +356,7 @@ void TestCaptcha::sourceFailureIsReported()
     QVERIFY2(message.contains("the test source gave no verify parameter: the test source has no "
                               "parameter"_L1),
              qPrintable(message));
-    QCOMPARE(bed.fake->count(CompletionsPath), 1);
+    QCOMPARE(bed.fake->count(CompletionsPath), 0); // asked before the first completion
 }
 
 void TestCaptcha::nobodyAnsweringTimesOut()
@@ -347,7 +393,7 @@ void TestCaptcha::clientGoneWithdrawsTheAsk()
         client.abort();
     }
     QTRY_COMPARE(source.withdrawn, 1);
-    QCOMPARE(bed.fake->count(CompletionsPath), 1);
+    QCOMPARE(bed.fake->count(CompletionsPath), 0); // asked before the first completion
 }
 
 void TestCaptcha::reuseWithinTheProfilesWindow()
@@ -355,11 +401,10 @@ void TestCaptcha::reuseWithinTheProfilesWindow()
     TestBed bed;
     bed.fake->setCaptchaRequired(true);
     bed.fake->setCaptchaSingleUse(false);
-    bed.profile = captchaProfile({{u"required"_s, true}, {u"reuseSeconds"_s, 240}});
+    bed.profile = captchaProfile({{u"reuseSeconds"_s, 240}});
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"one"_s).status, 200);
     QCOMPARE(chat(bed, u"two"_s).status, 200);
     QCOMPARE(source.asks, 1);
@@ -376,8 +421,7 @@ void TestCaptcha::askCarriesTheProfilesValues()
                                   {u"waitSeconds"_s, 30}});
     QVERIFY(bed.start());
     ScriptedSource source;
-    source.answer = [&] { return std::optional<QString>(bed.fake->mintCaptchaParam()); };
-    bed.server->setCaptchaSource(&source);
+    source.mintFor(bed);
     QCOMPARE(chat(bed, u"hello"_s).status, 200);
     QCOMPARE(source.seen.size(), 1);
     const CaptchaAsk &ask = source.seen.first();

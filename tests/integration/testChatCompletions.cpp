@@ -448,6 +448,7 @@ void TestChatCompletions::paramsForwarded()
 
 void TestChatCompletions::developerBecomesSystem()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_ROLES);
     // In the default user-only mode (zai-protocol.md P.12) it is the "System:" turn; with the
     // profile's "roles" mode a system message.
     for (const bool roles : {false, true}) {
@@ -725,6 +726,7 @@ void TestChatCompletions::wrongSigningSecretIsReported()
 
 void TestChatCompletions::guestTokensWhenNoTokenConfigured()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.start());
     for (int i = 0; i < 3; ++i)

@@ -586,7 +586,7 @@ void TestHeadlessCli::checkUpstream_data()
     QTest::newRow("captcha, command")
         << u"captcha command"_s << 0
         << QStringList{u"ok    landing page:"_s, u"ok    token:"_s, u"ok    models:"_s,
-                       u"ok    captcha: Z.AI asked for one; the command ZAI_CAPTCHA_COMMAND ("_s,
+                       u"ok    captcha: the command ZAI_CAPTCHA_COMMAND ("_s,
                        u"ok    completion: GLM-4.7 answered"_s, works};
     QTest::newRow("signing secret changed")
         << u"secret"_s << 1

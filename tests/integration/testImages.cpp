@@ -606,6 +606,7 @@ void TestImages::guestUploadRefused_data()
 
 void TestImages::guestUploadRefused()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     QFETCH(bool, stream);
     TestBed bed; // no ZAI_TOKEN: guest accounts
     QVERIFY(bed.start());

@@ -86,6 +86,7 @@ void TestProxy::routingDecision()
 
 void TestProxy::liveRequestThroughHttpProxy()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.fake->start());
     TinyProxy proxy(bed.fake->port());
@@ -125,6 +126,7 @@ void TestProxy::liveRequestThroughHttpProxy()
 // side calls of QNetworkAccessManager) must carry them; a call without gets a 407 and fails.
 void TestProxy::liveRequestThroughAuthenticatedProxy()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.fake->start());
     TinyProxy proxy(bed.fake->port());
@@ -150,6 +152,7 @@ void TestProxy::liveRequestThroughAuthenticatedProxy()
 // go through the SOCKS5 tunnel, in origin form (the tunnel is to the host itself).
 void TestProxy::liveRequestThroughSocks5()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.fake->start());
     TinySocks5 socks(bed.fake->port());

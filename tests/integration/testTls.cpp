@@ -99,6 +99,7 @@ void TestTls::trustTestCa(bool trust)
 
 void TestTls::completionsOverTls()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.fake->start());
     TlsFront front(bed.fake->port());

@@ -203,6 +203,8 @@ void TestToolCalling::multiRoundConversation_data()
 void TestToolCalling::multiRoundConversation()
 {
     QFETCH(QString, mode);
+    if (mode == u"roles"_s)
+        ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_ROLES);
     TestBed bed;
     if (!mode.isEmpty())
         bed.profile = profileWithMode(mode);

@@ -218,6 +218,7 @@ void TestUpstreamFailures::allTokensRejected()
 
 void TestUpstreamFailures::guest401GetsANewGuest()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.start());
     QCOMPARE(chat(bed, u"first"_s).status, 200);
@@ -238,6 +239,7 @@ void TestUpstreamFailures::guest401GetsANewGuest()
 
 void TestUpstreamFailures::guestSignInRefused()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     bed.config.maxRetries = 1;
     bed.fake->setGuestAllowed(false);
@@ -275,6 +277,7 @@ void TestUpstreamFailures::wafBlockIsNotRetried()
 
 void TestUpstreamFailures::wafBlockOnGuestSignIn()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.start());
     FakeReply waf = status(405, "<html>blocked</html>");
@@ -335,16 +338,19 @@ void run426Refresh(bool httpStatus)
 
 void TestUpstreamFailures::feVersion426HttpRefreshesOnce()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_FE_VERSION);
     run426Refresh(true);
 }
 
 void TestUpstreamFailures::feVersion426InStreamRefreshesOnce()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_FE_VERSION);
     run426Refresh(false);
 }
 
 void TestUpstreamFailures::feVersion426StillOutdatedFails()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_FE_VERSION);
     for (bool httpStatus : {true, false}) {
         TestBed bed;
         bed.fake->setRequireFeVersionHttpStatus(httpStatus);
@@ -365,6 +371,7 @@ void TestUpstreamFailures::feVersion426StillOutdatedFails()
 
 void TestUpstreamFailures::rateLimitRetriedWithAnotherGuest()
 {
+    ZB_SKIP_ON_LIVE_2026(ZB_LIVE_2026_GUESTS);
     TestBed bed;
     QVERIFY(bed.start());
     bed.fake->enqueue(status(429, R"({"detail":"Too Many Requests: concurrency limit reached"})"_ba));

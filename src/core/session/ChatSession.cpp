@@ -80,6 +80,11 @@ void ChatSession::cancel()
     m_completion->abort();
 }
 
+bool ChatSession::waitingForCaptcha() const
+{
+    return m_completion && m_completion->waitingForCaptcha();
+}
+
 int ChatSession::attempts() const
 {
     return m_completion->attempts();

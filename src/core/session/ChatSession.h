@@ -37,6 +37,9 @@ public:
     const QString &reasoningText() const { return m_reasoning; }
     const QString &contentText() const { return m_content; }
     const QList<ToolCall> &toolCalls() const { return m_calls; }
+    // The upstream call waits for a captcha verify parameter: no byte may go to the client yet
+    // (a stream's status line is committed by its first byte, keep-alives included).
+    bool waitingForCaptcha() const;
 
 Q_SIGNALS:
     void delta(const QString &reasoning, const QString &content);

@@ -9,6 +9,7 @@
 #include "ZaiClient.h"
 #include "ZaiCompletion.h"
 
+#include <QHash>
 #include <QNetworkReply>
 #include <QNetworkRequest>
 
@@ -228,10 +229,9 @@ void UpstreamCheck::checkCompletion()
             [this](const QString &, const QString &content) { m_answer += content; });
     connect(m_completion, &ZaiCompletion::finished, this, [this, modelId] {
         report(Step::Captcha, true,
-               m_client->captchaExpected()
-                   ? tr("Z.AI asked for one; %1 gave it")
-                         .arg(m_client->captchaSource() ? m_client->captchaSource()->describe()
-                                                        : QString())
+               m_client->captchaExpected() && m_client->captchaSource()
+                   ? tr("%1 gave a verify parameter; Z.AI accepted it")
+                         .arg(m_client->captchaSource()->describe())
                    : tr("Z.AI did not ask for one"));
         const QString answer = m_answer.simplified();
         report(Step::Completion, true,
@@ -245,8 +245,9 @@ void UpstreamCheck::checkCompletion()
         if (captcha) {
             report(Step::Captcha, false, error.message(), hintFor(error.code()));
             report(Step::Completion, false, tr("not answered: Z.AI wants a captcha first"));
-        } else if (m_client->captchaExpected()) {
-            report(Step::Captcha, true, tr("Z.AI asked for one; it was given"));
+        } else if (m_client->captchaExpected() && m_client->captchaSource()) {
+            report(Step::Captcha, true, tr("%1 gave a verify parameter")
+                                            .arg(m_client->captchaSource()->describe()));
             report(Step::Completion, false, error.message(), hintFor(error.code()));
         } else {
             reportUnknown(Step::Captcha,
@@ -260,29 +261,35 @@ void UpstreamCheck::checkCompletion()
 
 QString UpstreamCheck::hintFor(const QString &code) const
 {
-    if (code == u"upstream_signature_rejected"_s)
-        return tr("the profile key signingSecret, or ZAI_SIGNING_SECRET");
-    if (code == u"upstream_version_rejected"_s)
-        return tr("the profile keys feVersionPattern and feVersionFallback, or ZAI_FE_VERSION; "
-                  "also headers (X-Device-Id, as P.13 of the protocol notes)");
-    if (code == u"waf_blocked"_s)
-        return tr("the profile keys headers, query and fingerprint (the browser's request)");
-    if (code == u"upstream_bad_request"_s)
-        return tr("the completion body: the profile key messages.mode, or a field Z.AI no "
-                  "longer takes");
-    if (code == u"upstream_stream_error"_s)
-        return tr("the profile key messages.mode (Z.AI may refuse roles other than user)");
-    if (code == u"upstream_token_rejected"_s)
-        return tr("ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window");
-    if (code == u"login_required"_s || code == u"model_not_available"_s)
-        return tr("ZAI_TOKEN: an account token (sign in in the Z.AI window)");
-    if (code == u"captcha_required"_s)
-        return tr("ZAI_CAPTCHA_COMMAND, or the Z.AI window of the tray app");
-    if (code == u"captcha_rejected"_s)
-        return tr("the profile keys captcha.field, captcha.prefix and captcha.sceneId");
-    if (code == u"upstream_unreachable"_s || code == u"proxy_error"_s)
-        return tr("the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)");
-    if (code == u"rate_limit_exceeded"_s)
-        return tr("nothing: Z.AI is busy for this account; try again later or add a token");
-    return {};
+    // What to change for each error code of the core (ApiError::code()), when something can be.
+    static const QHash<QString, const char *> hints = {
+        {u"upstream_signature_rejected"_s,
+         QT_TR_NOOP("the profile key signingSecret, or ZAI_SIGNING_SECRET")},
+        {u"upstream_version_rejected"_s,
+         QT_TR_NOOP("the profile keys feVersionPattern and feVersionFallback, or ZAI_FE_VERSION; "
+                    "also headers (X-Device-Id, as P.13 of the protocol notes)")},
+        {u"waf_blocked"_s,
+         QT_TR_NOOP("the profile keys headers, query and fingerprint (the browser's request)")},
+        {u"upstream_bad_request"_s,
+         QT_TR_NOOP("the completion body: the profile key messages.mode, or a field Z.AI no "
+                    "longer takes")},
+        {u"upstream_stream_error"_s,
+         QT_TR_NOOP("the profile key messages.mode (Z.AI may refuse roles other than user)")},
+        {u"upstream_token_rejected"_s,
+         QT_TR_NOOP("ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window")},
+        {u"login_required"_s, QT_TR_NOOP("ZAI_TOKEN: an account token (sign in in the Z.AI window)")},
+        {u"model_not_available"_s,
+         QT_TR_NOOP("ZAI_TOKEN: an account token (sign in in the Z.AI window)")},
+        {u"captcha_required"_s, QT_TR_NOOP("ZAI_CAPTCHA_COMMAND, or the Z.AI window of the tray app")},
+        {u"captcha_rejected"_s,
+         QT_TR_NOOP("the profile keys captcha.field, captcha.prefix and captcha.sceneId")},
+        {u"upstream_unreachable"_s,
+         QT_TR_NOOP("the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)")},
+        {u"proxy_error"_s,
+         QT_TR_NOOP("the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)")},
+        {u"rate_limit_exceeded"_s,
+         QT_TR_NOOP("nothing: Z.AI is busy for this account; try again later or add a token")},
+    };
+    const char *hint = hints.value(code);
+    return hint ? tr(hint) : QString();
 }

@@ -277,7 +277,7 @@ UpstreamProfile::Captcha UpstreamProfile::captcha() const
 {
     const QJsonObject c = m_json.value(u"captcha"_s).toObject();
     Captcha captcha;
-    captcha.required = c.value(u"required"_s).toBool(false);
+    captcha.required = c.value(u"required"_s).toBool(true);
     captcha.field = c.value(u"field"_s).toString(u"captcha_verify_param"_s);
     captcha.waitSeconds = qBound(1, c.value(u"waitSeconds"_s).toInt(120), 3600);
     captcha.reuseSeconds = qBound(0, c.value(u"reuseSeconds"_s).toInt(0), 3600);

@@ -69,13 +69,14 @@ public:
     QString listedModelsPrefix() const;
     bool listedModelsPersisted() const;
     bool listedModelsPreviewMode() const;
-    // The captcha gate (zai-protocol.md section 10 and P.11), profile key "captcha": whether to
-    // ask for a verify parameter before the first completion (false: once Z.AI has asked), the
+    // The captcha gate (zai-protocol.md section 10 and P.11), profile key "captcha": whether a
+    // source is asked for a verify parameter before every completion (true, as the live service
+    // wants one with each; false: only once Z.AI has asked since the start), the
     // completion body field, how long a request waits for one, how long one may be reused (0:
     // once), and the page's SDK values.
     struct Captcha
     {
-        bool required = false;
+        bool required = true;
         QString field;
         int waitSeconds = 120;
         int reuseSeconds = 0;

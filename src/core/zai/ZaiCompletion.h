@@ -39,6 +39,7 @@ public:
 
     int attempts() const { return m_attempts; }
     bool outputStarted() const { return m_outputStarted; }
+    bool waitingForCaptcha() const { return !m_captchaTicket.isNull(); }
     QString tokenLabel() const { return m_lastTokenLabel; }
     const Conversation &request() const { return m_request; }
     const ModelEntry &model() const { return m_model; }
