@@ -1014,7 +1014,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>UpstreamCheck</name>
     <message>
-        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+58"/>
+        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+59"/>
         <source>landing page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1070,12 +1070,13 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
     <message>
         <location line="+2"/>
-        <location line="+155"/>
+        <location line="+157"/>
+        <location line="+2"/>
         <source>the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-153"/>
+        <location line="-157"/>
         <source>the profile key paths.landing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1101,12 +1102,12 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
     <message>
         <location line="+1"/>
-        <location line="+112"/>
+        <location line="+114"/>
         <source>ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="-82"/>
+        <location line="-84"/>
         <source>Z.AI lists %n model(s): %1</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1135,11 +1136,16 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
     <message>
         <location line="+19"/>
-        <source>Z.AI asked for one; %1 gave it</source>
+        <source>%1 gave a verify parameter; Z.AI accepted it</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+16"/>
+        <source>%1 gave a verify parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-14"/>
         <source>Z.AI did not ask for one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1154,17 +1160,12 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Z.AI asked for one; it was given</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+7"/>
         <source>not known: the completion failed before Z.AI asked for one</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+13"/>
         <source>the profile key signingSecret, or ZAI_SIGNING_SECRET</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1189,12 +1190,13 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <location line="+2"/>
         <source>ZAI_TOKEN: an account token (sign in in the Z.AI window)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>ZAI_CAPTCHA_COMMAND, or the Z.AI window of the tray app</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1204,7 +1206,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+6"/>
         <source>nothing: Z.AI is busy for this account; try again later or add a token</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1212,7 +1214,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>WindowCaptchaSource</name>
     <message>
-        <location filename="../src/zaiwindow/WindowCaptchaSource.cpp" line="+247"/>
+        <location filename="../src/zaiwindow/WindowCaptchaSource.cpp" line="+249"/>
         <source>ZaiBridge: Z.AI asks for a verification. Please complete it here.</source>
         <translation type="unfinished"></translation>
     </message>
