@@ -33,6 +33,9 @@ void TestGuiTranslations::chineseStringsLoad()
     QCOMPARE(QCoreApplication::translate("TrayController", "Quit"), u"退出"_s);
     QCOMPARE(QCoreApplication::translate("TrayController", "Start server"), u"启动服务"_s);
     QCOMPARE(QCoreApplication::translate("SettingsDialog", "Server"), u"服务器"_s);
+    QCOMPARE(QCoreApplication::translate("TrayController", "Sign in to Z.AI…"), u"登录 Z.AI…"_s);
+    QCOMPARE(QCoreApplication::translate("ZaiWindowController", "Z.AI asks for a verification"),
+             u"Z.AI 要求进行验证"_s);
     QVERIFY(
         QCoreApplication::translate("SettingsDialog", "The port must be a number from 1 to 65535.")
             .contains(u"65535"_s));
