@@ -2,7 +2,7 @@
 #include "SettingsDialog.h"
 
 #include "config/BridgeConfig.h"
-#include "zai/TokenProbe.h"
+#include "UpstreamCheckView.h"
 #include "ui_SettingsDialog.h"
 
 #include <QApplication>
@@ -12,8 +12,6 @@
 #include <QHeaderView>
 #include <QHostAddress>
 #include <QLineEdit>
-#include <QNetworkAccessManager>
-#include <QNetworkProxy>
 #include <QProcessEnvironment>
 #include <QPushButton>
 #include <QRegularExpression>
@@ -100,6 +98,10 @@ SettingsDialog::SettingsDialog(UpstreamProfile baseProfile, QWidget *parent)
       m_baseProfile(std::move(baseProfile)), m_portCheck(&SettingsDialog::portIsFree)
 {
     m_ui->setupUi(this);
+    // Under the token buttons: the check that Test runs (zai-protocol.md P.15).
+    m_checkView = new UpstreamCheckView(m_ui->zaiTab);
+    m_ui->zaiLayout->insertWidget(m_ui->zaiLayout->indexOf(m_ui->tokensTable) + 2, m_checkView);
+    connect(m_checkView, &UpstreamCheckView::finished, this, &SettingsDialog::upstreamChecked);
     setupCombos();
     setStyleSheet(u"QLineEdit[invalid=\"true\"] { border: 2px solid #d32f2f; }"_s);
     m_ui->tokensTable->setItemDelegateForColumn(1, new TokenDelegate(m_ui->tokensTable));
@@ -578,46 +580,36 @@ bool SettingsDialog::importEnvFile(const QString &path, QString *error)
 
 void SettingsDialog::testToken(int row)
 {
-    if (!m_network)
-        m_network = new QNetworkAccessManager(this);
     const AppSettings s = settings();
     QString token;
     if (row >= 0 && row < m_ui->tokensTable->rowCount())
         token = m_ui->tokensTable->item(row, 1)->data(TokenRole).toString().trimmed();
-    // The test goes the way the bridge would: through the proxy chosen on the Network page.
-    switch (s.proxyMode) {
-    case AppSettings::ProxyMode::System:
-        m_network->setProxy(QNetworkProxy(QNetworkProxy::DefaultProxy));
-        break;
-    case AppSettings::ProxyMode::None:
-        m_network->setProxy(QNetworkProxy(QNetworkProxy::NoProxy));
-        break;
-    case AppSettings::ProxyMode::Manual: {
-        const QUrl url = s.httpsProxy.isValid() ? s.httpsProxy : s.httpProxy;
-        m_network->setProxy(QNetworkProxy(
-            url.scheme() == u"socks5" ? QNetworkProxy::Socks5Proxy : QNetworkProxy::HttpProxy,
-            url.host(), quint16(url.port(8080)), url.userName(), url.password()));
-        break;
-    }
-    }
-    delete m_probe;
-    UpstreamProfile profile = m_baseProfile;
-    profile.setDeviceId(s.deviceId); // the same X-Device-Id as the server's calls
-    m_probe = new TokenProbe(m_network, profile, s.endpoint, this);
     if (row >= 0 && row < m_ui->tokensTable->rowCount())
         m_ui->tokensTable->item(row, 2)->setText(tr("Testing…"));
     else
         m_ui->validationLabel->setText(tr("Testing guest access…"));
-    m_probe->probe(token, s.timeoutSeconds * 1000, [this, row](const TokenProbe::Result &r) {
-        const bool accepted = r.outcome == TokenProbe::Outcome::Accepted;
-        if (row >= 0 && row < m_ui->tokensTable->rowCount()) {
-            QTableWidgetItem *item = m_ui->tokensTable->item(row, 2);
-            item->setText(r.message);
-            item->setForeground(accepted ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
-        } else {
-            m_ui->validationLabel->setText(r.message);
-            m_ui->validationLabel->setStyleSheet(QString());
-        }
-        Q_EMIT tokenTested(row, accepted, r.message);
-    });
+    // The whole way a request takes (P.15), with these values, through the proxy chosen on the
+    // Network page, with the same X-Device-Id as the server's calls, and this token or guests.
+    // Its token step is the token's test result.
+    BridgeConfig config = s.toBridgeConfig();
+    config.tokens = token.isEmpty() ? QStringList() : QStringList{token};
+    config.anonymous = true;
+    UpstreamProfile profile = m_baseProfile;
+    profile.setDeviceId(s.deviceId);
+    disconnect(m_checkView, &UpstreamCheckView::stepFinished, this, nullptr);
+    connect(m_checkView, &UpstreamCheckView::stepFinished, this,
+            [this, row](const UpstreamCheck::Result &r) {
+                if (r.step != UpstreamCheck::Step::Token)
+                    return;
+                if (row >= 0 && row < m_ui->tokensTable->rowCount()) {
+                    QTableWidgetItem *item = m_ui->tokensTable->item(row, 2);
+                    item->setText(r.text);
+                    item->setForeground(r.ok ? QColor(0x2e, 0x7d, 0x32) : QColor(0xc6, 0x28, 0x28));
+                } else {
+                    m_ui->validationLabel->setText(r.text);
+                    m_ui->validationLabel->setStyleSheet(QString());
+                }
+                Q_EMIT tokenTested(row, r.ok, r.text);
+            });
+    m_checkView->start(config, profile, m_captchaSource);
 }

@@ -2,9 +2,11 @@
 #pragma once
 
 #include "AppSettings.h"
+#include "zai/CaptchaSource.h"
 #include "zai/UpstreamProfile.h"
 
 #include <QDialog>
+#include <QPointer>
 
 #include <functional>
 #include <memory>
@@ -12,8 +14,7 @@
 namespace Ui {
 class SettingsDialog;
 }
-class QNetworkAccessManager;
-class TokenProbe;
+class UpstreamCheckView;
 
 // The settings window: Server, Z.AI, Models, Network and Advanced pages. Fields are checked as
 // they are edited (the bad one is marked, OK and Apply wait until it is fixed); Apply emits
@@ -34,7 +35,6 @@ public:
     void setServerPort(quint16 port);
     void setPortCheck(PortCheck check) { m_portCheck = std::move(check); }
     void setSecretBackend(const QString &description);
-    void setNetworkAccessManager(QNetworkAccessManager *network) { m_network = network; }
     // Whether the tray app has the Z.AI window: shows or hides its sign-in button.
     void setZaiWindowAvailable(bool available);
     // A token the Z.AI window captured (already applied): shown in the table at once, replacing
@@ -48,14 +48,21 @@ public:
     // Reads a .env file of the original project into the fields (tokens into the token list).
     bool importEnvFile(const QString &path, QString *error);
     // Tests the token in `row` (-1: guest access) against the upstream; the result lands in the
-    // table and in tokenTested().
+    // table and in tokenTested(). It also checks the whole way to Z.AI with the dialog's values
+    // (UpstreamCheck: landing page, token, models, captcha, a one-word completion), shown under
+    // the token buttons and reported by upstreamChecked().
     void testToken(int row);
+    // Where the check gets captcha verify parameters (the Z.AI window's, while it lives).
+    void setCaptchaSource(CaptchaSource *source) { m_captchaSource = source; }
+    CaptchaSource *captchaSource() const { return m_captchaSource; }
+    UpstreamCheckView *checkView() const { return m_checkView; }
 
     static bool portIsFree(const QString &host, quint16 port);
 
 Q_SIGNALS:
     void applied(const AppSettings &settings);
     void tokenTested(int row, bool accepted, const QString &message);
+    void upstreamChecked(bool ok);
     void zaiWindowRequested();
 
 protected:
@@ -76,7 +83,7 @@ private:
     PortCheck m_portCheck;
     quint16 m_serverPort = 0;
     QStringList m_problems;
-    QNetworkAccessManager *m_network = nullptr;
-    TokenProbe *m_probe = nullptr;
+    UpstreamCheckView *m_checkView = nullptr;
+    QPointer<CaptchaSource> m_captchaSource;
     bool m_filling = false;
 };

@@ -70,8 +70,11 @@ TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObje
                 });
         zai->setOrigin(chatOrigin(m_bridge->settings()));
         // While the window's session lives, the page's captcha SDK makes verify parameters.
-        connect(zai, &ZaiWindowLink::sessionStarted, this,
-                [this, zai] { m_bridge->setCaptchaSource(zai->captchaSource()); });
+        connect(zai, &ZaiWindowLink::sessionStarted, this, [this, zai] {
+            m_bridge->setCaptchaSource(zai->captchaSource());
+            if (m_settingsDialog)
+                m_settingsDialog->setCaptchaSource(zai->captchaSource());
+        });
         if (zai->hasSession())
             m_bridge->setCaptchaSource(zai->captchaSource());
     }
@@ -308,6 +311,9 @@ void TrayApplication::openSettings()
         connect(dialog, &SettingsDialog::zaiWindowRequested, this,
                 &TrayApplication::openZaiWindow);
         dialog->setZaiWindowAvailable(m_options.zaiWindow != nullptr);
+        // Settings → Test asks the same captcha source as the bridge (while the window lives).
+        if (m_options.zaiWindow && m_options.zaiWindow->hasSession())
+            dialog->setCaptchaSource(m_options.zaiWindow->captchaSource());
         m_settingsDialog = dialog;
     }
     m_settingsDialog->setSecretBackend(

@@ -5,6 +5,7 @@
 #include "FakeZaiServer.h"
 #include "IntegrationSupport.h"
 #include "SettingsDialog.h"
+#include "UpstreamCheckView.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void modelsAreEditableAndReset();
     void importsDotEnv();
     void testsTokensAgainstTheUpstream();
+    void testChecksTheWayToZai();
     void proxyPasswordHasItsOwnField();
     void differentProxyPasswordsSurviveTheDialog();
     void passwordTypedIntoTheUrlMovesToItsField();
@@ -334,6 +336,51 @@ void TestSettingsDialog::testsTokensAgainstTheUpstream()
     QVERIFY(tokens->item(1, 2)->text().startsWith(u"Rejected"_s));
     QVERIFY(!tokens->item(1, 2)->text().contains(u"tok-not-known"_s));
     QCOMPARE(fake.requests(u"/api/v1/auths"_s).size(), 2);
+}
+
+// Test also walks the whole way to Z.AI (P.15) with the dialog's values: the steps show under
+// the token buttons; with Z.AI's captcha it needs the window's source to succeed.
+void TestSettingsDialog::testChecksTheWayToZai()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    const QString good = TestBed::makeToken(u"user-1"_s);
+    fake.addValidToken(good);
+    SettingsDialog dialog(UpstreamProfile::builtIn());
+    dialog.setPortCheck([](const QString &, quint16) { return true; });
+    AppSettings s = sample();
+    s.proxyMode = AppSettings::ProxyMode::System;
+    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    s.tokens = {{u"good"_s, good}};
+    dialog.setSettings(s);
+    QSignalSpy checked(&dialog, &SettingsDialog::upstreamChecked);
+    auto *test = field<QPushButton>(dialog, "testTokenButton");
+
+    test->click();
+    QTRY_COMPARE(checked.count(), 1);
+    QCOMPARE(checked.first().first().toBool(), true);
+    QStringList steps;
+    for (const UpstreamCheck::Result &r : dialog.checkView()->results())
+        steps.append(UpstreamCheck::stepName(r.step) + (r.ok ? u" ok"_s : u" failed"_s));
+    QCOMPARE(steps, (QStringList{u"landing page ok"_s, u"token ok"_s, u"models ok"_s,
+                                 u"captcha ok"_s, u"completion ok"_s}));
+    QVERIFY(dialog.checkView()->isVisible() || !dialog.isVisible());
+
+    // The live service's captcha: without a source the captcha step fails and says what to do.
+    fake.setCaptchaRequired(true);
+    test->click();
+    QTRY_COMPARE(checked.count(), 2);
+    QCOMPARE(checked.last().first().toBool(), false);
+    QVERIFY2(dialog.checkView()->text().contains(u"FAIL  captcha: Z.AI asked for a captcha"_s),
+             qPrintable(dialog.checkView()->text()));
+    QVERIFY(!dialog.checkView()->text().contains(good));
+
+    // With the window's source (here one that mints as a traceless captcha does) it succeeds.
+    MintingCaptchaSource source(&fake);
+    dialog.setCaptchaSource(&source);
+    test->click();
+    QTRY_COMPARE(checked.count(), 3);
+    QVERIFY2(checked.last().first().toBool(), qPrintable(dialog.checkView()->text()));
 }
 
 // The proxy URL is shown without its password, which has a masked field of its own; what the

@@ -488,9 +488,16 @@ void TestTrayApplication::captchaSourceFollowsTheWindowsSession()
     QTRY_VERIFY(notice->text().contains(u"Z.AI asks for a captcha"_s));
     QVERIFY(notice->text().contains(u"Z.AI window"_s));
 
-    // Opened: from now on the window's page is the bridge's captcha source.
+    // Opened: from now on the window's page is the bridge's captcha source, and Settings → Test's.
+    app->openSettings();
+    QVERIFY(!app->settingsDialog()->captchaSource());
     window.open();
     QCOMPARE(app->bridge()->server()->client()->captchaSource(), &window.source);
+    QCOMPARE(app->settingsDialog()->captchaSource(), &window.source);
+    app->settingsDialog()->close(); // deleted on close
+    QTRY_VERIFY(!app->settingsDialog());
+    app->openSettings();
+    QCOMPARE(app->settingsDialog()->captchaSource(), &window.source);
 }
 
 QTEST_MAIN(TestTrayApplication)

@@ -159,9 +159,7 @@ void UpstreamCheck::checkToken()
         probe->probe(held.token, kStepTimeoutMs, [this, probe, held](const TokenProbe::Result &r) {
             probe->deleteLater();
             const bool ok = r.outcome == TokenProbe::Outcome::Accepted;
-            const QString who = r.account.isEmpty() ? held.label : r.account;
-            report(Step::Token, ok,
-                   ok ? tr("Z.AI accepts %1 (%2)").arg(held.label, who) : r.message,
+            report(Step::Token, ok, r.message,
                    ok ? QString() : tr("ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI "
                                        "window"));
             checkModels(held);
