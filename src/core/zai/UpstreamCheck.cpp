@@ -43,8 +43,11 @@ UpstreamCheck::UpstreamCheck(BridgeConfig config, UpstreamProfile profile, QObje
 
 UpstreamCheck::~UpstreamCheck()
 {
-    if (m_reply)
+    // Aborting emits finished(): its handler must not report from a check being destroyed.
+    if (m_reply) {
+        m_reply->disconnect(this);
         m_reply->abort();
+    }
     delete m_completion;
 }
 
