@@ -657,7 +657,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+170"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+172"/>
         <source>Import a .env file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -778,7 +778,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+12"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -834,7 +834,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+142"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+145"/>
         <source>Secrets could not be read</source>
         <translation type="unfinished"></translation>
     </message>
@@ -907,7 +907,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+44"/>
         <source>About ZaiBridge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1014,7 +1014,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>UpstreamCheck</name>
     <message>
-        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+59"/>
+        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+62"/>
         <source>landing page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1070,13 +1070,13 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
     <message>
         <location line="+2"/>
-        <location line="+157"/>
+        <location line="+155"/>
         <location line="+2"/>
         <source>the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="-155"/>
         <source>the profile key paths.landing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1096,12 +1096,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Z.AI accepts %1 (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <location line="+114"/>
         <source>ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window</source>
         <translation type="unfinished"></translation>
@@ -1208,6 +1203,29 @@ Store them in a file that only your user account can read instead? The file is n
     <message>
         <location line="+6"/>
         <source>nothing: Z.AI is busy for this account; try again later or add a token</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UpstreamCheckView</name>
+    <message>
+        <location filename="../src/gui/UpstreamCheckView.cpp" line="+58"/>
+        <source>To change: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checking the way to Z.AI…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Z.AI answered: the bridge works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z.AI did not answer: see the step marked ✘.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>

@@ -671,7 +671,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>ZaiBridge 启动时启动服务</translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+170"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+172"/>
         <source>Import a .env file</source>
         <translation>导入 .env 文件</translation>
     </message>
@@ -792,7 +792,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>已导入 %1：请检查各项值，然后点击“应用”。</translation>
     </message>
     <message>
-        <location line="+34"/>
+        <location line="+12"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
@@ -848,7 +848,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+142"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+145"/>
         <source>Secrets could not be read</source>
         <translation>无法读取机密信息</translation>
     </message>
@@ -923,7 +923,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>ZaiBridge 现在使用此账号：%1。</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+44"/>
         <source>About ZaiBridge</source>
         <translation>关于 ZaiBridge</translation>
     </message>
@@ -1030,7 +1030,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>UpstreamCheck</name>
     <message>
-        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+59"/>
+        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+62"/>
         <source>landing page</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1086,13 +1086,13 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
     <message>
         <location line="+2"/>
-        <location line="+157"/>
+        <location line="+155"/>
         <location line="+2"/>
         <source>the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-157"/>
+        <location line="-155"/>
         <source>the profile key paths.landing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1112,12 +1112,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
-        <source>Z.AI accepts %1 (%2)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+10"/>
         <location line="+114"/>
         <source>ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window</source>
         <translation type="unfinished"></translation>
@@ -1223,6 +1218,29 @@ Store them in a file that only your user account can read instead? The file is n
     <message>
         <location line="+6"/>
         <source>nothing: Z.AI is busy for this account; try again later or add a token</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UpstreamCheckView</name>
+    <message>
+        <location filename="../src/gui/UpstreamCheckView.cpp" line="+58"/>
+        <source>To change: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checking the way to Z.AI…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Z.AI answered: the bridge works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z.AI did not answer: see the step marked ✘.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
