@@ -37,6 +37,8 @@ public:
     const QString &reasoningText() const { return m_reasoning; }
     const QString &contentText() const { return m_content; }
     const QList<ToolCall> &toolCalls() const { return m_calls; }
+    // The client's stop sequence the answer ended at (FinishReason::StopSequence), or empty.
+    const QString &stopSequence() const { return m_shaper.matchedStop(); }
 
 Q_SIGNALS:
     void delta(const QString &reasoning, const QString &content);
