@@ -396,11 +396,15 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
             pathMatches.append(&route);
     }
     if (pathMatches.isEmpty()) {
+        // Anthropic's clients read Anthropic's errors (e.g. the unsupported /v1/messages/batches)
+        const Dialect &dialect = path.startsWith(u"/v1/messages/"_s)
+                                     ? static_cast<const Dialect &>(anthropicMessages())
+                                     : openAiChat();
         sendError(exchange, request,
                   ApiError(ApiError::Kind::NotFound,
                            u"Unknown path %1 %2. This server serves GET /v1/models, POST "
                            u"/v1/chat/completions and POST /v1/messages."_s.arg(QString::fromLatin1(method), path)),
-                  record, openAiChat());
+                  record, dialect);
         return finishPlain();
     }
     QByteArray allow;

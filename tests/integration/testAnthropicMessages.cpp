@@ -150,6 +150,8 @@ private Q_SLOTS:
     void toolsOverTwoRounds_data();
     void toolsOverTwoRounds();
     void toolChoiceAnyReasks();
+    void malformedToolCallRepaired();
+    void maxTokensEndsTheAnswer();
     void imagesUploaded();
     void stopSequence();
     void countTokens();
@@ -403,6 +405,43 @@ void TestAnthropicMessages::toolChoiceAnyReasks()
     QCOMPARE(bed.fake->count(CompletionsPath), 2); // asked again, once
 }
 
+void TestAnthropicMessages::malformedToolCallRepaired()
+{
+    TestBed bed;
+    QVERIFY(bed.start());
+    FakeReply reply; // no trigger, no CDATA, fenced JSON with a trailing comma, never closed
+    reply.events = {FakeZaiServer::answerEvent(
+                        u"<function_calls>\n<function_call>\n<tool>read_file</tool>\n<args_json>```json\n"
+                        u"{\"path\": \"b.txt\",}\n```"_s),
+                    FakeZaiServer::doneEvent()};
+    bed.fake->enqueue(reply);
+    const HttpResponse r = post(bed, promptBody(u"GLM-4.5"_s, u"go"_s, true,
+                                                {{u"tools"_s, QJsonArray{readFileTool()}}}));
+    const QList<Event> events = parseEvents(r.body);
+    verifyStream(r, events);
+    QString partial;
+    for (const Event &e : events) {
+        if (e.data.value(u"delta"_s).toObject().value(u"type"_s) == u"input_json_delta"_s)
+            partial += e.data.value(u"delta"_s).toObject().value(u"partial_json"_s).toString();
+    }
+    QCOMPARE(QJsonDocument::fromJson(partial.toUtf8()).object(), (QJsonObject{{u"path"_s, u"b.txt"_s}}));
+    QCOMPARE(events.at(events.size() - 2).data.value(u"delta"_s).toObject().value(u"stop_reason"_s).toString(),
+             u"tool_use"_s);
+}
+
+void TestAnthropicMessages::maxTokensEndsTheAnswer()
+{
+    TestBed bed;
+    QVERIFY(bed.start());
+    const QString prompt = u"a prompt long enough to be cut well before its end"_s;
+    const HttpResponse r = post(bed, promptBody(u"GLM-4.5"_s, prompt, false, {{u"max_tokens"_s, 2}}));
+    QCOMPARE(r.status, 200);
+    QCOMPARE(r.json().value(u"stop_reason"_s).toString(), u"max_tokens"_s);
+    const QString text = r.json().value(u"content"_s).toArray().first().toObject().value(u"text"_s).toString();
+    QVERIFY(!text.isEmpty());
+    QVERIFY2(text.size() < FakeZaiServer::expectedAnswer(prompt).size(), qPrintable(text));
+}
+
 void TestAnthropicMessages::imagesUploaded()
 {
     TestBed bed;
@@ -535,6 +574,10 @@ void TestAnthropicMessages::errorShapes()
     const HttpResponse get = Http::get(bed.url(u"/v1/messages"_s));
     QCOMPARE(get.status, 405);
     QCOMPARE(get.json().value(u"type"_s).toString(), u"error"_s);
+    // Paths of the Messages API this server does not serve: a 404 in Anthropic's shape.
+    const HttpResponse batches = post(bed, "{}", u"/v1/messages/batches"_s);
+    QCOMPARE(batches.status, 404);
+    QCOMPARE(batches.json().value(u"error"_s).toObject().value(u"type"_s).toString(), u"not_found_error"_s);
     // The server survives all of it.
     QCOMPARE(post(bed, promptBody(u"GLM-4.5"_s, u"still here"_s, false)).status, 200);
 }
