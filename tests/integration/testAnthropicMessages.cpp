@@ -135,6 +135,37 @@ QByteArray fixture(const char *name)
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// Answers every request with one PNG: the remote image of a URL image block.
+class PngServer : public QObject
+{
+public:
+    explicit PngServer(QByteArray png) : m_png(std::move(png))
+    {
+        connect(&m_server, &QTcpServer::newConnection, this, [this] {
+            while (QTcpSocket *socket = m_server.nextPendingConnection()) {
+                connect(socket, &QTcpSocket::readyRead, socket, [this, socket] {
+                    if (!socket->readAll().contains("\r\n\r\n"))
+                        return;
+                    ++m_requests;
+                    socket->write("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: "
+                                  + QByteArray::number(m_png.size()) + "\r\nConnection: close\r\n\r\n"
+                                  + m_png);
+                    socket->disconnectFromHost();
+                });
+                connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+            }
+        });
+    }
+    bool start() { return m_server.listen(QHostAddress::LocalHost, 0); }
+    QString url() const { return u"http://127.0.0.1:%1/shot.png"_s.arg(m_server.serverPort()); }
+    int requests() const { return m_requests; }
+
+private:
+    QTcpServer m_server;
+    QByteArray m_png;
+    int m_requests = 0;
+};
+
 } // namespace
 
 class TestAnthropicMessages : public QObject
@@ -466,6 +497,18 @@ void TestAnthropicMessages::imagesUploaded()
         QCOMPARE(text, FakeZaiServer::expectedAnswer(u"What is this?"_s)
                            + FakeZaiServer::imageNote({u"image/png 8x4"_s}));
     }
+    // A URL image block: the bridge fetches it and uploads it like the others.
+    PngServer remote(png);
+    QVERIFY(remote.start());
+    const QJsonArray byUrl{
+        QJsonObject{{u"type"_s, u"image"_s},
+                    {u"source"_s, QJsonObject{{u"type"_s, u"url"_s}, {u"url"_s, remote.url()}}}},
+        QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, u"And this?"_s}}};
+    const HttpResponse fetched = post(bed, messagesBody(u"GLM-4.5"_s, {user(byUrl)}, false));
+    QCOMPARE(fetched.status, 200);
+    QCOMPARE(fetched.json().value(u"content"_s).toArray().first().toObject().value(u"text"_s).toString(),
+             FakeZaiServer::expectedAnswer(u"And this?"_s) + FakeZaiServer::imageNote({u"image/png 8x4"_s}));
+    QCOMPARE(remote.requests(), 1);
     // A broken image is the client's fault: 400 in Anthropic's shape.
     QJsonArray broken = content;
     broken[0] = QJsonObject{{u"type"_s, u"image"_s},
