@@ -174,6 +174,7 @@ class TestAnthropicMessages : public QObject
 private Q_SLOTS:
     void nonStreamingText();
     void streamingText();
+    void systemMessagesAmongTheTurns();
     void thinkingStream();
     void thinkingDisabled();
     void claudeModelNames();
@@ -243,6 +244,26 @@ void TestAnthropicMessages::streamingText()
     QVERIFY(end.value(u"usage"_s).toObject().value(u"output_tokens"_s).toInt() > 0);
     QVERIFY(events.first().data.value(u"message"_s).toObject().value(u"usage"_s).toObject()
                 .value(u"input_tokens"_s).toInt() > 0);
+}
+
+void TestAnthropicMessages::systemMessagesAmongTheTurns()
+{
+    // What Claude Code 2.1 sends: system blocks, then a user turn followed by a system message.
+    TestBed bed;
+    QVERIFY(bed.start());
+    const QJsonArray messages{
+        user(QJsonArray{QJsonObject{{u"type"_s, u"text"_s}, {u"text"_s, u"Hello there"_s},
+                                    {u"cache_control"_s, QJsonObject{{u"type"_s, u"ephemeral"_s}}}}}),
+        QJsonObject{{u"role"_s, u"system"_s}, {u"content"_s, u"Available agent types: claude"_s}}};
+    const HttpResponse r = post(bed, messagesBody(u"GLM-4.5"_s, messages, true,
+                                                  {{u"system"_s, QJsonArray{QJsonObject{{u"type"_s, u"text"_s},
+                                                                                        {u"text"_s, u"You are Claude Code."_s}}}}}));
+    const QList<Event> events = parseEvents(r.body);
+    verifyStream(r, events);
+    QCOMPARE(joined(events, u"text_delta"_s, u"text"_s), FakeZaiServer::expectedAnswer(u"Hello there"_s));
+    const QByteArray upstream = bed.fake->requests(CompletionsPath).last().body;
+    QVERIFY(upstream.contains("Available agent types: claude"));
+    QVERIFY(upstream.contains("You are Claude Code."));
 }
 
 void TestAnthropicMessages::thinkingStream()

@@ -252,6 +252,31 @@ void parseAssistantTurn(const QJsonValue &content, const QString &field, OpenCal
         out.append(std::move(assistant));
 }
 
+// `system`, or a message of role system (Claude Code sends some among the turns): a string, or
+// text blocks (with cache_control, ignored). Nothing when empty or after a failure.
+std::optional<Message> systemMessage(const QJsonValue &content, const QString &field, Validator &v)
+{
+    Message message;
+    message.role = Message::Role::System;
+    if (content.isString()) {
+        message.parts.append({ContentPart::Type::Text, content.toString()});
+    } else if (content.isArray()) {
+        const QJsonArray blocks = content.toArray();
+        for (qsizetype i = 0; i < blocks.size() && !v.failed(); ++i) {
+            const QString blockField = u"%1[%2]"_s.arg(field).arg(i);
+            if (blockType(blocks.at(i), blockField, {u"text"_s}, v).isEmpty())
+                return std::nullopt;
+            if (auto text = textOf(blocks.at(i).toObject(), blockField, v))
+                message.parts.append({ContentPart::Type::Text, *text});
+        }
+    } else {
+        v.wrongType(field, u"a string or an array of text blocks"_s, content);
+    }
+    if (v.failed() || message.text().isEmpty())
+        return std::nullopt;
+    return message;
+}
+
 void parseMessages(const QJsonObject &root, Conversation &request, Validator &v)
 {
     const std::optional<QJsonArray> messages = requiredArray(root, u"messages"_s, v);
@@ -267,7 +292,7 @@ void parseMessages(const QJsonObject &root, Conversation &request, Validator &v)
         }
         const QJsonObject m = array.at(i).toObject();
         const QJsonValue role = m.value(u"role"_s);
-        const QStringList roles{u"user"_s, u"assistant"_s};
+        const QStringList roles{u"user"_s, u"assistant"_s, u"system"_s};
         if (!isPresent(role)) {
             v.missing(field + u".role"_s);
             return;
@@ -287,7 +312,11 @@ void parseMessages(const QJsonObject &root, Conversation &request, Validator &v)
             v.wrongType(contentField, u"a string or an array of content blocks"_s, content);
             return;
         }
-        if (role.toString() == u"user") {
+        if (role.toString() == u"system") {
+            // between the turns, as the client placed it; calls stay open across it
+            if (std::optional<Message> system = systemMessage(content, contentField, v))
+                request.messages.append(std::move(*system));
+        } else if (role.toString() == u"user") {
             parseUserTurn(content, contentField, open, request.messages, v);
         } else {
             if (!open.isEmpty()) { // two assistant turns in a row, the first with calls
@@ -304,31 +333,13 @@ void parseMessages(const QJsonObject &root, Conversation &request, Validator &v)
     }
 }
 
-// `system`: a string, or text blocks (with cache_control, ignored).
 void parseSystem(const QJsonObject &root, Conversation &request, Validator &v)
 {
     const QJsonValue system = root.value(u"system"_s);
     if (!isPresent(system))
         return;
-    Message message;
-    message.role = Message::Role::System;
-    if (system.isString()) {
-        message.parts.append({ContentPart::Type::Text, system.toString()});
-    } else if (system.isArray()) {
-        const QJsonArray blocks = system.toArray();
-        for (qsizetype i = 0; i < blocks.size() && !v.failed(); ++i) {
-            const QString field = u"system[%1]"_s.arg(i);
-            if (blockType(blocks.at(i), field, {u"text"_s}, v).isEmpty())
-                return;
-            if (auto text = textOf(blocks.at(i).toObject(), field, v))
-                message.parts.append({ContentPart::Type::Text, *text});
-        }
-    } else {
-        v.wrongType(u"system"_s, u"a string or an array of text blocks"_s, system);
-        return;
-    }
-    if (!message.text().isEmpty())
-        request.messages.prepend(std::move(message));
+    if (std::optional<Message> message = systemMessage(system, u"system"_s, v))
+        request.messages.prepend(std::move(*message));
 }
 
 void parseTools(const QJsonObject &root, Conversation &request, Validator &v)

@@ -17,6 +17,7 @@ class TestMessagesRequest : public QObject
 private Q_SLOTS:
     void claudeCodeRequest();
     void systemAsString();
+    void systemMessagesAmongTheTurns();
     void imagesBase64AndUrl();
     void toolResultForms();
     void toolChoiceModes_data();
@@ -123,6 +124,28 @@ void TestMessagesRequest::systemAsString()
     QCOMPARE(parsed->conversation.messages.at(0).role, Message::Role::System);
     QCOMPARE(parsed->conversation.messages.at(0).text(), u"Be brief."_s);
     QVERIFY(!parsed->conversation.stream);
+}
+
+void TestMessagesRequest::systemMessagesAmongTheTurns()
+{
+    // Claude Code 2.1 sends some of its context as messages of role system.
+    ApiError error;
+    const auto parsed = MessagesRequest::parse(
+        body({{u"system"_s, u"Top."_s}}, array(R"([
+            {"role":"user","content":"Hi"},
+            {"role":"system","content":"Available agent types: claude"},
+            {"role":"system","content":[{"type":"text","text":"More","cache_control":{"type":"ephemeral"}}]},
+            {"role":"user","content":"Go"}])")),
+        &error);
+    QVERIFY2(parsed, qPrintable(error.message()));
+    const QList<Message> &m = parsed->conversation.messages;
+    QCOMPARE(m.size(), 5);
+    QCOMPARE(m.at(0).text(), u"Top."_s);
+    QCOMPARE(m.at(2).role, Message::Role::System);
+    QCOMPARE(m.at(2).text(), u"Available agent types: claude"_s);
+    QCOMPARE(m.at(3).role, Message::Role::System);
+    QCOMPARE(m.at(3).text(), u"More"_s);
+    QCOMPARE(m.at(4).text(), u"Go"_s);
 }
 
 void TestMessagesRequest::imagesBase64AndUrl()
@@ -280,8 +303,11 @@ void TestMessagesRequest::refused_data()
     QTest::newRow("no model") << with({{u"model"_s, gone}}) << u"model"_s;
     QTest::newRow("no messages") << with({{u"messages"_s, gone}}) << u"messages"_s;
     QTest::newRow("empty messages") << with({{u"messages"_s, QJsonArray()}}) << u"messages"_s;
-    QTest::newRow("bad role") << with({}, array(R"([{"role":"system","content":"x"}])"))
+    QTest::newRow("bad role") << with({}, array(R"([{"role":"developer","content":"x"}])"))
                               << u"messages[0].role"_s;
+    QTest::newRow("system message image")
+        << with({}, array(R"([{"role":"system","content":[{"type":"image"}]}])"))
+        << u"messages[0].content[0].type"_s;
     QTest::newRow("no content") << with({}, array(R"([{"role":"user"}])"))
                                 << u"messages[0].content"_s;
     QTest::newRow("bad block") << with({}, array(R"([{"role":"user","content":[{"type":"video"}]}])"))
