@@ -43,8 +43,11 @@ UpstreamCheck::UpstreamCheck(BridgeConfig config, UpstreamProfile profile, QObje
 
 UpstreamCheck::~UpstreamCheck()
 {
-    if (m_reply)
+    // Nothing is reported once the check is gone.
+    if (m_reply) {
+        m_reply->disconnect(this);
         m_reply->abort();
+    }
     delete m_completion;
 }
 
