@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+138"/>
+        <location filename="../src/server/ApiServer.cpp" line="+159"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -83,7 +83,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>ConfigLoader</name>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="+45"/>
+        <location filename="../src/core/config/BridgeConfig.cpp" line="+49"/>
         <source>%1 must be true or false (got &quot;%2&quot;).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -93,12 +93,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>%1 must be a URL starting with %2 (got &quot;%3&quot;).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Cannot read %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -123,7 +123,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>UVICORN_WORKERS is ignored: one event loop serves every request, so there are no worker processes to configure.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -138,7 +138,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/core/config/BridgeConfig.cpp" line="294"/>
+        <location line="-20"/>
         <source>ZAI_DEVICE_ID must be 1 to 128 printable ASCII characters without spaces, such as a UUID.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -647,7 +647,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+154"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+169"/>
         <source>Import a .env file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -682,7 +682,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+165"/>
+        <location line="+169"/>
         <source>The port must be a number from 1 to 65535.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -768,7 +768,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+12"/>
         <source>Testing…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -781,7 +781,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TokenProbe</name>
     <message>
-        <location filename="../src/core/TokenProbe.cpp" line="+65"/>
+        <location filename="../src/core/zai/TokenProbe.cpp" line="+65"/>
         <source>Z.AI could not be reached: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -856,7 +856,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+45"/>
         <source>Secrets could not be saved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -961,9 +961,227 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
 </context>
 <context>
+    <name>UpstreamCheck</name>
+    <message>
+        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+62"/>
+        <source>landing page</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>captcha</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>completion</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>to change: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>%1 answered HTTP 200; FE version %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered, but the page names no FE version; completions will send %2, which Z.AI may refuse as outdated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile key feVersionPattern, or ZAI_FE_VERSION</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered %2; completions will send the FE version %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys headers and fingerprint (Z.AI&apos;s firewall refused the browser&apos;s request)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+155"/>
+        <location line="+2"/>
+        <source>the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-155"/>
+        <source>the profile key paths.landing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>ZAI_TOKEN (guests may be turned off), or the profile key paths.auths</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ZAI_TOKEN</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>a guest token from Z.AI (no ZAI_TOKEN set; guests get GLM-4.7 only)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+114"/>
+        <source>ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="-84"/>
+        <source>Z.AI lists %n model(s): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 could not be read (%2); the bridge offers its built-in catalogue</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile key paths.models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>the upstream profile lists no model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the profile key models</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 gave a verify parameter; Z.AI accepted it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Z.AI did not ask for one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered &quot;%2&quot; in %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>not answered: Z.AI wants a captcha first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 gave a verify parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not known: the completion failed before Z.AI asked for one</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the profile key signingSecret, or ZAI_SIGNING_SECRET</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys feVersionPattern and feVersionFallback, or ZAI_FE_VERSION; also headers (X-Device-Id, as P.13 of the protocol notes)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile keys headers, query and fingerprint (the browser&apos;s request)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the completion body: the profile key messages.mode, or a field Z.AI no longer takes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile key messages.mode (Z.AI may refuse roles other than user)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+2"/>
+        <source>ZAI_TOKEN: an account token (sign in in the Z.AI window)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ZAI_CAPTCHA_COMMAND, or the Z.AI window of the tray app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys captcha.field, captcha.prefix and captcha.sceneId</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>nothing: Z.AI is busy for this account; try again later or add a token</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>UpstreamCheckView</name>
+    <message>
+        <location filename="../src/gui/UpstreamCheckView.cpp" line="+68"/>
+        <source>To change: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checking the way to Z.AI…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Z.AI answered: the bridge works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z.AI did not answer: see the step marked ✘.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="+104"/>
+        <location filename="../src/headless/main.cpp" line="+78"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>
@@ -990,17 +1208,37 @@ Configured by environment variables (see the README) or a .env file; the options
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+3"/>
+        <source>Check the way to Z.AI step by step (landing page, token, models, captcha, a one-word completion), say what failed and what to change, and exit: 0 when a completion came back, 1 otherwise.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>zaibridge-server: configuration error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>zaibridge-server: upstream profile error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
+        <source>Checking the way to Z.AI (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Z.AI answered: the bridge works.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z.AI did not answer: see the step marked FAIL.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>zaibridge-server: %1</source>
         <translation type="unfinished"></translation>
     </message>

@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+138"/>
+        <location filename="../src/server/ApiServer.cpp" line="+159"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation>%2 上的端口 %1 已被占用。请停止占用它的程序，或换一个端口（LISTEN_PORT 或 --port）。</translation>
     </message>
@@ -85,7 +85,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>ConfigLoader</name>
     <message>
-        <location filename="../src/core/BridgeConfig.cpp" line="+45"/>
+        <location filename="../src/core/config/BridgeConfig.cpp" line="+49"/>
         <source>%1 must be true or false (got &quot;%2&quot;).</source>
         <translation>%1 必须为 true 或 false（当前为“%2”）。</translation>
     </message>
@@ -95,12 +95,12 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>%1 必须是 %2 到 %3 之间的整数（当前为“%4”）。</translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+34"/>
         <source>%1 must be a URL starting with %2 (got &quot;%3&quot;).</source>
         <translation>%1 必须是以 %2 开头的 URL（当前为“%3”）。</translation>
     </message>
     <message>
-        <location line="+45"/>
+        <location line="+47"/>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
     </message>
@@ -125,7 +125,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>ZAI_SIGNING_SECRET=junjie 是原项目模板中的密钥，Z.AI 自 2025 年 10 月起已不再接受；改用内置签名密钥。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+39"/>
         <source>UVICORN_WORKERS is ignored: one event loop serves every request, so there are no worker processes to configure.</source>
         <translation>已忽略 UVICORN_WORKERS：所有请求由同一个事件循环处理，没有可配置的工作进程。</translation>
     </message>
@@ -140,7 +140,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>拒绝在没有 API 密钥的情况下监听 %1：网络上的任何人都可能使用你的 Z.AI 账号。请设置 AUTH_TOKEN，或监听 127.0.0.1。</translation>
     </message>
     <message>
-        <location filename="../src/core/config/BridgeConfig.cpp" line="294"/>
+        <location line="-20"/>
         <source>ZAI_DEVICE_ID must be 1 to 128 printable ASCII characters without spaces, such as a UUID.</source>
         <translation>ZAI_DEVICE_ID 必须是 1 到 128 个不含空格的可打印 ASCII 字符，例如一个 UUID。</translation>
     </message>
@@ -657,7 +657,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>ZaiBridge 启动时启动服务</translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+154"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+169"/>
         <source>Import a .env file</source>
         <translation>导入 .env 文件</translation>
     </message>
@@ -692,7 +692,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>令牌和 API 密钥保存在：%1</translation>
     </message>
     <message>
-        <location line="+165"/>
+        <location line="+169"/>
         <source>The port must be a number from 1 to 65535.</source>
         <translation>端口必须是 1 到 65535 之间的数字。</translation>
     </message>
@@ -778,7 +778,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>已导入 %1：请检查各项值，然后点击“应用”。</translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+12"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
@@ -791,7 +791,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TokenProbe</name>
     <message>
-        <location filename="../src/core/TokenProbe.cpp" line="+65"/>
+        <location filename="../src/core/zai/TokenProbe.cpp" line="+65"/>
         <source>Z.AI could not be reached: %1</source>
         <translation>无法连接 Z.AI：%1</translation>
     </message>
@@ -868,7 +868,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>仅内存</translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+45"/>
         <source>Secrets could not be saved</source>
         <translation>无法保存机密信息</translation>
     </message>
@@ -973,9 +973,226 @@ Store them in a file that only your user account can read instead? The file is n
     </message>
 </context>
 <context>
+    <name>UpstreamCheck</name>
+    <message>
+        <location filename="../src/core/zai/UpstreamCheck.cpp" line="+62"/>
+        <source>landing page</source>
+        <translation>首页</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>token</source>
+        <translation>令牌</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>captcha</source>
+        <translation>验证码</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>completion</source>
+        <translation>补全</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>to change: %1</source>
+        <translation>需要修改：%1</translation>
+    </message>
+    <message>
+        <location line="+44"/>
+        <source>%1 answered HTTP 200; FE version %2</source>
+        <translation>%1 返回 HTTP 200；前端版本 %2</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered, but the page names no FE version; completions will send %2, which Z.AI may refuse as outdated</source>
+        <translation>%1 已响应，但页面中没有前端版本；补全请求将发送 %2，Z.AI 可能以版本过旧为由拒绝</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile key feVersionPattern, or ZAI_FE_VERSION</source>
+        <translation>配置文件键 feVersionPattern，或 ZAI_FE_VERSION</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered %2; completions will send the FE version %3</source>
+        <translation>%1 返回 %2；补全请求将发送前端版本 %3</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys headers and fingerprint (Z.AI&apos;s firewall refused the browser&apos;s request)</source>
+        <translation>配置文件键 headers 和 fingerprint（Z.AI 的防火墙拒绝了浏览器请求）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+155"/>
+        <location line="+2"/>
+        <source>the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)</source>
+        <translation>网络：HTTP_PROXY、HTTPS_PROXY 或端点（API_ENDPOINT）</translation>
+    </message>
+    <message>
+        <location line="-155"/>
+        <source>the profile key paths.landing</source>
+        <translation>配置文件键 paths.landing</translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>ZAI_TOKEN (guests may be turned off), or the profile key paths.auths</source>
+        <translation>ZAI_TOKEN（访客访问可能已关闭），或配置文件键 paths.auths</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>ZAI_TOKEN</source>
+        <translation>ZAI_TOKEN</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>a guest token from Z.AI (no ZAI_TOKEN set; guests get GLM-4.7 only)</source>
+        <translation>来自 Z.AI 的访客令牌（未设置 ZAI_TOKEN；访客只能使用 GLM-4.7）</translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <location line="+114"/>
+        <source>ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window</source>
+        <translation>ZAI_TOKEN：复制一个新令牌，或在 Z.AI 窗口中登录</translation>
+    </message>
+    <message numerus="yes">
+        <location line="-84"/>
+        <source>Z.AI lists %n model(s): %1</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%1 could not be read (%2); the bridge offers its built-in catalogue</source>
+        <translation>无法读取 %1（%2）；桥接将提供内置模型目录</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile key paths.models</source>
+        <translation>配置文件键 paths.models</translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>the upstream profile lists no model</source>
+        <translation>上游配置文件中没有任何模型</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the profile key models</source>
+        <translation>配置文件键 models</translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>%1 gave a verify parameter; Z.AI accepted it</source>
+        <translation>%1 提供了验证参数；Z.AI 已接受</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Z.AI did not ask for one</source>
+        <translation>Z.AI 没有要求验证码</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%1 answered &quot;%2&quot; in %3 s</source>
+        <translation>%1 在 %3 秒内回答了“%2”</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>not answered: Z.AI wants a captcha first</source>
+        <translation>未回答：Z.AI 需要先通过验证码</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>%1 gave a verify parameter</source>
+        <translation>%1 提供了验证参数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>not known: the completion failed before Z.AI asked for one</source>
+        <translation>未知：补全在 Z.AI 要求验证码之前就失败了</translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>the profile key signingSecret, or ZAI_SIGNING_SECRET</source>
+        <translation>配置文件键 signingSecret，或 ZAI_SIGNING_SECRET</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys feVersionPattern and feVersionFallback, or ZAI_FE_VERSION; also headers (X-Device-Id, as P.13 of the protocol notes)</source>
+        <translation>配置文件键 feVersionPattern 和 feVersionFallback，或 ZAI_FE_VERSION；以及 headers（X-Device-Id，见协议说明 P.13）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile keys headers, query and fingerprint (the browser&apos;s request)</source>
+        <translation>配置文件键 headers、query 和 fingerprint（浏览器的请求）</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the completion body: the profile key messages.mode, or a field Z.AI no longer takes</source>
+        <translation>补全请求体：配置文件键 messages.mode，或 Z.AI 不再接受的某个字段</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>the profile key messages.mode (Z.AI may refuse roles other than user)</source>
+        <translation>配置文件键 messages.mode（Z.AI 可能拒绝 user 以外的角色）</translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+2"/>
+        <source>ZAI_TOKEN: an account token (sign in in the Z.AI window)</source>
+        <translation>ZAI_TOKEN：账号令牌（在 Z.AI 窗口中登录）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ZAI_CAPTCHA_COMMAND, or the Z.AI window of the tray app</source>
+        <translation>ZAI_CAPTCHA_COMMAND，或托盘应用的 Z.AI 窗口</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>the profile keys captcha.field, captcha.prefix and captcha.sceneId</source>
+        <translation>配置文件键 captcha.field、captcha.prefix 和 captcha.sceneId</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>nothing: Z.AI is busy for this account; try again later or add a token</source>
+        <translation>无需修改：Z.AI 对此账号繁忙；请稍后重试或添加令牌</translation>
+    </message>
+</context>
+<context>
+    <name>UpstreamCheckView</name>
+    <message>
+        <location filename="../src/gui/UpstreamCheckView.cpp" line="+68"/>
+        <source>To change: %1</source>
+        <translation>需要修改：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Checking the way to Z.AI…</source>
+        <translation>正在检查到 Z.AI 的连接…</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Z.AI answered: the bridge works.</source>
+        <translation>Z.AI 已回答：桥接工作正常。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z.AI did not answer: see the step marked ✘.</source>
+        <translation>Z.AI 没有回答：请查看标记为 ✘ 的步骤。</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../src/headless/main.cpp" line="+104"/>
+        <location filename="../src/headless/main.cpp" line="+78"/>
         <source>ZaiBridge: an OpenAI-compatible API server in front of the Z.AI GLM web chat.
 
 Configured by environment variables (see the README) or a .env file; the options below take precedence.</source>
@@ -1004,17 +1221,37 @@ Configured by environment variables (see the README) or a .env file; the options
         <translation>覆盖内置上游配置部分内容的 JSON 文件（UPSTREAM_PROFILE）。</translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+3"/>
+        <source>Check the way to Z.AI step by step (landing page, token, models, captcha, a one-word completion), say what failed and what to change, and exit: 0 when a completion came back, 1 otherwise.</source>
+        <translation>逐步检查到 Z.AI 的连接（首页、令牌、模型、验证码、一个单词的补全），说明哪一步失败以及需要修改什么，然后退出：补全成功返回时为 0，否则为 1。</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>zaibridge-server: configuration error: %1</source>
         <translation>zaibridge-server：配置错误：%1</translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+22"/>
         <source>zaibridge-server: upstream profile error: %1</source>
         <translation>zaibridge-server：上游配置文件错误：%1</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
+        <source>Checking the way to Z.AI (%1)</source>
+        <translation>正在检查到 Z.AI 的连接（%1）</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Z.AI answered: the bridge works.</source>
+        <translation>Z.AI 已回答：桥接工作正常。</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Z.AI did not answer: see the step marked FAIL.</source>
+        <translation>Z.AI 没有回答：请查看标记为 FAIL 的步骤。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
         <source>zaibridge-server: %1</source>
         <translation>zaibridge-server：%1</translation>
     </message>
