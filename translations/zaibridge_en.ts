@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+147"/>
+        <location filename="../src/server/ApiServer.cpp" line="+159"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1135,12 +1135,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>%1 gave a verify parameter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-14"/>
+        <location line="+2"/>
         <source>Z.AI did not ask for one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1155,7 +1150,12 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source>%1 gave a verify parameter</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>not known: the completion failed before Z.AI asked for one</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1209,7 +1209,7 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>UpstreamCheckView</name>
     <message>
-        <location filename="../src/gui/UpstreamCheckView.cpp" line="+58"/>
+        <location filename="../src/gui/UpstreamCheckView.cpp" line="+68"/>
         <source>To change: %1</source>
         <translation type="unfinished"></translation>
     </message>

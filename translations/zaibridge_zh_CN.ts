@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+147"/>
+        <location filename="../src/server/ApiServer.cpp" line="+159"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation>%2 上的端口 %1 已被占用。请停止占用它的程序，或换一个端口（LISTEN_PORT 或 --port）。</translation>
     </message>
@@ -1032,90 +1032,90 @@ Store them in a file that only your user account can read instead? The file is n
     <message>
         <location filename="../src/core/zai/UpstreamCheck.cpp" line="+62"/>
         <source>landing page</source>
-        <translation type="unfinished"></translation>
+        <translation>首页</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>token</source>
-        <translation type="unfinished"></translation>
+        <translation>令牌</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>models</source>
-        <translation type="unfinished"></translation>
+        <translation>模型</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>captcha</source>
-        <translation type="unfinished"></translation>
+        <translation>验证码</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>completion</source>
-        <translation type="unfinished"></translation>
+        <translation>补全</translation>
     </message>
     <message>
         <location line="+10"/>
         <source>to change: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>需要修改：%1</translation>
     </message>
     <message>
         <location line="+44"/>
         <source>%1 answered HTTP 200; FE version %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 返回 HTTP 200；前端版本 %2</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1 answered, but the page names no FE version; completions will send %2, which Z.AI may refuse as outdated</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 已响应，但页面中没有前端版本；补全请求将发送 %2，Z.AI 可能以版本过旧为由拒绝</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the profile key feVersionPattern, or ZAI_FE_VERSION</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 feVersionPattern，或 ZAI_FE_VERSION</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1 answered %2; completions will send the FE version %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 返回 %2；补全请求将发送前端版本 %3</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the profile keys headers and fingerprint (Z.AI&apos;s firewall refused the browser&apos;s request)</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 headers 和 fingerprint（Z.AI 的防火墙拒绝了浏览器请求）</translation>
     </message>
     <message>
         <location line="+2"/>
         <location line="+155"/>
         <location line="+2"/>
         <source>the network: HTTP_PROXY, HTTPS_PROXY or the endpoint (API_ENDPOINT)</source>
-        <translation type="unfinished"></translation>
+        <translation>网络：HTTP_PROXY、HTTPS_PROXY 或端点（API_ENDPOINT）</translation>
     </message>
     <message>
         <location line="-155"/>
         <source>the profile key paths.landing</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 paths.landing</translation>
     </message>
     <message>
         <location line="+11"/>
         <source>ZAI_TOKEN (guests may be turned off), or the profile key paths.auths</source>
-        <translation type="unfinished"></translation>
+        <translation>ZAI_TOKEN（访客访问可能已关闭），或配置文件键 paths.auths</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>ZAI_TOKEN</source>
-        <translation type="unfinished"></translation>
+        <translation>ZAI_TOKEN</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>a guest token from Z.AI (no ZAI_TOKEN set; guests get GLM-4.7 only)</source>
-        <translation type="unfinished"></translation>
+        <translation>来自 Z.AI 的访客令牌（未设置 ZAI_TOKEN；访客只能使用 GLM-4.7）</translation>
     </message>
     <message>
         <location line="+10"/>
         <location line="+114"/>
         <source>ZAI_TOKEN: copy a fresh token, or sign in in the Z.AI window</source>
-        <translation type="unfinished"></translation>
+        <translation>ZAI_TOKEN：复制一个新令牌，或在 Z.AI 窗口中登录</translation>
     </message>
     <message numerus="yes">
         <location line="-84"/>
@@ -1127,121 +1127,121 @@ Store them in a file that only your user account can read instead? The file is n
     <message>
         <location line="+4"/>
         <source>%1 could not be read (%2); the bridge offers its built-in catalogue</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取 %1（%2）；桥接将提供内置模型目录</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the profile key paths.models</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 paths.models</translation>
     </message>
     <message>
         <location line="+12"/>
         <source>the upstream profile lists no model</source>
-        <translation type="unfinished"></translation>
+        <translation>上游配置文件中没有任何模型</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>the profile key models</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 models</translation>
     </message>
     <message>
         <location line="+19"/>
         <source>%1 gave a verify parameter; Z.AI accepted it</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 提供了验证参数；Z.AI 已接受</translation>
     </message>
     <message>
-        <location line="+16"/>
-        <source>%1 gave a verify parameter</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="-14"/>
+        <location line="+2"/>
         <source>Z.AI did not ask for one</source>
-        <translation type="unfinished"></translation>
+        <translation>Z.AI 没有要求验证码</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>%1 answered &quot;%2&quot; in %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 在 %3 秒内回答了“%2”</translation>
     </message>
     <message>
         <location line="+9"/>
         <source>not answered: Z.AI wants a captcha first</source>
-        <translation type="unfinished"></translation>
+        <translation>未回答：Z.AI 需要先通过验证码</translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+2"/>
+        <source>%1 gave a verify parameter</source>
+        <translation>%1 提供了验证参数</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>not known: the completion failed before Z.AI asked for one</source>
-        <translation type="unfinished"></translation>
+        <translation>未知：补全在 Z.AI 要求验证码之前就失败了</translation>
     </message>
     <message>
         <location line="+13"/>
         <source>the profile key signingSecret, or ZAI_SIGNING_SECRET</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 signingSecret，或 ZAI_SIGNING_SECRET</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the profile keys feVersionPattern and feVersionFallback, or ZAI_FE_VERSION; also headers (X-Device-Id, as P.13 of the protocol notes)</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 feVersionPattern 和 feVersionFallback，或 ZAI_FE_VERSION；以及 headers（X-Device-Id，见协议说明 P.13）</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the profile keys headers, query and fingerprint (the browser&apos;s request)</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 headers、query 和 fingerprint（浏览器的请求）</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the completion body: the profile key messages.mode, or a field Z.AI no longer takes</source>
-        <translation type="unfinished"></translation>
+        <translation>补全请求体：配置文件键 messages.mode，或 Z.AI 不再接受的某个字段</translation>
     </message>
     <message>
         <location line="+3"/>
         <source>the profile key messages.mode (Z.AI may refuse roles other than user)</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 messages.mode（Z.AI 可能拒绝 user 以外的角色）</translation>
     </message>
     <message>
         <location line="+3"/>
         <location line="+2"/>
         <source>ZAI_TOKEN: an account token (sign in in the Z.AI window)</source>
-        <translation type="unfinished"></translation>
+        <translation>ZAI_TOKEN：账号令牌（在 Z.AI 窗口中登录）</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>ZAI_CAPTCHA_COMMAND, or the Z.AI window of the tray app</source>
-        <translation type="unfinished"></translation>
+        <translation>ZAI_CAPTCHA_COMMAND，或托盘应用的 Z.AI 窗口</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>the profile keys captcha.field, captcha.prefix and captcha.sceneId</source>
-        <translation type="unfinished"></translation>
+        <translation>配置文件键 captcha.field、captcha.prefix 和 captcha.sceneId</translation>
     </message>
     <message>
         <location line="+6"/>
         <source>nothing: Z.AI is busy for this account; try again later or add a token</source>
-        <translation type="unfinished"></translation>
+        <translation>无需修改：Z.AI 对此账号繁忙；请稍后重试或添加令牌</translation>
     </message>
 </context>
 <context>
     <name>UpstreamCheckView</name>
     <message>
-        <location filename="../src/gui/UpstreamCheckView.cpp" line="+58"/>
+        <location filename="../src/gui/UpstreamCheckView.cpp" line="+68"/>
         <source>To change: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>需要修改：%1</translation>
     </message>
     <message>
         <location line="+4"/>
         <source>Checking the way to Z.AI…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查到 Z.AI 的连接…</translation>
     </message>
     <message>
         <location line="+2"/>
         <source>Z.AI answered: the bridge works.</source>
-        <translation type="unfinished"></translation>
+        <translation>Z.AI 已回答：桥接工作正常。</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Z.AI did not answer: see the step marked ✘.</source>
-        <translation type="unfinished"></translation>
+        <translation>Z.AI 没有回答：请查看标记为 ✘ 的步骤。</translation>
     </message>
 </context>
 <context>
@@ -1317,7 +1317,7 @@ Configured by environment variables (see the README) or a .env file; the options
     <message>
         <location line="+3"/>
         <source>Check the way to Z.AI step by step (landing page, token, models, captcha, a one-word completion), say what failed and what to change, and exit: 0 when a completion came back, 1 otherwise.</source>
-        <translation type="unfinished"></translation>
+        <translation>逐步检查到 Z.AI 的连接（首页、令牌、模型、验证码、一个单词的补全），说明哪一步失败以及需要修改什么，然后退出：补全成功返回时为 0，否则为 1。</translation>
     </message>
     <message>
         <location line="+17"/>
@@ -1332,17 +1332,17 @@ Configured by environment variables (see the README) or a .env file; the options
     <message>
         <location line="+12"/>
         <source>Checking the way to Z.AI (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查到 Z.AI 的连接（%1）</translation>
     </message>
     <message>
         <location line="+8"/>
         <source>Z.AI answered: the bridge works.</source>
-        <translation type="unfinished"></translation>
+        <translation>Z.AI 已回答：桥接工作正常。</translation>
     </message>
     <message>
         <location line="+1"/>
         <source>Z.AI did not answer: see the step marked FAIL.</source>
-        <translation type="unfinished"></translation>
+        <translation>Z.AI 没有回答：请查看标记为 FAIL 的步骤。</translation>
     </message>
     <message>
         <location line="+14"/>

@@ -4,6 +4,7 @@
 #include "conversation/Answer.h"
 #include "conversation/ApiError.h"
 #include "conversation/Conversation.h"
+#include "zai/ModelCatalogue.h"
 
 #include <QByteArray>
 #include <QList>
@@ -22,6 +23,8 @@ public:
 
     // The client-facing model name, once the catalogue has resolved it.
     void setModel(const QString &model) { m_model = model; }
+    // The client's stop sequence the answer ended at, once it has ended at one.
+    void setStopSequence(const QString &stop) { m_stopSequence = stop; }
 
     // A stream: its first bytes, one event per neutral event, its last bytes.
     virtual QByteArray streamStart() = 0;
@@ -38,6 +41,7 @@ public:
 
 protected:
     QString m_model;
+    QString m_stopSequence;
 };
 
 // One client wire format: its request body into the neutral conversation, and its error body.
@@ -56,4 +60,12 @@ public:
 
     virtual QByteArray errorBody(const ApiError &error) const = 0;
     virtual int errorStatus(const ApiError &error) const { return error.status(); }
+
+    // The short name the request log shows ("openai", "anthropic").
+    virtual QString name() const = 0;
+    // The catalogue's model for the name a client sent, or nullptr (404).
+    virtual const ModelEntry *findModel(const ModelCatalogue &catalogue, const QString &model) const
+    {
+        return catalogue.find(model);
+    }
 };

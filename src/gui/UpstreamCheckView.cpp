@@ -17,9 +17,19 @@ UpstreamCheckView::UpstreamCheckView(QWidget *parent) : QWidget(parent), m_label
     hide();
 }
 
+UpstreamCheckView::~UpstreamCheckView()
+{
+    // Before the label goes: a check that is stopped must not draw into it.
+    if (m_check)
+        m_check->disconnect(this);
+    delete m_check;
+}
+
 void UpstreamCheckView::start(const BridgeConfig &config, const UpstreamProfile &profile,
                               CaptchaSource *source)
 {
+    if (m_check)
+        m_check->disconnect(this);
     delete m_check;
     m_results.clear();
     m_ok.reset();

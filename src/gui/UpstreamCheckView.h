@@ -18,6 +18,7 @@ class UpstreamCheckView : public QWidget
     Q_OBJECT
 public:
     explicit UpstreamCheckView(QWidget *parent = nullptr);
+    ~UpstreamCheckView() override;
 
     // Starts a check (a running one is dropped) with `source` for the captcha, if any.
     void start(const BridgeConfig &config, const UpstreamProfile &profile, CaptchaSource *source);

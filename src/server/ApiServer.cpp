@@ -4,6 +4,9 @@
 #include "conversation/ApiError.h"
 #include "ChatExchange.h"
 #include "conversation/Conversation.h"
+#include "dialects/anthropic_messages/MessagesDialect.h"
+#include "dialects/anthropic_messages/MessagesFormat.h"
+#include "dialects/anthropic_messages/MessagesRequest.h"
 #include "dialects/openai_chat/ChatCompletionsDialect.h"
 #include "session/ChatSession.h"
 #include "GuardedTcpServer.h"
@@ -65,6 +68,13 @@ namespace {
 const ChatCompletionsDialect &openAiChat()
 {
     static const ChatCompletionsDialect dialect;
+    return dialect;
+}
+
+// Claude Code and the Anthropic SDKs: POST /v1/messages and /v1/messages/count_tokens.
+const MessagesDialect &anthropicMessages()
+{
+    static const MessagesDialect dialect;
     return dialect;
 }
 
@@ -133,10 +143,12 @@ bool ApiServer::start(const BridgeConfig &config, const UpstreamProfile &profile
     setConfig(config);
     auto *tcp = new GuardedTcpServer(this);
     tcp->setMaxBodyBytes(config.maxBodyBytes);
-    tcp->setErrorBody(openAiChat().errorBody(
-        ApiError(ApiError::Kind::PayloadTooLarge,
-                 u"The request body is larger than the limit of %1 MiB (MAX_REQUEST_BODY_MB)."_s.arg(
-                     config.maxBodyBytes / (1024 * 1024)))));
+    const ApiError tooLarge(
+        ApiError::Kind::PayloadTooLarge,
+        u"The request body is larger than the limit of %1 MiB (MAX_REQUEST_BODY_MB)."_s.arg(
+            config.maxBodyBytes / (1024 * 1024)));
+    tcp->setErrorBody(openAiChat().errorBody(tooLarge));
+    tcp->setErrorBody(anthropicMessages().errorBody(tooLarge), "/v1/messages");
     if (config.corsOrigins.contains(u"*"_s))
         tcp->setExtraHeaders("Access-Control-Allow-Origin: *\r\n");
     const QHostAddress address = config.listenHost.compare(u"localhost"_s, Qt::CaseInsensitive) == 0
@@ -339,6 +351,10 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
         {"GET", u"/v1/models"_s, false, true, &ApiServer::handleModels, &openAiChat()},
         {"GET", u"/v1/models/"_s, true, true, &ApiServer::handleModel, &openAiChat()},
         {"POST", u"/v1/chat/completions"_s, false, true, &ApiServer::handleChat, &openAiChat()},
+        // The query (Claude Code's ?beta=true) is not part of the path.
+        {"POST", u"/v1/messages"_s, false, true, &ApiServer::handleChat, &anthropicMessages()},
+        {"POST", u"/v1/messages/count_tokens"_s, false, true, &ApiServer::handleCountTokens,
+         &anthropicMessages()},
         // Aliases for clients configured with a base URL without /v1.
         {"GET", u"/models"_s, false, true, &ApiServer::handleModels, &openAiChat()},
         {"GET", u"/models/"_s, true, true, &ApiServer::handleModel, &openAiChat()},
@@ -380,11 +396,15 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
             pathMatches.append(&route);
     }
     if (pathMatches.isEmpty()) {
+        // Anthropic's clients read Anthropic's errors (e.g. the unsupported /v1/messages/batches)
+        const Dialect &dialect = path.startsWith(u"/v1/messages/"_s)
+                                     ? static_cast<const Dialect &>(anthropicMessages())
+                                     : openAiChat();
         sendError(exchange, request,
                   ApiError(ApiError::Kind::NotFound,
-                           u"Unknown path %1 %2. This server serves GET /v1/models and POST "
-                           u"/v1/chat/completions."_s.arg(QString::fromLatin1(method), path)),
-                  record, openAiChat());
+                           u"Unknown path %1 %2. This server serves GET /v1/models, POST "
+                           u"/v1/chat/completions and POST /v1/messages."_s.arg(QString::fromLatin1(method), path)),
+                  record, dialect);
         return finishPlain();
     }
     QByteArray allow;
@@ -445,7 +465,8 @@ void ApiServer::handleRoot(const QHttpServerRequest &request,
         {u"description"_s, u"OpenAI-compatible gateway to the Z.AI GLM web chat"_s},
         {u"version"_s, QStringLiteral(ZB_VERSION)},
         {u"endpoints"_s, QJsonArray{u"GET /health"_s, u"GET /v1/models"_s,
-                                    u"GET /v1/models/{id}"_s, u"POST /v1/chat/completions"_s}}};
+                                    u"GET /v1/models/{id}"_s, u"POST /v1/chat/completions"_s,
+                                    u"POST /v1/messages"_s, u"POST /v1/messages/count_tokens"_s}}};
     sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
 }
 
@@ -500,6 +521,7 @@ void ApiServer::handleChat(const QHttpServerRequest &request,
     const QByteArray body = request.body(); // the request object is reused: copy now
     if (lcServer().isDebugEnabled())
         qCDebug(lcServer).noquote() << "chat request:" << Redact::bytes(body.left(4000));
+    record.dialect = dialect.name();
     ApiError error;
     std::optional<Dialect::Request> parsed = dialect.parse(body, &error);
     if (!parsed)
@@ -507,18 +529,9 @@ void ApiServer::handleChat(const QHttpServerRequest &request,
     Conversation &conversation = parsed->conversation;
     record.clientModel = conversation.model;
     record.stream = conversation.stream;
-    const ModelEntry *model = m_client->catalogue().find(conversation.model);
-    if (!model) {
-        QStringList names;
-        for (const ModelEntry &e : m_client->catalogue().entries())
-            names.append(e.id);
-        return sendError(exchange, request,
-                         ApiError(ApiError::Kind::ModelNotFound,
-                                  u"The model '%1' does not exist. Available models: %2."_s.arg(
-                                      conversation.model, names.join(u", "_s)),
-                                  u"model"_s),
-                         record, dialect);
-    }
+    const ModelEntry *model = findModel(conversation.model, dialect, &error);
+    if (!model)
+        return sendError(exchange, request, error, record, dialect);
     record.clientModel = model->id;
     record.upstreamModel = model->upstreamId;
     if (ImageInput::imageCount(conversation) > 0) {
@@ -542,4 +555,38 @@ void ApiServer::handleChat(const QHttpServerRequest &request,
                                   headers, m_config.keepAliveMs, record, this);
     connect(chat, &ChatExchange::done, this, &ApiServer::log);
     chat->start();
+}
+
+const ModelEntry *ApiServer::findModel(const QString &name, const Dialect &dialect,
+                                       ApiError *error) const
+{
+    if (const ModelEntry *model = dialect.findModel(m_client->catalogue(), name))
+        return model;
+    QStringList names;
+    for (const ModelEntry &e : m_client->catalogue().entries())
+        names.append(e.id);
+    *error = ApiError(ApiError::Kind::ModelNotFound,
+                      u"The model '%1' does not exist. Available models: %2."_s.arg(
+                          name, names.join(u", "_s)),
+                      u"model"_s);
+    return nullptr;
+}
+
+void ApiServer::handleCountTokens(const QHttpServerRequest &request,
+                                  std::unique_ptr<HttpExchange> &exchange, RequestRecord &record,
+                                  const Dialect &dialect)
+{
+    record.dialect = dialect.name();
+    ApiError error;
+    const std::optional<MessagesRequest> parsed =
+        MessagesRequest::parse(request.body(), &error, MessagesRequest::Purpose::CountTokens);
+    if (!parsed)
+        return sendError(exchange, request, error, record, dialect);
+    const ModelEntry *model = findModel(parsed->conversation.model, dialect, &error);
+    if (!model)
+        return sendError(exchange, request, error, record, dialect);
+    record.clientModel = model->id;
+    record.upstreamModel = model->upstreamId;
+    sendJson(exchange, request, 200,
+             MessagesFormat::tokenCount(MessagesRequest::inputTokens(parsed->conversation)), record);
 }

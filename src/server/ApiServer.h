@@ -11,7 +11,9 @@
 
 #include <memory>
 
+class ApiError;
 class Dialect;
+struct ModelEntry;
 class GuardedTcpServer;
 class HttpExchange;
 class QHttpServerRequest;
@@ -72,6 +74,11 @@ private:
                        const Dialect &);
     void handleChat(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &, RequestRecord &,
                       const Dialect &);
+    void handleCountTokens(const QHttpServerRequest &, std::unique_ptr<HttpExchange> &,
+                           RequestRecord &, const Dialect &);
+    // The model a client named, as its dialect maps it; nullptr with a 404 in *error.
+    const ModelEntry *findModel(const QString &name, const Dialect &dialect,
+                                ApiError *error) const;
 
     bool authorized(const QHttpServerRequest &request) const;
     bool hostAllowed(const QHttpServerRequest &request) const;

@@ -145,6 +145,7 @@ void ChatExchange::onCompleted(FinishReason reason, const TokenUsage &usage)
 {
     m_record.promptTokens = usage.promptTokens;
     m_record.completionTokens = usage.completionTokens;
+    m_writer->setStopSequence(m_session->stopSequence());
     if (m_stream) {
         beginStreamIfNeeded();
         m_http->endStream(m_writer->streamEnd(reason, usage));

@@ -17,11 +17,29 @@ struct GuardedTcpServer::Watch
     qint64 bodySeen = 0;
     qint64 chunkRemaining = 0;
     QByteArray line;
+    QByteArray path;     // of the request being read, for the 413 body
     qint64 leftover = 0; // inspected bytes QtHttpServer left unread in the socket buffer
     bool postHooked = false;
 };
 
 GuardedTcpServer::GuardedTcpServer(QObject *parent) : QTcpServer(parent) {}
+
+void GuardedTcpServer::setErrorBody(const QByteArray &json, const QByteArray &pathPrefix)
+{
+    if (pathPrefix.isEmpty())
+        m_tooLargeBody = json;
+    else
+        m_tooLargeBodies.append({pathPrefix, json});
+}
+
+QByteArray GuardedTcpServer::tooLargeBody(const QByteArray &path) const
+{
+    for (const auto &[prefix, body] : m_tooLargeBodies) {
+        if (path.startsWith(prefix))
+            return body;
+    }
+    return m_tooLargeBody;
+}
 
 GuardedTcpServer::~GuardedTcpServer()
 {
@@ -163,6 +181,12 @@ void GuardedTcpServer::inspect(QTcpSocket *socket)
                 else if (const QByteArrayView expect = value("expect:"); !expect.isNull())
                     expectContinue = expectContinue || lowered(expect).contains("100-continue");
             }
+            // "POST /v1/messages?beta=true HTTP/1.1": the path picks the 413 body's shape
+            const qsizetype lineEnd = headers.indexOf('\r');
+            const QByteArrayView requestLine = lineEnd < 0 ? headers : headers.first(lineEnd);
+            const qsizetype from = requestLine.indexOf(' ') + 1;
+            const qsizetype to = from > 0 ? requestLine.indexOf(' ', from) : -1;
+            w->path = to > from ? requestLine.sliced(from, to - from).toByteArray() : QByteArray();
             w->headerBuffer.clear();
             if (length > m_maxBody)
                 return reject(socket, 413, "Payload Too Large");
@@ -242,8 +266,9 @@ void GuardedTcpServer::reject(QTcpSocket *socket, int status, const QByteArray &
     QObject::disconnect(socket, &QTcpSocket::readyRead, nullptr, nullptr);
     socket->readAll();
     connect(socket, &QTcpSocket::readyRead, socket, [socket] { socket->readAll(); });
-    const QByteArray body = status == 413 && !m_tooLargeBody.isEmpty()
-                                ? m_tooLargeBody
+    const QByteArray tooLarge = status == 413 ? tooLargeBody(w ? w->path : QByteArray()) : QByteArray();
+    const QByteArray body = !tooLarge.isEmpty()
+                                ? tooLarge
                                 : QByteArray("{\"error\":{\"message\":\"" + reason
                                              + "\",\"type\":\"invalid_request_error\",\"param\":"
                                                "null,\"code\":null}}");

@@ -20,7 +20,9 @@ public:
     ~GuardedTcpServer() override;
 
     void setMaxBodyBytes(qint64 bytes) { m_maxBody = bytes; }
-    void setErrorBody(const QByteArray &json) { m_tooLargeBody = json; }
+    // The body of the 413 answer: `json` for requests whose path starts with `pathPrefix`, or for
+    // all others when the prefix is empty (each client dialect has its own error shape).
+    void setErrorBody(const QByteArray &json, const QByteArray &pathPrefix = {});
     void setExtraHeaders(const QByteArray &rawHeaderLines) { m_extraHeaders = rawHeaderLines; }
     // Call once after QtHttpServer is bound to this server.
     void attachAfterHttpServer();
@@ -36,9 +38,11 @@ private:
     struct Watch;
     void inspect(QTcpSocket *socket);
     void reject(QTcpSocket *socket, int status, const QByteArray &reason);
+    QByteArray tooLargeBody(const QByteArray &path) const;
 
     qint64 m_maxBody = 32LL * 1024 * 1024;
     QByteArray m_tooLargeBody;
+    QList<QPair<QByteArray, QByteArray>> m_tooLargeBodies; // path prefix, body
     QByteArray m_extraHeaders;
     QHash<QTcpSocket *, Watch *> m_watches;
     QHash<quint16, QPointer<QTcpSocket>> m_byPort;

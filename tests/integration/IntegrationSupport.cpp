@@ -128,6 +128,15 @@ CaptchaTicket *MintingCaptchaSource::obtain(const CaptchaAsk &, QObject *owner)
     return ticket;
 }
 
+quint16 closedPort()
+{
+    QTcpServer probe;
+    probe.listen(QHostAddress::LocalHost, 0);
+    const quint16 port = probe.serverPort();
+    probe.close();
+    return port;
+}
+
 bool live2026()
 {
     return qEnvironmentVariableIntValue("ZB_LIVE_2026") == 1;

@@ -107,6 +107,9 @@ bool live2026();
     "The live service answers an old X-FE-Version with its firewall's 405, not 426 "          \
     "(section 10): the 426 refresh is tested in the old-behaviour copy."
 
+// A loopback port nothing listens on (a moment ago something did): an unreachable upstream.
+quint16 closedPort();
+
 // The server under test and its fake upstream. Adjust `config` before start().
 class TestBed
 {

@@ -557,6 +557,25 @@ void TestHeadlessCli::captchaCommandServes()
              param);
     QVERIFY(server.stop());
     QVERIFY(!server.output().contains(param.toUtf8())); // a verify parameter is not logged
+
+    // A command that hangs is killed at captcha.waitSeconds; the 403 names it.
+    QFile profile(home.filePath(u"profile.json"_s));
+    QVERIFY(profile.open(QIODevice::WriteOnly));
+    profile.write(R"({"captcha": {"waitSeconds": 1}})");
+    profile.close();
+    env.insert(u"UPSTREAM_PROFILE"_s, profile.fileName());
+    env.insert(u"ZAI_CAPTCHA_COMMAND"_s, u"\""_s + QStringLiteral(ZB_CAPTCHA_HELPER) + u"\" hang"_s);
+    ServingProcess hanging;
+    QVERIFY(hanging.start({u"--port"_s, u"0"_s}, env, home.path()));
+    const HttpResponse late = Http::post(hanging.url(u"/v1/chat/completions"_s),
+                                         chatBody(u"GLM-4.5"_s, u"a hanging command"_s, false));
+    QCOMPARE(late.status, 403);
+    QCOMPARE(late.error().value("code"_L1).toString(), u"captcha_required"_s);
+    const QString message = late.error().value("message"_L1).toString();
+    QVERIFY2(message.contains(u"the command ZAI_CAPTCHA_COMMAND ("_s + QStringLiteral(ZB_CAPTCHA_HELPER)
+                              + u") gave no verify parameter within 1 seconds"_s),
+             qPrintable(message));
+    QVERIFY(hanging.stop());
 }
 
 void TestHeadlessCli::checkUpstream_data()

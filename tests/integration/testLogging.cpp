@@ -154,12 +154,12 @@ void TestLogging::oneAccessLinePerRequest()
     QCOMPARE(lines.size(), 8); // exactly one per request
     QVERIFY2(QRegularExpression(u"^GET /v1/models 200 \\d+ms$"_s).match(lines.at(0)).hasMatch(),
              qPrintable(lines.at(0)));
-    QVERIFY2(QRegularExpression(u"^POST /v1/chat/completions 200 \\d+ms model=GLM-4\\.5 "
+    QVERIFY2(QRegularExpression(u"^POST /v1/chat/completions 200 \\d+ms dialect=openai model=GLM-4\\.5 "
                                 u"upstream=0727-360B-API tokens=\\d+\\+\\d+ attempts=1$"_s)
                  .match(lines.at(1))
                  .hasMatch(),
              qPrintable(lines.at(1)));
-    QVERIFY2(QRegularExpression(u"^POST /v1/chat/completions 200 \\d+ms model=GLM-4\\.7-Thinking "
+    QVERIFY2(QRegularExpression(u"^POST /v1/chat/completions 200 \\d+ms dialect=openai model=GLM-4\\.7-Thinking "
                                 u"upstream=glm-4\\.7 stream first_byte=\\d+ms tokens=\\d+\\+\\d+ "
                                 u"attempts=1$"_s)
                  .match(lines.at(2))
@@ -168,7 +168,7 @@ void TestLogging::oneAccessLinePerRequest()
     QVERIFY2(lines.at(3).startsWith(u"GET /nope 404 "_s), qPrintable(lines.at(3)));
     QVERIFY2(lines.at(4).startsWith(u"GET /v1/models 401 "_s), qPrintable(lines.at(4)));
     QVERIFY2(lines.at(5).startsWith(u"POST /v1/chat/completions 400 "_s), qPrintable(lines.at(5)));
-    QVERIFY2(QRegularExpression(u"^POST /v1/chat/completions 403 \\d+ms model=GLM-4\\.5 .*attempts=1 "
+    QVERIFY2(QRegularExpression(u"^POST /v1/chat/completions 403 \\d+ms dialect=openai model=GLM-4\\.5 .*attempts=1 "
                                 u"error=\".*405.*\"$"_s)
                  .match(lines.at(6))
                  .hasMatch(),

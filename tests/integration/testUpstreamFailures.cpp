@@ -499,17 +499,6 @@ void TestUpstreamFailures::serverErrorBackoffDoubles()
     }
 }
 
-namespace {
-quint16 closedPort()
-{
-    QTcpServer probe;
-    probe.listen(QHostAddress::LocalHost, 0);
-    const quint16 port = probe.serverPort();
-    probe.close();
-    return port;
-}
-} // namespace
-
 void TestUpstreamFailures::upstreamUnreachableIs503()
 {
     TestBed bed;

@@ -64,7 +64,8 @@ KindInfo infoFor(ApiError::Kind kind)
     case K::ModelNotFound: return {404, u"model_not_found"};
     case K::MethodNotAllowed: return {405, u"method_not_allowed"};
     case K::PayloadTooLarge: return {413, u"request_too_large"};
-    case K::RateLimited: return {429, u"rate_limit_exceeded"};
+    case K::RateLimited:
+    case K::UpstreamBusy: return {429, u"rate_limit_exceeded"};
     case K::Internal: return {500, u"internal_error"};
     case K::UpstreamError: return {502, u"bad_gateway"};
     case K::UpstreamUnavailable: return {503, u"upstream_unavailable"};

@@ -19,7 +19,9 @@ public:
         ModelNotFound,         // 404 model_not_found
         MethodNotAllowed,      // 405
         PayloadTooLarge,       // 413
-        RateLimited,           // 429 (upstream concurrency or rate limit after retries)
+        RateLimited,           // 429 (upstream rate limit after retries)
+        UpstreamBusy,          // 429: Z.AI's concurrency or capacity answers after retries
+                               // (Anthropic's overloaded_error, 529)
         Internal,              // 500
         UpstreamError,         // 502: upstream answered with something we cannot use
         UpstreamUnavailable,   // 503: upstream unreachable

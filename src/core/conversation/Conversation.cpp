@@ -30,3 +30,10 @@ QString Conversation::lastUserText() const
     }
     return {};
 }
+
+bool Conversation::hasTool(const QString &name) const
+{
+    return std::any_of(tools.cbegin(), tools.cend(), [&](const QJsonValue &tool) {
+        return tool.toObject().value(QLatin1StringView("name")).toString() == name;
+    });
+}

@@ -98,4 +98,6 @@ struct Conversation
 
     // The text of the last user message: what the upstream signature covers.
     QString lastUserText() const;
+    // Whether `tools` has one of that name.
+    bool hasTool(const QString &name) const;
 };

@@ -44,15 +44,20 @@ OutputShaper::Result OutputShaper::push(const QString &reasoning, const QString 
     QString text = m_pending.isEmpty() ? content : m_pending + content; // shared when nothing held
     m_pending.clear();
     qsizetype stopAt = -1;
+    const QString *matched = nullptr;
     for (const QString &stop : m_stops) {
         const qsizetype at = text.indexOf(stop);
-        if (at >= 0 && (stopAt < 0 || at < stopAt))
+        if (at >= 0 && (stopAt < 0 || at < stopAt)) {
             stopAt = at;
+            matched = &stop;
+        }
     }
     if (stopAt >= 0) {
         result.content = takeWithinBudget(text.left(stopAt));
-        if (m_cut == Cut::None)
+        if (m_cut == Cut::None) {
             m_cut = Cut::Stop;
+            m_matchedStop = *matched;
+        }
         result.cut = m_cut;
         return result;
     }

@@ -26,6 +26,8 @@ public:
     Result flush(); // upstream finished: release what was held back
     qint64 completionUnits() const { return m_units; }
     bool isCut() const { return m_cut != Cut::None; }
+    // The stop sequence the answer was cut at (Cut::Stop), or empty.
+    const QString &matchedStop() const { return m_matchedStop; }
 
 private:
     QString takeWithinBudget(const QString &text);
@@ -35,4 +37,5 @@ private:
     qint64 m_units = 0;
     QString m_pending;
     Cut m_cut = Cut::None;
+    QString m_matchedStop;
 };

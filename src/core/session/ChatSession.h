@@ -40,6 +40,8 @@ public:
     // The upstream call waits for a captcha verify parameter: no byte may go to the client yet
     // (a stream's status line is committed by its first byte, keep-alives included).
     bool waitingForCaptcha() const;
+    // The client's stop sequence the answer ended at (FinishReason::StopSequence), or empty.
+    const QString &stopSequence() const { return m_shaper.matchedStop(); }
 
 Q_SIGNALS:
     void delta(const QString &reasoning, const QString &content);

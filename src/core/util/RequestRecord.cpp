@@ -16,6 +16,10 @@ QString RequestRecord::toLogLine() const
     line += u' ';
     line += QString::number(latencyMs);
     line += u"ms";
+    if (!dialect.isEmpty()) {
+        line += u" dialect=";
+        line += dialect;
+    }
     if (!clientModel.isEmpty()) {
         line += u" model=";
         line += clientModel;

@@ -43,7 +43,7 @@ UpstreamCheck::UpstreamCheck(BridgeConfig config, UpstreamProfile profile, QObje
 
 UpstreamCheck::~UpstreamCheck()
 {
-    // Aborting emits finished(): its handler must not report from a check being destroyed.
+    // Nothing is reported once the check is gone.
     if (m_reply) {
         m_reply->disconnect(this);
         m_reply->abort();

@@ -408,7 +408,8 @@ void ZaiCompletion::handleVerdict(const Verdict &verdict)
     }
     if (action == Action::RetryOtherToken && m_lease) {
         m_excludedTokens.insert(m_lease->token);
-        if (verdict.error.kind() == ApiError::Kind::RateLimited) {
+        if (verdict.error.kind() == ApiError::Kind::RateLimited
+            || verdict.error.kind() == ApiError::Kind::UpstreamBusy) {
             m_busyTokens.insert(m_lease->token);
             m_client->tokens()->reportBusy(*m_lease);
         } else {
@@ -590,7 +591,7 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForHttp(const UpstreamReply *reply,
                          {}, u"upstream_version_rejected"_s),
                 Action::RefreshVersion, 0};
     case 429: {
-        ApiError error(K::RateLimited,
+        ApiError error(isConcurrencyLimit({}, detail) ? K::UpstreamBusy : K::RateLimited,
                        u"Z.AI is limiting requests for this account (HTTP %1: %2)."_s.arg(status).arg(
                            detail),
                        {}, u"rate_limit_exceeded"_s);
@@ -675,7 +676,7 @@ ZaiCompletion::Verdict ZaiCompletion::verdictForStreamError(const UpstreamStream
                          {}, u"upstream_token_rejected"_s),
                 Action::RetryOtherToken, 0};
     if (isConcurrencyLimit(e.code, detail)) {
-        ApiError error(K::RateLimited, u"Z.AI is limiting requests: %1"_s.arg(detail), {},
+        ApiError error(K::UpstreamBusy, u"Z.AI is limiting requests: %1"_s.arg(detail), {},
                        u"rate_limit_exceeded"_s);
         error.setRetryAfterSeconds(30);
         return {error, Action::RetryOtherToken};

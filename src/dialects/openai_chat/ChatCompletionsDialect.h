@@ -11,6 +11,7 @@ class ChatCompletionsDialect : public Dialect
 public:
     std::optional<Request> parse(const QByteArray &body, ApiError *error) const override;
     QByteArray errorBody(const ApiError &error) const override;
+    QString name() const override { return QStringLiteral("openai"); }
 };
 
 // chat.completion.chunk events ending in `data: [DONE]`, or one chat.completion.

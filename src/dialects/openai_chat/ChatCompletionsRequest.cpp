@@ -1,13 +1,11 @@
 // SPDX-License-Identifier: MIT
 #include "ChatCompletionsRequest.h"
 
+#include "conversation/RequestFields.h"
+
 #include <QJsonDocument>
-#include <QLocale>
-#include <QRegularExpression>
 #include <QSet>
 
-#include <algorithm>
-#include <cmath>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -16,166 +14,9 @@ using namespace Qt::StringLiterals;
 // shapes the API refuses are refused here with its 400 and a `param` naming the field, so that
 // nothing malformed travels on to Z.AI. Unknown top-level fields are vendor extensions and pass.
 
+using namespace RequestFields;
+
 namespace {
-
-QString typeName(const QJsonValue &v)
-{
-    switch (v.type()) {
-    case QJsonValue::Null: return u"null"_s;
-    case QJsonValue::Bool: return u"a boolean"_s;
-    case QJsonValue::Double: return u"a number"_s;
-    case QJsonValue::String: return u"a string"_s;
-    case QJsonValue::Array: return u"an array"_s;
-    case QJsonValue::Object: return u"an object"_s;
-    case QJsonValue::Undefined: break;
-    }
-    return u"nothing"_s;
-}
-
-QString quotedList(const QStringList &values)
-{
-    QStringList quoted;
-    for (const QString &value : values)
-        quoted.append(u'\'' + value + u'\'');
-    return quoted.join(u", "_s);
-}
-
-// Records the first failure, in OpenAI's words, with the field it concerns.
-class Validator
-{
-public:
-    bool failed() const { return m_error.isError(); }
-    const ApiError &error() const { return m_error; }
-
-    void fail(const QString &param, const QString &message, const QString &code = {})
-    {
-        if (!failed())
-            m_error = ApiError::invalidRequest(message, param, code);
-    }
-    void missing(const QString &param)
-    {
-        fail(param, u"Missing required parameter: '%1'."_s.arg(param), u"missing_required_parameter"_s);
-    }
-    void wrongType(const QString &param, const QString &expected, const QJsonValue &got)
-    {
-        fail(param,
-             u"Invalid type for '%1': expected %2, but got %3 instead."_s.arg(param, expected,
-                                                                             typeName(got)),
-             u"invalid_type"_s);
-    }
-    void badValue(const QString &param, const QString &value, const QStringList &supported)
-    {
-        fail(param,
-             u"Invalid value for '%1': '%2'. Supported values are: %3."_s.arg(
-                 param, value, quotedList(supported)),
-             u"invalid_value"_s);
-    }
-
-private:
-    ApiError m_error;
-};
-
-bool isPresent(const QJsonValue &v)
-{
-    return !v.isUndefined() && !v.isNull();
-}
-
-std::optional<bool> optionalBool(const QJsonObject &o, const QString &key, Validator &v,
-                                 const QString &param = {})
-{
-    const QJsonValue value = o.value(key);
-    if (!isPresent(value))
-        return std::nullopt;
-    if (!value.isBool()) {
-        v.wrongType(param.isEmpty() ? key : param, u"a boolean"_s, value);
-        return std::nullopt;
-    }
-    return value.toBool();
-}
-
-std::optional<QString> optionalString(const QJsonObject &o, const QString &key, Validator &v,
-                                      const QString &param)
-{
-    const QJsonValue value = o.value(key);
-    if (!isPresent(value))
-        return std::nullopt;
-    if (!value.isString()) {
-        v.wrongType(param, u"a string"_s, value);
-        return std::nullopt;
-    }
-    return value.toString();
-}
-
-// A field that must be there, as a non-empty string.
-std::optional<QString> requiredString(const QJsonObject &o, const QString &key,
-                                      const QString &param, Validator &v)
-{
-    const QJsonValue value = o.value(key);
-    if (!isPresent(value)) {
-        v.missing(param);
-        return std::nullopt;
-    }
-    if (!value.isString() || value.toString().isEmpty()) {
-        v.wrongType(param, u"a non-empty string"_s, value);
-        return std::nullopt;
-    }
-    return value.toString();
-}
-
-std::optional<double> optionalNumber(const QJsonObject &o, const QString &key, double min,
-                                     double max, Validator &v)
-{
-    const QJsonValue value = o.value(key);
-    if (!isPresent(value))
-        return std::nullopt;
-    if (!value.isDouble()) {
-        v.wrongType(key, u"a number"_s, value);
-        return std::nullopt;
-    }
-    const double d = value.toDouble();
-    if (!std::isfinite(d) || d < min || d > max) {
-        v.fail(key, u"Invalid '%1': %2 is not between %3 and %4."_s.arg(key).arg(d).arg(min).arg(max),
-               u"invalid_value"_s);
-        return std::nullopt;
-    }
-    return d;
-}
-
-std::optional<qint64> optionalInteger(const QJsonObject &o, const QString &key, qint64 min,
-                                      qint64 max, Validator &v)
-{
-    const QJsonValue value = o.value(key);
-    if (!isPresent(value))
-        return std::nullopt;
-    const double d = value.toDouble();
-    if (!value.isDouble() || d != std::floor(d)) {
-        v.wrongType(key, u"an integer"_s, value);
-        return std::nullopt;
-    }
-    if (d < double(min) || d > double(max)) {
-        // d may lie beyond qint64 (1e30): converting it would be undefined behaviour
-        const QString shown = std::abs(d) < 9e15 ? QString::number(qint64(d))
-                                                 : QString::number(d, 'g', QLocale::FloatingPointShortest);
-        v.fail(key, u"Invalid '%1': %2 is not between %3 and %4."_s.arg(key, shown).arg(min).arg(max),
-               u"invalid_value"_s);
-        return std::nullopt;
-    }
-    return qint64(d);
-}
-
-// A field that must be an object when present (its content is ignored).
-void optionalObject(const QJsonObject &o, const QString &key, Validator &v)
-{
-    const QJsonValue value = o.value(key);
-    if (isPresent(value) && !value.isObject())
-        v.wrongType(key, u"an object"_s, value);
-}
-
-bool isFunctionName(const QString &name)
-{
-    static const QRegularExpression pattern(u"^[A-Za-z0-9_.:-]{1,128}$"_s);
-    return pattern.match(name).hasMatch();
-}
 
 enum class PartsAllowed { TextOnly, UserParts, AssistantParts };
 
@@ -479,23 +320,10 @@ void checkToolTurns(const QList<Message> &messages, Validator &v)
 
 void parseMessages(const QJsonObject &root, Conversation &request, Validator &v)
 {
-    const QJsonValue messages = root.value(u"messages"_s);
-    if (!isPresent(messages)) {
-        v.missing(u"messages"_s);
+    const std::optional<QJsonArray> messages = requiredArray(root, u"messages"_s, v);
+    if (!messages)
         return;
-    }
-    if (!messages.isArray()) {
-        v.wrongType(u"messages"_s, u"an array"_s, messages);
-        return;
-    }
-    const QJsonArray array = messages.toArray();
-    if (array.isEmpty()) {
-        v.fail(u"messages"_s,
-               u"Invalid 'messages': empty array. Expected an array with minimum length 1, but "
-               u"got an empty array instead."_s,
-               u"empty_array"_s);
-        return;
-    }
+    const QJsonArray &array = *messages;
     for (qsizetype i = 0; i < array.size() && !v.failed(); ++i) {
         const QString field = u"messages[%1]"_s.arg(i);
         if (!array.at(i).isObject()) {
@@ -531,14 +359,7 @@ void parseStop(const QJsonObject &root, Conversation &request, Validator &v)
                u"array_above_max_length"_s);
         return;
     }
-    for (qsizetype i = 0; i < list.size(); ++i) {
-        if (!list.at(i).isString()) {
-            v.wrongType(u"stop[%1]"_s.arg(i), u"a string"_s, list.at(i));
-            return;
-        }
-        if (!list.at(i).toString().isEmpty())
-            request.stop.append(list.at(i).toString());
-    }
+    appendStrings(list, u"stop"_s, request.stop, v);
 }
 
 void parseThinking(const QJsonObject &root, Conversation &request, Validator &v)
@@ -581,15 +402,7 @@ std::optional<QJsonObject> parseFunction(const QJsonValue &value, const QString 
         return std::nullopt;
     }
     const QJsonObject function = value.toObject();
-    const QJsonValue name = function.value(u"name"_s);
-    if (!isPresent(name)) {
-        v.missing(field + u".name"_s);
-    } else if (!name.isString() || !isFunctionName(name.toString())) {
-        v.fail(field + u".name"_s,
-               u"Invalid '%1.name': '%2' is not a function name (letters, digits, '_', '-', '.' "
-               u"and ':', at most 128)."_s.arg(field, name.toString()),
-               u"invalid_value"_s);
-    }
+    checkName(function.value(u"name"_s), field + u".name"_s, u"function"_s, v);
     optionalString(function, u"description"_s, v, field + u".description"_s);
     const QJsonValue parameters = function.value(u"parameters"_s);
     if (isPresent(parameters) && !parameters.isObject())
@@ -704,12 +517,7 @@ void parseTools(const QJsonObject &root, ChatCompletionsRequest &parsed, Validat
                u"invalid_value"_s);
     }
     if (!v.failed() && request.toolChoice.mode == ToolChoice::Mode::Named) {
-        const bool known = std::any_of(request.tools.cbegin(), request.tools.cend(),
-                                       [&](const QJsonValue &tool) {
-                                           return tool.toObject().value(u"name"_s).toString()
-                                                  == request.toolChoice.name;
-                                       });
-        if (!known)
+        if (!request.hasTool(request.toolChoice.name))
             v.fail(choiceField,
                    u"Invalid value for '%1': no tool named '%2' is in 'tools'."_s.arg(
                        choiceField, request.toolChoice.name),
@@ -757,7 +565,7 @@ void parseResponseFormat(const QJsonObject &root, Conversation &request, Validat
     const QJsonValue schema = spec.toObject().value(u"schema"_s);
     if (!isPresent(name))
         v.missing(u"response_format.json_schema.name"_s);
-    else if (!name.isString() || !isFunctionName(name.toString()))
+    else if (!name.isString() || !isName(name.toString()))
         v.fail(u"response_format.json_schema.name"_s,
                u"Invalid 'response_format.json_schema.name': '%1' is not a name (letters, digits, "
                u"'_', '-', '.' and ':', at most 128)."_s.arg(name.isString() ? name.toString()
@@ -811,29 +619,15 @@ void checkIgnoredFields(const QJsonObject &root, Validator &v)
 std::optional<ChatCompletionsRequest> ChatCompletionsRequest::parse(const QByteArray &body,
                                                                     ApiError *error)
 {
-    QJsonParseError parseError;
-    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
-    if (parseError.error != QJsonParseError::NoError) {
-        *error = ApiError::invalidRequest(
-            u"The request body is not valid JSON: %1 at offset %2."_s.arg(parseError.errorString())
-                .arg(parseError.offset));
+    const std::optional<QJsonObject> object = parseBody(body, error);
+    if (!object)
         return std::nullopt;
-    }
-    if (!doc.isObject()) {
-        *error = ApiError::invalidRequest(u"The request body must be a JSON object."_s);
-        return std::nullopt;
-    }
-    const QJsonObject root = doc.object();
+    const QJsonObject &root = *object;
     Validator v;
     ChatCompletionsRequest parsed;
     Conversation &request = parsed.conversation;
 
-    const QJsonValue model = root.value(u"model"_s);
-    if (!isPresent(model))
-        v.missing(u"model"_s);
-    else if (!model.isString() || model.toString().trimmed().isEmpty())
-        v.wrongType(u"model"_s, u"a non-empty string"_s, model);
-    request.model = model.toString().trimmed();
+    request.model = requiredModel(root, v);
 
     parseMessages(root, request, v);
 

@@ -18,7 +18,8 @@ QString OpenAiError::type(const ApiError &error)
     case K::MethodNotAllowed:
     case K::PayloadTooLarge: return u"invalid_request_error"_s;
     case K::PermissionDenied: return u"permission_error"_s;
-    case K::RateLimited: return u"rate_limit_error"_s;
+    case K::RateLimited:
+    case K::UpstreamBusy: return u"rate_limit_error"_s;
     case K::Internal: return u"server_error"_s;
     case K::UpstreamError:
     case K::UpstreamUnavailable:

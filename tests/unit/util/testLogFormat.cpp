@@ -74,6 +74,9 @@ void TestLogFormat::accessLine()
     QCOMPARE(r.toLogLine(),
              u"POST /v1/chat/completions 502 1234ms model=GLM-4.7-Thinking upstream=GLM-4-7 stream "
              u"first_byte=87ms tokens=12+0 attempts=4 error=\"Z.AI answered 500\""_s);
+    r.path = u"/v1/messages"_s;
+    r.dialect = u"anthropic"_s;
+    QVERIFY(r.toLogLine().startsWith(u"POST /v1/messages 502 1234ms dialect=anthropic model="_s));
 }
 
 QTEST_GUILESS_MAIN(TestLogFormat)

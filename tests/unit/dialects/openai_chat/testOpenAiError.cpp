@@ -30,6 +30,7 @@ void TestOpenAiError::statusAndType_data()
     QTest::newRow("method") << int(K::MethodNotAllowed) << 405 << u"invalid_request_error"_s;
     QTest::newRow("too large") << int(K::PayloadTooLarge) << 413 << u"invalid_request_error"_s;
     QTest::newRow("rate") << int(K::RateLimited) << 429 << u"rate_limit_error"_s;
+    QTest::newRow("busy") << int(K::UpstreamBusy) << 429 << u"rate_limit_error"_s;
     QTest::newRow("internal") << int(K::Internal) << 500 << u"server_error"_s;
     QTest::newRow("upstream") << int(K::UpstreamError) << 502 << u"upstream_error"_s;
     QTest::newRow("unavailable") << int(K::UpstreamUnavailable) << 503 << u"upstream_error"_s;
