@@ -69,14 +69,10 @@ TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObje
                     m_tray->showMessage(title, message, false, ZaiWindowMessage);
                 });
         zai->setOrigin(chatOrigin(m_bridge->settings()));
-        // While the window's session lives, the page's captcha SDK makes verify parameters.
-        connect(zai, &ZaiWindowLink::sessionStarted, this, [this, zai] {
-            m_bridge->setCaptchaSource(zai->captchaSource());
-            if (m_settingsDialog)
-                m_settingsDialog->setCaptchaSource(zai->captchaSource());
-        });
-        if (zai->hasSession())
-            m_bridge->setCaptchaSource(zai->captchaSource());
+        // The page's captcha SDK makes the verify parameters, from the first request on: the
+        // window's page loads in the background when Z.AI first asks, and the window comes to
+        // the front only when the captcha wants the user (a first request succeeds, P.11).
+        m_bridge->setCaptchaSource(zai->captchaSource());
     }
     connect(m_bridge, &BridgeController::captchaRequired, this,
             &TrayApplication::onCaptchaRequired);
@@ -312,7 +308,7 @@ void TrayApplication::openSettings()
                 &TrayApplication::openZaiWindow);
         dialog->setZaiWindowAvailable(m_options.zaiWindow != nullptr);
         // Settings → Test asks the same captcha source as the bridge (while the window lives).
-        if (m_options.zaiWindow && m_options.zaiWindow->hasSession())
+        if (m_options.zaiWindow)
             dialog->setCaptchaSource(m_options.zaiWindow->captchaSource());
         m_settingsDialog = dialog;
     }
