@@ -44,6 +44,8 @@ private Q_SLOTS:
 
 private:
     static AppSettings sample();
+    static void showTokensOf(SettingsDialog &dialog, const FakeZaiServer &fake,
+                             const QList<TokenEntry> &tokens);
     template <typename T> static T *field(SettingsDialog &dialog, const char *name)
     {
         T *widget = dialog.findChild<T *>(QLatin1StringView(name));
@@ -308,20 +310,26 @@ void TestSettingsDialog::importsDotEnv()
     QVERIFY(!error.isEmpty());
 }
 
+// The sample settings with `tokens`, against `fake`, the system's proxy settings.
+void TestSettingsDialog::showTokensOf(SettingsDialog &dialog, const FakeZaiServer &fake,
+                                      const QList<TokenEntry> &tokens)
+{
+    dialog.setPortCheck([](const QString &, quint16) { return true; });
+    AppSettings s = sample();
+    s.proxyMode = AppSettings::ProxyMode::System;
+    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    s.tokens = tokens;
+    dialog.setSettings(s);
+}
+
 void TestSettingsDialog::testsTokensAgainstTheUpstream()
 {
     FakeZaiServer fake;
     QVERIFY(fake.start());
     const QString good = TestBed::makeToken(u"user-1"_s);
     fake.addValidToken(good);
-
     SettingsDialog dialog(UpstreamProfile::builtIn());
-    dialog.setPortCheck([](const QString &, quint16) { return true; });
-    AppSettings s = sample();
-    s.proxyMode = AppSettings::ProxyMode::System;
-    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
-    s.tokens = {{u"good"_s, good}, {u"bad"_s, u"tok-not-known-to-zai-1234"_s}};
-    dialog.setSettings(s);
+    showTokensOf(dialog, fake, {{u"good"_s, good}, {u"bad"_s, u"tok-not-known-to-zai-1234"_s}});
     QSignalSpy tested(&dialog, &SettingsDialog::tokenTested);
 
     dialog.testToken(0);
@@ -347,12 +355,7 @@ void TestSettingsDialog::testChecksTheWayToZai()
     const QString good = TestBed::makeToken(u"user-1"_s);
     fake.addValidToken(good);
     SettingsDialog dialog(UpstreamProfile::builtIn());
-    dialog.setPortCheck([](const QString &, quint16) { return true; });
-    AppSettings s = sample();
-    s.proxyMode = AppSettings::ProxyMode::System;
-    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
-    s.tokens = {{u"good"_s, good}};
-    dialog.setSettings(s);
+    showTokensOf(dialog, fake, {{u"good"_s, good}});
     QSignalSpy checked(&dialog, &SettingsDialog::upstreamChecked);
     auto *test = field<QPushButton>(dialog, "testTokenButton");
 
