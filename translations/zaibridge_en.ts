@@ -214,7 +214,17 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>OpenAI chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Anthropic Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>%1 ms</source>
         <translation type="unfinished"></translation>
     </message>
@@ -241,6 +251,11 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     <message>
         <location line="+2"/>
         <source>Upstream model</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>API</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -834,7 +849,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+145"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+141"/>
         <source>Secrets could not be read</source>
         <translation type="unfinished"></translation>
     </message>

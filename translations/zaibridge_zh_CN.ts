@@ -220,7 +220,17 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>%1（客户端已断开）</translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
+        <source>OpenAI chat</source>
+        <translation>OpenAI 聊天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Anthropic Messages</source>
+        <translation>Anthropic Messages</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>%1 ms</source>
         <translation>%1 毫秒</translation>
     </message>
@@ -248,6 +258,11 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <location line="+2"/>
         <source>Upstream model</source>
         <translation>上游模型</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>API</source>
+        <translation>API</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -848,7 +863,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+145"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+141"/>
         <source>Secrets could not be read</source>
         <translation>无法读取机密信息</translation>
     </message>

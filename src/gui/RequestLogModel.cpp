@@ -52,6 +52,12 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
         return r.clientModel.isEmpty() ? r.path : r.clientModel;
     case UpstreamModel:
         return r.upstreamModel;
+    case Api:
+        if (r.dialect == u"openai"_s)
+            return tr("OpenAI chat");
+        if (r.dialect == u"anthropic"_s)
+            return tr("Anthropic Messages");
+        return r.dialect;
     case Latency:
         return tr("%1 ms").arg(r.latencyMs);
     case Tokens:
@@ -79,6 +85,8 @@ QVariant RequestLogModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Model");
     case UpstreamModel:
         return tr("Upstream model");
+    case Api:
+        return tr("API");
     case Latency:
         return tr("Latency");
     case Tokens:
@@ -101,7 +109,9 @@ void RequestLogModel::add(const RequestRecord &record)
         m_records.resize(MaxRows);
         endRemoveRows();
     }
-    if (!record.clientModel.isEmpty() && record.path.contains(u"chat/completions"_s)) {
+    // Every answer of a model, whichever dialect asked (a token count is no answer).
+    if (!record.clientModel.isEmpty() && !record.dialect.isEmpty()
+        && !record.path.endsWith(u"/count_tokens"_s)) {
         ModelTotals &t = m_totals[record.clientModel];
         ++t.requests;
         if (failed(record))

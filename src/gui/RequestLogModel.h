@@ -19,6 +19,7 @@ public:
         Status,
         ClientModel,
         UpstreamModel,
+        Api, // the client's dialect: OpenAI chat completions, Anthropic Messages
         Latency,
         Tokens,
         Retries,
