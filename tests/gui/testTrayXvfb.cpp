@@ -164,6 +164,7 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     ok.status = 200;
     ok.clientModel = u"GLM-4.7"_s;
     ok.upstreamModel = u"glm-4.7"_s;
+    ok.dialect = u"openai"_s;
     ok.latencyMs = 1840;
     ok.promptTokens = 812;
     ok.completionTokens = 164;
@@ -175,6 +176,15 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     failed.attempts = 2;
     failed.error =
         u"Z.AI rejected the request signature (HTTP 400: Signature verification failed)."_s;
+    RequestRecord claude = ok; // Claude Code's request
+    claude.path = u"/v1/messages"_s;
+    claude.dialect = u"anthropic"_s;
+    claude.clientModel = u"GLM-5.3"_s;
+    claude.upstreamModel = u"glm-5.3"_s;
+    claude.latencyMs = 2630;
+    claude.promptTokens = 18342;
+    claude.completionTokens = 291;
+    app.requestLog()->add(claude);
     app.requestLog()->add(ok);
     app.requestLog()->add(failed);
     app.openLog();
