@@ -118,6 +118,25 @@ std::optional<UpstreamProfile> UpstreamProfile::load(const QString &overridePath
     return profile;
 }
 
+namespace {
+
+UpstreamProfile::Captcha captchaOf(const QJsonObject &c)
+{
+    UpstreamProfile::Captcha captcha;
+    captcha.required = c.value(u"required"_s).toBool(true);
+    captcha.field = c.value(u"field"_s).toString(u"captcha_verify_param"_s);
+    captcha.waitSeconds = qBound(1, c.value(u"waitSeconds"_s).toInt(120), 3600);
+    captcha.reuseSeconds = qBound(0, c.value(u"reuseSeconds"_s).toInt(0), 3600);
+    captcha.region = c.value(u"region"_s).toString(u"sgp"_s);
+    captcha.prefix = c.value(u"prefix"_s).toString(u"no8xfe"_s);
+    captcha.sceneId = c.value(u"sceneId"_s).toString(u"didk33e0"_s);
+    captcha.scriptUrl = c.value(u"scriptUrl"_s).toString(
+        u"https://o.alicdn.com/captcha-frontend/aliyunCaptcha/AliyunCaptcha.js"_s);
+    return captcha;
+}
+
+} // namespace
+
 std::optional<UpstreamProfile> UpstreamProfile::fromJson(const QJsonObject &json, QString *error)
 {
     UpstreamProfile profile;
@@ -141,6 +160,7 @@ std::optional<UpstreamProfile> UpstreamProfile::fromJson(const QJsonObject &json
         return std::nullopt;
     }
     profile.m_headers = headersFor(json.value(u"headers"_s).toObject(), {});
+    profile.m_captcha = captchaOf(json.value(u"captcha"_s).toObject());
     profile.m_query = pairsOf<QString>(json.value(u"query"_s).toObject());
     profile.m_fingerprint = pairsOf<QString>(json.value(u"fingerprint"_s).toObject());
     for (const QJsonValue &v : json.value(u"hiddenMcpFeatures"_s).toArray())
@@ -273,21 +293,6 @@ QString UpstreamProfile::imagePartUrl(const QString &fileId, const QString &file
     return url.replace(u"{id}"_s, fileId).replace(u"{filename}"_s, filename);
 }
 
-UpstreamProfile::Captcha UpstreamProfile::captcha() const
-{
-    const QJsonObject c = m_json.value(u"captcha"_s).toObject();
-    Captcha captcha;
-    captcha.required = c.value(u"required"_s).toBool(true);
-    captcha.field = c.value(u"field"_s).toString(u"captcha_verify_param"_s);
-    captcha.waitSeconds = qBound(1, c.value(u"waitSeconds"_s).toInt(120), 3600);
-    captcha.reuseSeconds = qBound(0, c.value(u"reuseSeconds"_s).toInt(0), 3600);
-    captcha.region = c.value(u"region"_s).toString(u"sgp"_s);
-    captcha.prefix = c.value(u"prefix"_s).toString(u"no8xfe"_s);
-    captcha.sceneId = c.value(u"sceneId"_s).toString(u"didk33e0"_s);
-    captcha.scriptUrl = c.value(u"scriptUrl"_s).toString(
-        u"https://o.alicdn.com/captcha-frontend/aliyunCaptcha/AliyunCaptcha.js"_s);
-    return captcha;
-}
 
 int UpstreamProfile::imageCacheSeconds() const
 {

@@ -85,7 +85,7 @@ public:
         QString sceneId;
         QString scriptUrl;
     };
-    Captcha captcha() const;
+    const Captcha &captcha() const { return m_captcha; } // read for every completion: parsed once
     const ModelCatalogue &catalogue() const { return m_catalogue; }
     ModelCatalogue &catalogue() { return m_catalogue; }
     const QJsonObject &json() const { return m_json; }
@@ -95,6 +95,7 @@ private:
     ModelCatalogue m_catalogue;
     QList<QPair<QByteArray, QByteArray>> m_headers;
     QString m_deviceId;
+    Captcha m_captcha;
     MessagesMode m_messagesMode = MessagesMode::UserOnly;
     QList<QPair<QString, QString>> m_query;
     QList<QPair<QString, QString>> m_fingerprint;

@@ -44,7 +44,6 @@ ZaiRequestBuilder::ZaiRequestBuilder(const UpstreamProfile &profile, QUrl comple
     m_origin = m_completionsUrl.adjusted(QUrl::RemovePath | QUrl::RemoveQuery
                                          | QUrl::RemoveFragment);
     m_originText = m_origin.toString();
-    m_captchaField = m_profile.captcha().field;
     m_completionBase = UpstreamRequest(m_completionsUrl);
     for (const auto &[name, value] : m_profile.headers())
         m_completionBase.setRawHeader(name, value);
@@ -436,7 +435,7 @@ UpstreamRequest ZaiRequestBuilder::completion(const Conversation &request, const
     json.endObject();
     json.key("extra"_L1).beginObject().endObject();
     if (!ids.captchaVerifyParam.isEmpty())
-        json.field(m_captchaField, ids.captchaVerifyParam);
+        json.field(m_profile.captcha().field, ids.captchaVerifyParam);
 
     json.key("variables"_L1).beginObject().members(m_fixedVariables);
     json.field("{{CURRENT_DATETIME}}"_L1, dates.dateTime)

@@ -94,5 +94,4 @@ private:
     QByteArray m_fingerprintQuery; // the same for the browser fingerprint
     QByteArray m_fixedVariables;   // the variables that are not computed per request, as members
     int m_offsetMinutes = 480;     // the fingerprint's time zone, minutes east of UTC
-    QString m_captchaField;        // the body field of the captcha verify parameter
 };
