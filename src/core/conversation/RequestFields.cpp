@@ -165,6 +165,18 @@ QString requiredModel(const QJsonObject &root, Validator &v)
     return model.toString().trimmed();
 }
 
+bool requiredOfType(const QJsonValue &value, const QString &field, QJsonValue::Type type,
+                    const QString &expected, Validator &v)
+{
+    if (v.failed())
+        return false;
+    if (!isPresent(value))
+        v.missing(field);
+    else if (value.type() != type)
+        v.wrongType(field, expected, value);
+    return !v.failed();
+}
+
 std::optional<QJsonArray> requiredArray(const QJsonObject &o, const QString &key, Validator &v)
 {
     const QJsonValue value = o.value(key);

@@ -54,6 +54,10 @@ std::optional<qint64> optionalInteger(const QJsonObject &o, const QString &key, 
 // A field that must be an object when present (its content is ignored).
 void optionalObject(const QJsonObject &o, const QString &key, Validator &v);
 
+// A field that must be there with a value of `type` (`expected` words it: "a string"); false
+// after this or an earlier failure.
+bool requiredOfType(const QJsonValue &value, const QString &field, QJsonValue::Type type,
+                    const QString &expected, Validator &v);
 // `model`: a non-empty string, trimmed (empty after a failure).
 QString requiredModel(const QJsonObject &root, Validator &v);
 // o[key] as a non-empty array (`messages`), or nothing after a failure.

@@ -382,13 +382,8 @@ void parseTools(const QJsonObject &root, Conversation &request, Validator &v)
             const std::optional<QString> description =
                 optionalString(tool, u"description"_s, v, field + u".description"_s);
             const QJsonValue schema = tool.value(u"input_schema"_s);
-            if (v.failed()) {
-            } else if (!isPresent(schema)) {
-                v.missing(field + u".input_schema"_s);
-            } else if (!schema.isObject()) {
-                v.wrongType(field + u".input_schema"_s, u"an object (a JSON schema)"_s, schema);
-            }
-            if (v.failed())
+            if (!requiredOfType(schema, field + u".input_schema"_s, QJsonValue::Object,
+                                u"an object (a JSON schema)"_s, v))
                 return;
             names.insert(name.toString());
             QJsonObject neutral{{u"name"_s, name}, {u"parameters"_s, schema}};

@@ -172,13 +172,8 @@ QList<ToolCall> parseToolCalls(const QJsonValue &value, const QString &field, Va
         const std::optional<QString> name =
             requiredString(f, u"name"_s, functionField + u".name"_s, v);
         const QJsonValue arguments = f.value(u"arguments"_s);
-        if (v.failed()) {
-        } else if (!isPresent(arguments)) {
-            v.missing(functionField + u".arguments"_s);
-        } else if (!arguments.isString()) {
-            v.wrongType(functionField + u".arguments"_s, u"a string"_s, arguments);
-        }
-        if (v.failed())
+        if (!requiredOfType(arguments, functionField + u".arguments"_s, QJsonValue::String,
+                            u"a string"_s, v))
             break;
         const std::optional<QString> text = callArguments(arguments, functionField, v);
         if (!text)
