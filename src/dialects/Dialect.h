@@ -61,7 +61,7 @@ public:
     virtual QByteArray errorBody(const ApiError &error) const = 0;
     virtual int errorStatus(const ApiError &error) const { return error.status(); }
 
-    // The short name the request log shows ("openai", "anthropic").
+    // The short name the request log and the access log show ("openai", "responses", "anthropic").
     virtual QString name() const = 0;
     // The catalogue's model for the name a client sent, or nullptr (404).
     virtual const ModelEntry *findModel(const ModelCatalogue &catalogue, const QString &model) const

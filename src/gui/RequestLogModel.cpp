@@ -55,6 +55,8 @@ QVariant RequestLogModel::data(const QModelIndex &index, int role) const
     case Api:
         if (r.dialect == u"openai"_s)
             return tr("OpenAI chat");
+        if (r.dialect == u"responses"_s)
+            return tr("OpenAI Responses");
         if (r.dialect == u"anthropic"_s)
             return tr("Anthropic Messages");
         return r.dialect;

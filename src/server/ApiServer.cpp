@@ -8,6 +8,7 @@
 #include "dialects/anthropic_messages/MessagesFormat.h"
 #include "dialects/anthropic_messages/MessagesRequest.h"
 #include "dialects/openai_chat/ChatCompletionsDialect.h"
+#include "dialects/openai_responses/ResponsesDialect.h"
 #include "session/ChatSession.h"
 #include "GuardedTcpServer.h"
 #include "HttpCompat.h"
@@ -75,6 +76,13 @@ const ChatCompletionsDialect &openAiChat()
 const MessagesDialect &anthropicMessages()
 {
     static const MessagesDialect dialect;
+    return dialect;
+}
+
+// The Codex CLI and the OpenAI SDKs' responses API: POST /v1/responses.
+const ResponsesDialect &openAiResponses()
+{
+    static const ResponsesDialect dialect;
     return dialect;
 }
 
@@ -355,10 +363,12 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
         {"POST", u"/v1/messages"_s, false, true, &ApiServer::handleChat, &anthropicMessages()},
         {"POST", u"/v1/messages/count_tokens"_s, false, true, &ApiServer::handleCountTokens,
          &anthropicMessages()},
+        {"POST", u"/v1/responses"_s, false, true, &ApiServer::handleChat, &openAiResponses()},
         // Aliases for clients configured with a base URL without /v1.
         {"GET", u"/models"_s, false, true, &ApiServer::handleModels, &openAiChat()},
         {"GET", u"/models/"_s, true, true, &ApiServer::handleModel, &openAiChat()},
         {"POST", u"/chat/completions"_s, false, true, &ApiServer::handleChat, &openAiChat()},
+        {"POST", u"/responses"_s, false, true, &ApiServer::handleChat, &openAiResponses()},
     };
 
     RequestRecord record;
@@ -400,10 +410,16 @@ void ApiServer::handle(const QHttpServerRequest &request, std::unique_ptr<HttpEx
         const Dialect &dialect = path.startsWith(u"/v1/messages/"_s)
                                      ? static_cast<const Dialect &>(anthropicMessages())
                                      : openAiChat();
+        // GET /v1/responses/{id} and its kin: what a client of a storing server tries
+        const QString message =
+            path.startsWith(u"/v1/responses/"_s)
+                ? u"Response not found: ZaiBridge keeps no responses (%1 %2). Every answer of "
+                  u"POST /v1/responses comes whole in its reply or its stream."_s
+                : u"Unknown path %1 %2. This server serves GET /v1/models, POST "
+                  u"/v1/chat/completions, POST /v1/responses and POST /v1/messages."_s;
         sendError(exchange, request,
                   ApiError(ApiError::Kind::NotFound,
-                           u"Unknown path %1 %2. This server serves GET /v1/models, POST "
-                           u"/v1/chat/completions and POST /v1/messages."_s.arg(QString::fromLatin1(method), path)),
+                           message.arg(QString::fromLatin1(method), path)),
                   record, dialect);
         return finishPlain();
     }
@@ -466,7 +482,8 @@ void ApiServer::handleRoot(const QHttpServerRequest &request,
         {u"version"_s, QStringLiteral(ZB_VERSION)},
         {u"endpoints"_s, QJsonArray{u"GET /health"_s, u"GET /v1/models"_s,
                                     u"GET /v1/models/{id}"_s, u"POST /v1/chat/completions"_s,
-                                    u"POST /v1/messages"_s, u"POST /v1/messages/count_tokens"_s}}};
+                                    u"POST /v1/responses"_s, u"POST /v1/messages"_s,
+                                    u"POST /v1/messages/count_tokens"_s}}};
     sendJson(exchange, request, 200, QJsonDocument(body).toJson(QJsonDocument::Compact), record);
 }
 

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: MIT
 // The official Anthropic SDK (what Claude Code is built on) against POST /v1/messages and
 // /v1/messages/count_tokens: messages.create streamed and not, messages.stream with thinking and
-// with tools over two rounds, countTokens, and errors as the SDK's typed exceptions.
+// with tools over two rounds, countTokens, and errors as the SDK's typed exceptions; and the
+// Vercel AI SDK's Anthropic provider with tools over two rounds and with reasoning.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import Anthropic from '@anthropic-ai/sdk';
+import { createAnthropic } from '@ai-sdk/anthropic';
+import { generateText, streamText, tool, stepCountIs } from 'ai';
+import { z } from 'zod';
 import { startBridge } from './harness.mjs';
 
 let bridge;
@@ -139,4 +143,45 @@ test('anthropic: errors are the SDK\'s typed exceptions', async () => {
   await assert.rejects(
     wrongKey.messages.create({ model: 'GLM-4.5', max_tokens: 10, messages: [{ role: 'user', content: 'x' }] }),
     (error) => error instanceof Anthropic.AuthenticationError && error.error.error.type === 'authentication_error');
+});
+
+test('Vercel AI SDK (@ai-sdk/anthropic): streamText with tools over two rounds', async () => {
+  const anthropic = createAnthropic({ baseURL: bridge.baseURL, apiKey: 'sk-e2e-key' });
+  const executed = [];
+  const result = streamText({
+    model: anthropic('claude-sonnet-4-5'),
+    prompt: 'Summarise the README of this project.',
+    tools: {
+      read_file: tool({
+        description: 'Read a file of the project',
+        inputSchema: z.object({ path: z.string() }),
+        execute: async ({ path }) => {
+          executed.push(path);
+          return `contents of ${path}`;
+        },
+      }),
+    },
+    stopWhen: stepCountIs(3),
+  });
+  const text = await result.text;
+  const steps = await result.steps;
+  assert.deepEqual(executed, ['README.md']);
+  assert.ok(steps.length >= 2, `expected two rounds, got ${steps.length}`);
+  assert.equal(steps[0].finishReason, 'tool-calls');
+  assert.match(text, /The tool read_file said: .*contents of README\.md/);
+  const usage = await result.totalUsage;
+  assert.ok(usage.inputTokens > 0 && usage.outputTokens > 0);
+});
+
+test('Vercel AI SDK (@ai-sdk/anthropic): generateText with thinking', async () => {
+  const anthropic = createAnthropic({ baseURL: bridge.baseURL, apiKey: 'sk-e2e-key' });
+  const result = await generateText({
+    model: anthropic('GLM-4.7'),
+    prompt: 'Think first',
+    providerOptions: { anthropic: { thinking: { type: 'enabled', budgetTokens: 2048 } } },
+  });
+  assert.ok(result.reasoningText && result.reasoningText.length > 0, JSON.stringify(result.reasoning));
+  assert.equal(result.text.trim(), 'Echo: Think first');
+  assert.equal(result.finishReason, 'stop');
+  assert.equal(result.response.modelId, 'GLM-4.7');
 });

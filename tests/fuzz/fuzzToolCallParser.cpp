@@ -2,12 +2,15 @@
 // libFuzzer target: the streaming tool-call parser (and the stream translator behind it) must
 // never crash, hang or trip a sanitizer, whatever the model writes and however it is split; and
 // the fast upstream-event scanner must read exactly what the general JSON path reads; and the
-// chat-completions request parser must refuse or accept any body without harm, and what it
-// accepts must be a conversation the rest of the bridge can run; the translator's
+// request parsers of the three client dialects (chat completions, Anthropic Messages, OpenAI
+// Responses) must refuse or accept any body without harm, and what they accept must be a
+// conversation the rest of the bridge can run; the translator's
 // shortcuts must hand out what the full derivation does; and a chunked body must decode the same
 // however its bytes arrive.
 #include "net/ChunkedDecoder.h"
+#include "dialects/anthropic_messages/MessagesRequest.h"
 #include "dialects/openai_chat/ChatCompletionsRequest.h"
+#include "dialects/openai_responses/ResponsesRequest.h"
 #include "zai/StreamTranslator.h"
 #include "conversation/ToolCallParser.h"
 #include "zai/UpstreamEvent.h"
@@ -40,13 +43,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             || !(UpstreamEvent::fromData(event.value(u"data"_s).toObject()) == *fast))
             __builtin_trap();
     }
-    // The input as a request body.
+    // The input as a request body of each dialect.
     {
-        ApiError error;
-        const auto parsed = ChatCompletionsRequest::parse(raw.toByteArray(), &error);
-        if (parsed ? parsed->conversation.model.isEmpty() || parsed->conversation.messages.isEmpty()
-                   : error.kind() != ApiError::Kind::InvalidRequest || error.message().isEmpty())
-            __builtin_trap();
+        const QByteArray body = raw.toByteArray();
+        const auto verify = [](const auto &parsed, const ApiError &error) {
+            if (parsed ? parsed->conversation.model.isEmpty()
+                             || parsed->conversation.messages.isEmpty()
+                       : error.kind() != ApiError::Kind::InvalidRequest || error.message().isEmpty())
+                __builtin_trap();
+        };
+        ApiError chatError;
+        verify(ChatCompletionsRequest::parse(body, &chatError), chatError);
+        ApiError messagesError;
+        verify(MessagesRequest::parse(body, &messagesError), messagesError);
+        ApiError responsesError;
+        verify(ResponsesRequest::parse(body, &responsesError), responsesError);
     }
     // The first byte chooses the delta size; the rest is the model's answer.
     const int step = 1 + data[0] % 17;

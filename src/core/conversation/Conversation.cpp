@@ -37,3 +37,9 @@ bool Conversation::hasTool(const QString &name) const
         return tool.toObject().value(QLatin1StringView("name")).toString() == name;
     });
 }
+
+bool Conversation::hasTurns() const
+{
+    return std::any_of(messages.cbegin(), messages.cend(),
+                       [](const Message &m) { return m.role != Message::Role::System; });
+}

@@ -98,6 +98,8 @@ struct Conversation
 
     // The text of the last user message: what the upstream signature covers.
     QString lastUserText() const;
+    // Whether a message other than system text is there: something for the model to answer.
+    bool hasTurns() const;
     // Whether `tools` has one of that name.
     bool hasTool(const QString &name) const;
 };

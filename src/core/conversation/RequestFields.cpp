@@ -233,6 +233,67 @@ bool checkName(const QJsonValue &name, const QString &param, const QString &what
     return true;
 }
 
+QString entryType(const QJsonValue &entry, const QString &field, const QStringList &supported,
+                  Validator &v)
+{
+    if (v.failed())
+        return {};
+    if (!entry.isObject()) {
+        v.wrongType(field, u"an object"_s, entry);
+        return {};
+    }
+    const QJsonValue type = entry.toObject().value(u"type"_s);
+    if (!isPresent(type))
+        v.missing(field + u".type"_s);
+    else if (!type.isString() && supported.isEmpty())
+        v.wrongType(field + u".type"_s, u"a string"_s, type);
+    else if (!type.isString() || (!supported.isEmpty() && !supported.contains(type.toString())))
+        v.badValue(field + u".type"_s, type.isString() ? type.toString() : typeName(type),
+                   supported);
+    return v.failed() ? QString() : type.toString();
+}
+
+std::optional<QString> callArguments(const QJsonValue &arguments, const QString &param,
+                                     Validator &v)
+{
+    QString text = arguments.toString();
+    if (text.trimmed().isEmpty())
+        text = u"{}"_s;
+    QJsonParseError parseError;
+    const QJsonDocument parsed = QJsonDocument::fromJson(text.toUtf8(), &parseError);
+    if (parseError.error != QJsonParseError::NoError || !parsed.isObject()) {
+        v.fail(param,
+               u"Invalid '%1': the arguments of a tool call must be a JSON object in a string "
+               u"(%2)."_s.arg(param,
+                              parseError.error != QJsonParseError::NoError
+                                  ? parseError.errorString()
+                                  : u"got %1"_s.arg(parsed.isArray() ? u"an array"_s
+                                                                     : u"a scalar"_s)),
+               u"invalid_value"_s);
+        return std::nullopt;
+    }
+    return text;
+}
+
+void checkMetadata(const QJsonObject &root, Validator &v)
+{
+    const QJsonValue metadata = root.value(u"metadata"_s);
+    if (isPresent(metadata)) {
+        if (!metadata.isObject()) {
+            v.wrongType(u"metadata"_s, u"an object"_s, metadata);
+        } else {
+            const QJsonObject pairs = metadata.toObject();
+            if (pairs.size() > 16)
+                v.fail(u"metadata"_s, u"Invalid 'metadata': at most 16 keys are allowed."_s,
+                       u"invalid_value"_s);
+            for (auto it = pairs.constBegin(); it != pairs.constEnd() && !v.failed(); ++it) {
+                if (!it.value().isString())
+                    v.wrongType(u"metadata."_s + it.key(), u"a string"_s, it.value());
+            }
+        }
+    }
+}
+
 std::optional<QJsonObject> parseBody(const QByteArray &body, ApiError *error)
 {
     QJsonParseError parseError;

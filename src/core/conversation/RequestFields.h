@@ -70,6 +70,21 @@ bool isName(const QString &name);
 // A required tool name at `param` (a "function" or "tool", as `what` says); false after a failure.
 bool checkName(const QJsonValue &name, const QString &param, const QString &what, Validator &v);
 
+// An entry of a list of typed objects (content blocks, input items, tools): an object with a
+// string `type`, one of `supported` unless that is empty. Its type, or empty after a failure.
+QString entryType(const QJsonValue &entry, const QString &field, const QStringList &supported,
+                  Validator &v);
+
+// The arguments of a tool call in the history a client sends back (`param` names the field):
+// they travel back to the model inside the tool protocol's history, so they must be the JSON
+// object the call was made with, in a string (an empty string stands for no arguments, "{}").
+// Returns that text, or nothing after a failure.
+std::optional<QString> callArguments(const QJsonValue &arguments, const QString &param,
+                                     Validator &v);
+
+// `metadata`: at most 16 keys with string values, as OpenAI checks it.
+void checkMetadata(const QJsonObject &root, Validator &v);
+
 // The request body as a JSON object, or nothing with *error filled (bad JSON, not an object).
 std::optional<QJsonObject> parseBody(const QByteArray &body, ApiError *error);
 

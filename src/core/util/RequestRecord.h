@@ -13,7 +13,7 @@ struct RequestRecord
     qint64 timeMs = 0;
     QString method;
     QString path;
-    QString dialect; // the client wire format of a model request ("openai", "anthropic"), or empty
+    QString dialect; // the client wire format of a model request ("openai", "responses", "anthropic"), or empty
     int status = 0;
     QString clientModel;
     QString upstreamModel;

@@ -19,27 +19,6 @@ using namespace RequestFields;
 
 namespace {
 
-// A block list entry: an object with a string `type` among `supported`; its type, or empty.
-QString blockType(const QJsonValue &item, const QString &field, const QStringList &supported,
-                  Validator &v)
-{
-    if (!item.isObject()) {
-        v.wrongType(field, u"an object"_s, item);
-        return {};
-    }
-    const QJsonValue type = item.toObject().value(u"type"_s);
-    if (!isPresent(type)) {
-        v.missing(field + u".type"_s);
-        return {};
-    }
-    if (!type.isString() || !supported.contains(type.toString())) {
-        v.badValue(field + u".type"_s, type.isString() ? type.toString() : typeName(type),
-                   supported);
-        return {};
-    }
-    return type.toString();
-}
-
 std::optional<QString> textOf(const QJsonObject &block, const QString &field, Validator &v)
 {
     const QJsonValue text = block.value(u"text"_s);
@@ -63,7 +42,7 @@ std::optional<ContentPart> imagePart(const QJsonObject &block, const QString &fi
         v.missing(sourceField);
         return std::nullopt;
     }
-    const QString type = blockType(sourceValue, sourceField, {u"base64"_s, u"url"_s}, v);
+    const QString type = entryType(sourceValue, sourceField, {u"base64"_s, u"url"_s}, v);
     if (type.isEmpty())
         return std::nullopt;
     const QJsonObject source = sourceValue.toObject();
@@ -110,7 +89,7 @@ void toolResultContent(const QJsonValue &content, const QString &field, Message 
     const QJsonArray blocks = content.toArray();
     for (qsizetype i = 0; i < blocks.size() && !v.failed(); ++i) {
         const QString blockField = u"%1[%2]"_s.arg(field).arg(i);
-        const QString type = blockType(blocks.at(i), blockField, {u"text"_s, u"image"_s}, v);
+        const QString type = entryType(blocks.at(i), blockField, {u"text"_s, u"image"_s}, v);
         if (type == u"text") {
             if (auto text = textOf(blocks.at(i).toObject(), blockField, v))
                 result.parts.append({ContentPart::Type::Text, *text});
@@ -150,7 +129,7 @@ void parseUserTurn(const QJsonValue &content, const QString &field, OpenCalls &o
         const QJsonArray blocks = content.toArray();
         for (qsizetype i = 0; i < blocks.size() && !v.failed(); ++i) {
             const QString blockField = u"%1[%2]"_s.arg(field).arg(i);
-            const QString type = blockType(blocks.at(i), blockField, userBlockTypes(), v);
+            const QString type = entryType(blocks.at(i), blockField, userBlockTypes(), v);
             const QJsonObject block = blocks.at(i).toObject();
             if (type == u"text") {
                 if (auto text = textOf(block, blockField, v))
@@ -214,7 +193,7 @@ void parseAssistantTurn(const QJsonValue &content, const QString &field, OpenCal
         const QJsonArray blocks = content.toArray();
         for (qsizetype i = 0; i < blocks.size() && !v.failed(); ++i) {
             const QString blockField = u"%1[%2]"_s.arg(field).arg(i);
-            const QString type = blockType(blocks.at(i), blockField, assistantBlockTypes(), v);
+            const QString type = entryType(blocks.at(i), blockField, assistantBlockTypes(), v);
             const QJsonObject block = blocks.at(i).toObject();
             if (type == u"text") {
                 if (auto text = textOf(block, blockField, v))
@@ -264,7 +243,7 @@ std::optional<Message> systemMessage(const QJsonValue &content, const QString &f
         const QJsonArray blocks = content.toArray();
         for (qsizetype i = 0; i < blocks.size() && !v.failed(); ++i) {
             const QString blockField = u"%1[%2]"_s.arg(field).arg(i);
-            if (blockType(blocks.at(i), blockField, {u"text"_s}, v).isEmpty())
+            if (entryType(blocks.at(i), blockField, {u"text"_s}, v).isEmpty())
                 return std::nullopt;
             if (auto text = textOf(blocks.at(i).toObject(), blockField, v))
                 message.parts.append({ContentPart::Type::Text, *text});
@@ -331,6 +310,11 @@ void parseMessages(const QJsonObject &root, Conversation &request, Validator &v)
             parseAssistantTurn(content, contentField, open, request.messages, v);
         }
     }
+    if (!v.failed() && !request.hasTurns())
+        v.fail(u"messages"_s,
+               u"Invalid 'messages': they hold no user or assistant content for the model to "
+               u"answer."_s,
+               u"invalid_value"_s);
 }
 
 void parseSystem(const QJsonObject &root, Conversation &request, Validator &v)
@@ -397,7 +381,7 @@ void parseTools(const QJsonObject &root, Conversation &request, Validator &v)
     if (!isPresent(choice))
         return;
     const QString type =
-        blockType(choice, u"tool_choice"_s, {u"auto"_s, u"any"_s, u"tool"_s, u"none"_s}, v);
+        entryType(choice, u"tool_choice"_s, {u"auto"_s, u"any"_s, u"tool"_s, u"none"_s}, v);
     if (type.isEmpty())
         return;
     const QJsonObject object = choice.toObject();
@@ -440,7 +424,7 @@ void parseThinking(const QJsonObject &root, Conversation &request, Validator &v)
     if (!isPresent(thinking))
         return;
     const QString type =
-        blockType(thinking, u"thinking"_s, {u"enabled"_s, u"disabled"_s, u"adaptive"_s}, v);
+        entryType(thinking, u"thinking"_s, {u"enabled"_s, u"disabled"_s, u"adaptive"_s}, v);
     if (type == u"enabled") {
         const QJsonValue budget = thinking.toObject().value(u"budget_tokens"_s);
         const QString field = u"thinking.budget_tokens"_s;

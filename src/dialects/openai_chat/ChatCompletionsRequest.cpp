@@ -111,31 +111,6 @@ QList<ContentPart> parseContent(const QJsonValue &content, const QString &field,
     return parts;
 }
 
-// The arguments of a call in the history travel back to the model inside the tool protocol's
-// history: they must be the JSON object the call was made with (an empty string stands for no
-// arguments, "{}"). Returns that text, or nothing after a failure.
-std::optional<QString> callArguments(const QJsonValue &arguments, const QString &functionField,
-                                     Validator &v)
-{
-    QString text = arguments.toString();
-    if (text.trimmed().isEmpty())
-        text = u"{}"_s;
-    QJsonParseError parseError;
-    const QJsonDocument parsed = QJsonDocument::fromJson(text.toUtf8(), &parseError);
-    if (parseError.error != QJsonParseError::NoError || !parsed.isObject()) {
-        v.fail(functionField + u".arguments"_s,
-               u"Invalid '%1.arguments': the arguments of a tool call must be a JSON object "
-               u"in a string (%2)."_s.arg(functionField,
-                                          parseError.error != QJsonParseError::NoError
-                                              ? parseError.errorString()
-                                              : u"got %1"_s.arg(parsed.isArray() ? u"an array"_s
-                                                                                 : u"a scalar"_s)),
-               u"invalid_value"_s);
-        return std::nullopt;
-    }
-    return text;
-}
-
 // An assistant turn's `tool_calls`.
 QList<ToolCall> parseToolCalls(const QJsonValue &value, const QString &field, Validator &v)
 {
@@ -175,7 +150,7 @@ QList<ToolCall> parseToolCalls(const QJsonValue &value, const QString &field, Va
         if (!requiredOfType(arguments, functionField + u".arguments"_s, QJsonValue::String,
                             u"a string"_s, v))
             break;
-        const std::optional<QString> text = callArguments(arguments, functionField, v);
+        const std::optional<QString> text = callArguments(arguments, functionField + u".arguments"_s, v);
         if (!text)
             break;
         calls.append({*id, *name, *text});
@@ -235,7 +210,7 @@ std::optional<Message> parseMessage(const QJsonObject &m, const QString &field, 
                 v.missing(fcField + u".name"_s);
             else if (!fc.value(u"arguments"_s).isString())
                 v.wrongType(fcField + u".arguments"_s, u"a string"_s, fc.value(u"arguments"_s));
-            else if (auto text = callArguments(fc.value(u"arguments"_s), fcField, v))
+            else if (auto text = callArguments(fc.value(u"arguments"_s), fcField + u".arguments"_s, v))
                 message.toolCalls.append({QString(), fc.value(u"name"_s).toString(), *text});
         }
         if (!v.failed() && !isPresent(content) && message.toolCalls.isEmpty())
@@ -458,22 +433,12 @@ void parseTools(const QJsonObject &root, ChatCompletionsRequest &parsed, Validat
         const QJsonArray list = tools.toArray();
         for (qsizetype i = 0; i < list.size() && !v.failed(); ++i) {
             const QString field = u"tools[%1]"_s.arg(i);
-            if (!list.at(i).isObject()) {
-                v.wrongType(field, u"an object"_s, list.at(i));
+            const QString type = entryType(list.at(i), field, {u"function"_s, u"custom"_s}, v);
+            if (type.isEmpty())
                 return;
-            }
-            const QJsonObject tool = list.at(i).toObject();
-            const QJsonValue type = tool.value(u"type"_s);
-            if (!isPresent(type)) {
-                v.missing(field + u".type"_s);
-                return;
-            }
-            if (type.toString() == u"custom")
+            if (type == u"custom")
                 continue; // free-form grammar tools: the tool protocol carries JSON arguments only
-            if (type.toString() != u"function") {
-                v.badValue(field + u".type"_s, type.toString(), {u"function"_s, u"custom"_s});
-                return;
-            }
+            const QJsonObject tool = list.at(i).toObject();
             if (auto function = parseFunction(tool.value(u"function"_s), field + u".function"_s, v))
                 request.tools.append(*function);
         }
@@ -592,21 +557,7 @@ void checkIgnoredFields(const QJsonObject &root, Validator &v)
     optionalString(root, u"verbosity"_s, v, u"verbosity"_s);
     optionalBool(root, u"store"_s, v);
     optionalObject(root, u"prediction"_s, v);
-    const QJsonValue metadata = root.value(u"metadata"_s);
-    if (isPresent(metadata)) {
-        if (!metadata.isObject()) {
-            v.wrongType(u"metadata"_s, u"an object"_s, metadata);
-        } else {
-            const QJsonObject pairs = metadata.toObject();
-            if (pairs.size() > 16)
-                v.fail(u"metadata"_s, u"Invalid 'metadata': at most 16 keys are allowed."_s,
-                       u"invalid_value"_s);
-            for (auto it = pairs.constBegin(); it != pairs.constEnd() && !v.failed(); ++it) {
-                if (!it.value().isString())
-                    v.wrongType(u"metadata."_s + it.key(), u"a string"_s, it.value());
-            }
-        }
-    }
+    checkMetadata(root, v);
 }
 
 } // namespace
