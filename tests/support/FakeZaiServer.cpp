@@ -133,7 +133,8 @@ QString toolTrigger(const QString &system)
 }
 
 // The model's side of the tool protocol (zai-protocol.md 7.4), deterministic: with tools offered
-// and no result yet, call the forced tool (or the first) with arguments made from its schema; with
+// and no result yet, call the forced tool (or the first) with arguments made from its schema (an
+// enum's first value, "README.md" for a path, "example" for other strings, ...); with
 // a <tool_result> in the last user turn, answer by quoting it. "[no-tool]" in the last user turn
 // makes it ignore the tools. With user-only roles the instructions and the earlier turns may share
 // the last user message: there a result counts only after the last </function_calls>, and the
@@ -187,7 +188,10 @@ std::optional<QString> toolProtocolAnswer(const QJsonArray &messages, bool userO
     const QJsonObject properties = schema.value("properties"_L1).toObject();
     for (auto p = properties.begin(); p != properties.end(); ++p) {
         const QString type = p.value().toObject().value("type"_L1).toString();
-        if (type == "integer"_L1 || type == "number"_L1)
+        const QJsonArray choices = p.value().toObject().value("enum"_L1).toArray();
+        if (!choices.isEmpty())
+            args.insert(p.key(), choices.first()); // what a model reads from the schema
+        else if (type == "integer"_L1 || type == "number"_L1)
             args.insert(p.key(), 1);
         else if (type == "boolean"_L1)
             args.insert(p.key(), true);

@@ -78,34 +78,37 @@ const QJsonArray FunctionTool = array(
 
 void TestResponsesRequest::codexRequest()
 {
-    // The body the Codex CLI sent for its second turn (a function call and its output).
+    // The body Codex CLI 0.171 sent for its second request of a turn: developer messages (its
+    // instructions), the environment and the task as user messages, then its first answer, the
+    // function call in it and the call's output. Paths and ids replaced.
     const ResponsesRequest r = parsed(fixture(u"codex-request.json"_s));
     const Conversation &c = r.conversation;
     QCOMPARE(c.model, u"GLM-4.7"_s);
     QVERIFY(c.stream);
-    QVERIFY(!c.messages.isEmpty());
-    QCOMPARE(c.messages.first().role, Message::Role::System); // instructions
-    QVERIFY(c.messages.first().text().startsWith(u"You are Codex"_s));
-    QList<Message::Role> roles;
-    for (const Message &m : c.messages)
-        roles.append(m.role);
-    QVERIFY(roles.contains(Message::Role::User));
-    QVERIFY(roles.contains(Message::Role::Tool));
-    QCOMPARE(c.messages.last().role, Message::Role::Tool);
-    const Message &call = c.messages.at(c.messages.size() - 2);
+    QCOMPARE(c.messages.size(), 6);
+    QCOMPARE(c.messages.at(0).role, Message::Role::System);
+    QVERIFY(c.messages.at(0).text().startsWith(u"You are a coding agent running in the Codex CLI"_s));
+    QCOMPARE(c.messages.at(1).role, Message::Role::System);
+    QCOMPARE(c.messages.at(2).role, Message::Role::User);
+    QVERIFY(c.messages.at(2).text().contains(u"<environment_context>"_s));
+    QCOMPARE(c.lastUserText(), u"Say hello"_s);
+    const Message &call = c.messages.at(4);
     QCOMPARE(call.role, Message::Role::Assistant);
+    QCOMPARE(call.text().trimmed(), u"I will use exec_command."_s); // its words and call: one turn
     QCOMPARE(call.toolCalls.size(), 1);
-    QCOMPARE(call.toolCalls.first().name, u"shell"_s);
-    QCOMPARE(c.messages.last().toolCallId, call.toolCalls.first().id);
-    QCOMPARE(c.messages.last().name, u"shell"_s);
-    // Its function tools are offered; the others are not.
-    QVERIFY(c.hasTool(u"shell"_s));
-    for (const QJsonValue &tool : c.tools)
-        QVERIFY(tool.toObject().value(u"parameters"_s).isObject());
+    QCOMPARE(call.toolCalls.first().name, u"exec_command"_s);
+    QCOMPARE(c.messages.at(5).role, Message::Role::Tool);
+    QCOMPARE(c.messages.at(5).toolCallId, call.toolCalls.first().id);
+    QCOMPARE(c.messages.at(5).name, u"exec_command"_s);
+    // Its function tools are offered; the namespace and web_search tools are not.
+    QCOMPARE(c.tools.size(), 7);
+    QVERIFY(c.hasTool(u"exec_command"_s));
+    QVERIFY(!c.hasTool(u"multi_agent_v1"_s));
     QCOMPARE(c.toolChoice.mode, ToolChoice::Mode::Auto);
-    QVERIFY(!c.parallelToolCalls);
-    QCOMPARE(c.enableThinking, std::optional<bool>(true));
+    QVERIFY(c.parallelToolCalls);
+    QCOMPARE(c.enableThinking, std::nullopt); // a summary, no effort: the model's default
     QCOMPARE(r.echo.value(u"store"_s).toBool(true), false);
+    QCOMPARE(r.echo.value(u"tools"_s).toArray().size(), 9); // echoed as sent
 }
 
 void TestResponsesRequest::inputAsString()
