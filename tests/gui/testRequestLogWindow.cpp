@@ -53,12 +53,14 @@ void TestRequestLogWindow::showsAFailedRequest()
     window.show();
     QVERIFY(QTest::qWaitForWindowExposed(&window));
 
-    // Claude Code's dialect first: the log says which API each request spoke.
+    // Claude Code's and Codex's dialects first: the log says which API each request spoke.
     const QUrl messages(u"http://127.0.0.1:%1/v1/messages"_s.arg(bridge.port()));
     QCOMPARE(Http::post(messages, R"({"model":"GLM-4.5","max_tokens":64,)"
                                   R"("messages":[{"role":"user","content":"hi"}]})")
                  .status,
              200);
+    const QUrl responses(u"http://127.0.0.1:%1/v1/responses"_s.arg(bridge.port()));
+    QCOMPARE(Http::post(responses, R"({"model":"GLM-4.5","input":"hi"})").status, 200);
     const QUrl chat(u"http://127.0.0.1:%1/v1/chat/completions"_s.arg(bridge.port()));
     QCOMPARE(Http::post(chat, chatBody(u"GLM-4.5"_s, u"works"_s, false)).status, 200);
     FakeReply reply;
@@ -69,8 +71,9 @@ void TestRequestLogWindow::showsAFailedRequest()
     QCOMPARE(Http::post(chat, chatBody(u"GLM-4.5"_s, u"fails"_s, false)).status, 502);
     QCOMPARE(Http::post(chat, chatBody(u"GLM-4.5"_s, u"fails again"_s, false)).status, 502);
 
-    QTRY_COMPARE(window.visibleRows(), 4);
-    QCOMPARE(window.visibleText(3, RequestLogModel::Api), u"Anthropic Messages"_s);
+    QTRY_COMPARE(window.visibleRows(), 5);
+    QCOMPARE(window.visibleText(4, RequestLogModel::Api), u"Anthropic Messages"_s);
+    QCOMPARE(window.visibleText(3, RequestLogModel::Api), u"OpenAI Responses"_s);
     QCOMPARE(window.visibleText(2, RequestLogModel::Api), u"OpenAI chat"_s);
     // Newest first: the failure, with its status, models and message.
     QCOMPARE(window.visibleText(0, RequestLogModel::Status), u"502"_s);
@@ -101,21 +104,21 @@ void TestRequestLogWindow::showsAFailedRequest()
 
     window.findChild<QPushButton *>(u"copyButton"_s)->click();
     const QString copied = QApplication::clipboard()->text();
-    QCOMPARE(copied.count(u'\n'), 3);
+    QCOMPARE(copied.count(u'\n'), 4);
     QVERIFY(copied.contains(u"502"_s));
     QVERIFY(copied.contains(u"POST /v1/chat/completions"_s));
 
-    QCOMPARE(model->totals().value(u"GLM-4.5"_s).requests, 4);
+    QCOMPARE(model->totals().value(u"GLM-4.5"_s).requests, 5);
     QCOMPARE(model->totals().value(u"GLM-4.5"_s).failures, 2);
     QVERIFY(model->totals().value(u"GLM-4.5"_s).completionTokens > 0);
 
     window.findChild<QPushButton *>(u"clearButton"_s)->click();
     QCOMPARE(window.visibleRows(), 0);
-    QCOMPARE(model->totals().value(u"GLM-4.5"_s).requests, 4); // totals stay
+    QCOMPARE(model->totals().value(u"GLM-4.5"_s).requests, 5); // totals stay
 
     // Totals survive a restart.
     RequestLogModel reloaded(&store);
-    QCOMPARE(reloaded.totals().value(u"GLM-4.5"_s).requests, 4);
+    QCOMPARE(reloaded.totals().value(u"GLM-4.5"_s).requests, 5);
     QCOMPARE(reloaded.totals().value(u"GLM-4.5"_s).failures, 2);
     bridge.stop();
 }
