@@ -7,6 +7,8 @@
 // nginx (a second port) in front of a third such fake. It measures, side by side in one run:
 //   1. latency to the first and the last byte of a streamed answer at concurrency 1;
 //   2. the server's CPU seconds per 1,000 non-streaming requests at concurrency 16;
+//   (both also for ZaiBridge's other two dialects, Anthropic Messages and OpenAI Responses, beside
+//   its chat completions: the same conversation and answer in each client's wire format)
 //   3. N concurrent streams of M chunks (completed, errors, total time), zero-delay and paced;
 //   4. a ~1 MiB request (200 messages of 5 KiB) against a tiny one;
 //   5. the server's RSS idle and at the stream peak.
@@ -204,15 +206,19 @@ QString cpuModel()
 
 // --- requests --------------------------------------------------------------------------------
 
+// The client wire format a ZaiBridge target is spoken to in.
+enum class Dialect { Chat, Messages, Responses };
+
 struct Target
 {
     QString name;
     quint16 port = 0;
-    bool bridge = false; // the OpenAI surface of ZaiBridge; otherwise the Z.AI surface of the fake
+    bool bridge = false; // a client surface of ZaiBridge; otherwise the Z.AI surface of the fake
     QList<qint64> pids;  // whose CPU and memory count for this target (none for the fake itself)
     bool minimal = false; // the fake, with minimalRequest() instead of gatewayRequest()
     // For the Z.AI surface: the gateway's own request builder, with this target's address.
     std::shared_ptr<const ZaiRequestBuilder> builder = nullptr;
+    Dialect dialect = Dialect::Chat; // for ZaiBridge
     bool enabled() const { return port != 0; }
 };
 
@@ -270,14 +276,29 @@ QByteArray bridgeBody(const Settings &s, const BenchConversation &c, bool stream
            + (stream ? "true"_ba : "false"_ba) + R"(,"messages":)" + c.messagesJson + '}';
 }
 
-// POST /v1/chat/completions to ZaiBridge.
-QByteArray bridgeRequest(const Settings &s, quint16 port, const BenchConversation &c, bool stream)
+// POST /v1/chat/completions to ZaiBridge, or the same conversation as POST /v1/messages (the
+// history as messages, max_tokens as Claude Code sends it) or POST /v1/responses (as input).
+QByteArray bridgeRequest(const Settings &s, const Target &t, const BenchConversation &c, bool stream)
 {
-    const QByteArray body = bridgeBody(s, c, stream);
-    return httpRequest(port, "/v1/chat/completions"_ba,
-                       {{"Authorization"_ba, "Bearer " + s.apiKey},
-                        {"Accept"_ba, stream ? "text/event-stream"_ba : "application/json"_ba}},
-                       body);
+    const QByteArray accept = stream ? "text/event-stream"_ba : "application/json"_ba;
+    const QByteArray head = R"({"model":)" + jsonString(s.bridgeModel) + R"(,"stream":)"
+                            + (stream ? "true"_ba : "false"_ba);
+    switch (t.dialect) {
+    case Dialect::Chat: break;
+    case Dialect::Messages:
+        return httpRequest(t.port, "/v1/messages"_ba,
+                           {{"x-api-key"_ba, s.apiKey},
+                            {"anthropic-version"_ba, "2023-06-01"_ba},
+                            {"Accept"_ba, accept}},
+                           head + R"(,"max_tokens":32000,"messages":)" + c.messagesJson + '}');
+    case Dialect::Responses:
+        return httpRequest(t.port, "/v1/responses"_ba,
+                           {{"Authorization"_ba, "Bearer " + s.apiKey}, {"Accept"_ba, accept}},
+                           head + R"(,"store":false,"input":)" + c.messagesJson + '}');
+    }
+    return httpRequest(t.port, "/v1/chat/completions"_ba,
+                       {{"Authorization"_ba, "Bearer " + s.apiKey}, {"Accept"_ba, accept}},
+                       bridgeBody(s, c, stream));
 }
 
 // The completion ZaiBridge sends upstream for this conversation (zai-protocol.md section 3),
@@ -324,7 +345,7 @@ QByteArray minimalRequest(const Settings &s, quint16 port, const BenchConversati
 QByteArray requestFor(const Settings &s, const Target &t, const BenchConversation &c, bool stream)
 {
     if (t.bridge)
-        return bridgeRequest(s, t.port, c, stream);
+        return bridgeRequest(s, t, c, stream);
     return t.minimal ? minimalRequest(s, t.port, c) : gatewayRequest(s, t, c);
 }
 
@@ -371,11 +392,46 @@ QString validateBridgeStream(const QByteArray &body, const QString &expected)
     return {};
 }
 
-QString validateBridgeJson(const QByteArray &body, const QString &expected)
+// An Anthropic or Responses stream: the text of its deltas of `deltaType`, and its last event.
+QString validateEventStream(const QByteArray &body, const QString &expected, Dialect dialect)
+{
+    QString content;
+    QString last;
+    for (const QByteArray &d : sseData(body)) {
+        const QJsonObject event = QJsonDocument::fromJson(d).object();
+        last = event.value(u"type"_s).toString();
+        if (last == u"error" || last == u"response.failed")
+            return u"error event: "_s + QString::fromUtf8(d.left(200));
+        if (dialect == Dialect::Messages && last == u"content_block_delta")
+            content += event.value(u"delta"_s).toObject().value(u"text"_s).toString();
+        if (dialect == Dialect::Responses && last == u"response.output_text.delta")
+            content += event.value(u"delta"_s).toString();
+    }
+    const QString end = dialect == Dialect::Messages ? u"message_stop"_s : u"response.completed"_s;
+    if (last != end)
+        return u"the stream ends with %1, not %2"_s.arg(last, end);
+    if (content != expected)
+        return u"content differs (%1 of %2 characters)"_s.arg(content.size()).arg(expected.size());
+    return {};
+}
+
+QString validateBridgeJson(const QByteArray &body, const QString &expected, Dialect dialect)
 {
     const QJsonObject object = QJsonDocument::fromJson(body).object();
-    const QString content = object.value(u"choices"_s).toArray().at(0).toObject()
-                                .value(u"message"_s).toObject().value(u"content"_s).toString();
+    QString content;
+    switch (dialect) {
+    case Dialect::Chat:
+        content = object.value(u"choices"_s).toArray().at(0).toObject()
+                      .value(u"message"_s).toObject().value(u"content"_s).toString();
+        break;
+    case Dialect::Messages:
+        content = object.value(u"content"_s).toArray().at(0).toObject().value(u"text"_s).toString();
+        break;
+    case Dialect::Responses:
+        content = object.value(u"output"_s).toArray().at(0).toObject().value(u"content"_s)
+                      .toArray().at(0).toObject().value(u"text"_s).toString();
+        break;
+    }
     if (content != expected)
         return u"content differs: "_s + QString::fromUtf8(body.left(200));
     return {};
@@ -410,7 +466,10 @@ QString validate(const Target &t, const Response &r, const BenchConversation &c,
         return u"HTTP %1: %2"_s.arg(r.status).arg(QString::fromUtf8(r.body.left(300)));
     if (!t.bridge)
         return validateUpstreamStream(r.body, c.expected);
-    return stream ? validateBridgeStream(r.body, c.expected) : validateBridgeJson(r.body, c.expected);
+    if (!stream)
+        return validateBridgeJson(r.body, c.expected, t.dialect);
+    return t.dialect == Dialect::Chat ? validateBridgeStream(r.body, c.expected)
+                                      : validateEventStream(r.body, c.expected, t.dialect);
 }
 
 // --- running requests ------------------------------------------------------------------------
@@ -722,6 +781,13 @@ int main(int argc, char *argv[])
                                            : QList<qint64>(),
                  false, builderFor(port(nginxOpt))};
     Target bridge{u"ZaiBridge"_s, port(bridgeOpt), true, pids(bridgePidOpt)};
+    // The same server spoken to as Claude Code and as Codex speak to it.
+    Target bridgeMessages = bridge;
+    bridgeMessages.name = u"ZaiBridge, Anthropic Messages"_s;
+    bridgeMessages.dialect = Dialect::Messages;
+    Target bridgeResponses = bridge;
+    bridgeResponses.name = u"ZaiBridge, OpenAI Responses"_s;
+    bridgeResponses.dialect = Dialect::Responses;
     Target pacedDirect{u"direct to the fake"_s, port(pacedDirectOpt), false, {}, false,
                        builderFor(port(pacedDirectOpt))};
     Target pacedNginx{u"nginx"_s, port(pacedNginxOpt), false, nginx.pids, false,
@@ -790,6 +856,7 @@ int main(int argc, char *argv[])
     // The latency table also shows the direct call with the minimal request of earlier runs.
     QList<Target> latencyTargets = targets;
     latencyTargets.insert(1, directMinimal);
+    latencyTargets << bridgeMessages << bridgeResponses;
     for (const Target &t : std::as_const(latencyTargets))
         conn.insert(t.name, new HttpConnection(t.port, &connections));
     for (const Target &t : std::as_const(latencyTargets)) {
@@ -850,27 +917,25 @@ int main(int argc, char *argv[])
         const int n = number(latencyOpt);
         progress(u"latency: %1 streamed requests per target, concurrency 1"_s.arg(n));
         QHash<QString, Latency> lat;
-        QHash<QString, double> cpuBefore;
-        for (const Target &t : std::as_const(latencyTargets)) {
-            if (!t.pids.isEmpty())
-                cpuBefore.insert(t.name, cpuSeconds(t.pids));
-        }
+        // Summed around each request: ZaiBridge's three dialects share one process.
+        QHash<QString, double> cpuUsed;
         for (int i = 0; i < n; ++i) {
             for (qsizetype k = 0; k < latencyTargets.size(); ++k) {
                 // Rotate the order so that no target always follows the same one.
                 const Target &t = latencyTargets.at((i + k) % latencyTargets.size());
+                const double cpu0 = t.pids.isEmpty() ? 0 : cpuSeconds(t.pids);
                 const Response r = runOne(conn.value(t.name), requestFor(settings, t, streamConv, true),
                                           scaled(10000));
+                if (!t.pids.isEmpty())
+                    cpuUsed[t.name] += cpuSeconds(t.pids) - cpu0;
                 const QString error = validate(t, r, streamConv, true);
                 recordSample(u"latency"_s, t.name, r, error);
                 addSample(lat[t.name], r, error);
             }
         }
         QHash<QString, double> cpuPerRequestMs;
-        for (const Target &t : std::as_const(latencyTargets)) {
-            if (cpuBefore.contains(t.name))
-                cpuPerRequestMs.insert(t.name, (cpuSeconds(t.pids) - cpuBefore.value(t.name)) * 1000.0 / n);
-        }
+        for (auto it = cpuUsed.cbegin(); it != cpuUsed.cend(); ++it)
+            cpuPerRequestMs.insert(it.key(), it.value() * 1000.0 / n);
         report.section(u"1. Streaming latency at concurrency 1"_s);
         report.text(u"%1 streamed requests per target, interleaved, one keep-alive connection each; "
                     u"the answer is %2 deltas (%3 characters). First byte = the first byte of the "
@@ -881,7 +946,11 @@ int main(int argc, char *argv[])
                     u"query parameters and body fields), so that the fake's reading of that request "
                     u"counts on both sides; the row \"direct, minimal request\" sends only the fields "
                     u"the fake checks, as the runs before 2026-11-27 did for both. Server CPU is "
-                    u"utime + stime over the whole phase divided by the requests."_s
+                    u"utime + stime read before and after each request, summed and divided by the "
+                    u"requests (/proc counts in clock ticks: one request's figure is coarse, the "
+                    u"sum is not). The two rows \"ZaiBridge, …\" are the same server spoken to as "
+                    u"Claude Code (POST /v1/messages) and as Codex (POST /v1/responses) speak to "
+                    u"it, with the same conversation and answer."_s
                         .arg(n).arg(std::min<qsizetype>(chunks, streamConv.expected.size()))
                         .arg(streamConv.expected.size()));
         report.text(QString());
@@ -920,11 +989,13 @@ int main(int argc, char *argv[])
                     u"before and after. ZaiBridge answers non-streaming requests (it reads the "
                     u"%4-delta upstream stream and returns one JSON object); nginx relays the "
                     u"fake's SSE answer to the same prompt as it is (the fake only streams). "
-                    u"The fake's own CPU is shown for scale."_s
+                    u"The fake's own CPU is shown for scale. The rows \"ZaiBridge, …\" ask the "
+                    u"same server the same question as Claude Code and as Codex would, one run "
+                    u"after the other."_s
                         .arg(n).arg(c).arg(std::min(n / 10, 500)).arg(shortConv.expected.size()));
         report.text(QString());
         QList<QStringList> rows;
-        QList<Target> cpuTargets{bridge};
+        QList<Target> cpuTargets{bridge, bridgeMessages, bridgeResponses};
         if (nginx.enabled())
             cpuTargets.prepend(nginx);
         for (const Target &t : std::as_const(cpuTargets)) {
@@ -952,9 +1023,9 @@ int main(int argc, char *argv[])
             }
             errors += n - int(run.responses.size());
             const double per1000 = cpu / double(n) * 1000.0;
-            if (t.bridge)
+            if (t.bridge && t.dialect == Dialect::Chat)
                 cpuPer1000 = per1000;
-            else
+            else if (!t.bridge)
                 cpuPer1000Nginx = per1000;
             rows << QStringList{t.name, fmt(per1000, 3),
                                 fmt(used.user / double(n) * 1000.0, 3) + u" / "_s
