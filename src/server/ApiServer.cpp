@@ -508,7 +508,11 @@ void ApiServer::handleModels(const QHttpServerRequest &request,
                              std::unique_ptr<HttpExchange> &exchange, RequestRecord &record,
                              const Dialect &)
 {
-    const QJsonObject list = OpenAiFormat::modelList(m_client->catalogue(), m_startedAt);
+    // Claude Code and the Anthropic SDKs send anthropic-version, and read Anthropic's list.
+    const QJsonObject list =
+        HttpCompat::header(request, "anthropic-version").isEmpty()
+            ? OpenAiFormat::modelList(m_client->catalogue(), m_startedAt)
+            : MessagesFormat::modelList(m_client->catalogue(), m_startedAt);
     sendJson(exchange, request, 200, QJsonDocument(list).toJson(QJsonDocument::Compact), record);
 }
 
@@ -518,17 +522,18 @@ void ApiServer::handleModel(const QHttpServerRequest &request,
 {
     const qsizetype slash = record.path.indexOf(u"/models/"_s);
     const QString id = QUrl::fromPercentEncoding(record.path.mid(slash + 8).toUtf8());
+    const bool anthropic = !HttpCompat::header(request, "anthropic-version").isEmpty();
     const ModelEntry *entry = m_client->catalogue().find(id);
     if (!entry) {
         sendError(exchange, request,
                   ApiError(ApiError::Kind::ModelNotFound,
                            u"The model '%1' does not exist."_s.arg(id), u"model"_s),
-                  record, dialect);
+                  record, anthropic ? static_cast<const Dialect &>(anthropicMessages()) : dialect);
         return;
     }
-    sendJson(exchange, request, 200,
-             QJsonDocument(OpenAiFormat::model(*entry, m_startedAt)).toJson(QJsonDocument::Compact),
-             record);
+    const QJsonObject model = anthropic ? MessagesFormat::model(*entry, m_startedAt)
+                                        : OpenAiFormat::model(*entry, m_startedAt);
+    sendJson(exchange, request, 200, QJsonDocument(model).toJson(QJsonDocument::Compact), record);
 }
 
 void ApiServer::handleChat(const QHttpServerRequest &request,

@@ -125,6 +125,19 @@ test('anthropic: countTokens', async () => {
   assert.ok(counted.input_tokens > 10, String(counted.input_tokens));
 });
 
+test('anthropic: models.list and models.retrieve in Anthropic\'s shape', async () => {
+  const ids = [];
+  for await (const model of client.models.list()) {
+    assert.equal(model.type, 'model');
+    assert.ok(!Number.isNaN(Date.parse(model.created_at)), model.created_at);
+    ids.push(model.id);
+  }
+  assert.ok(ids.includes('GLM-4.7'), ids.join(', '));
+  const one = await client.models.retrieve('GLM-4.5');
+  assert.equal(one.id, 'GLM-4.5');
+  assert.equal(one.display_name, 'GLM-4.5');
+});
+
 test('anthropic: errors are the SDK\'s typed exceptions', async () => {
   await assert.rejects(
     client.messages.create({ model: 'GLM-4.5', messages: [{ role: 'user', content: 'x' }] }),

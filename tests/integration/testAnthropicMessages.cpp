@@ -198,6 +198,7 @@ private Q_SLOTS:
     void pingDuringSilence();
     void clientDisconnectCancelsUpstream();
     void requestLogNamesTheDialect();
+    void modelsInAnthropicShape();
 };
 
 void TestAnthropicMessages::nonStreamingText()
@@ -820,6 +821,37 @@ void TestAnthropicMessages::requestLogNamesTheDialect()
     QCOMPARE(records.first().path, u"/v1/messages"_s);
     QCOMPARE(records.first().clientModel, u"GLM-4.7"_s);
     QVERIFY(records.first().toLogLine().contains(u" dialect=anthropic "_s));
+}
+
+void TestAnthropicMessages::modelsInAnthropicShape()
+{
+    TestBed bed;
+    QVERIFY(bed.start());
+    // With anthropic-version (Claude Code, the Anthropic SDKs): Anthropic's page of models.
+    const HttpResponse list = Http::get(bed.url(u"/v1/models"_s), AnthropicHeaders);
+    QCOMPARE(list.status, 200);
+    const QJsonArray data = list.json().value(u"data"_s).toArray();
+    QVERIFY(!data.isEmpty());
+    const QJsonObject first = data.first().toObject();
+    QCOMPARE(first.value(u"type"_s).toString(), u"model"_s);
+    QCOMPARE(first.value(u"id"_s).toString(), u"GLM-4.7"_s);
+    QVERIFY(!first.value(u"display_name"_s).toString().isEmpty());
+    QVERIFY(QDateTime::fromString(first.value(u"created_at"_s).toString(), Qt::ISODate).isValid());
+    QCOMPARE(list.json().value(u"has_more"_s), QJsonValue(false));
+    QCOMPARE(list.json().value(u"first_id"_s), first.value(u"id"_s));
+    QCOMPARE(list.json().value(u"last_id"_s), data.last().toObject().value(u"id"_s));
+    const HttpResponse one = Http::get(bed.url(u"/v1/models/GLM-4.5"_s), AnthropicHeaders);
+    QCOMPARE(one.status, 200);
+    QCOMPARE(one.json().value(u"type"_s).toString(), u"model"_s);
+    const HttpResponse missing = Http::get(bed.url(u"/v1/models/gpt-4o"_s), AnthropicHeaders);
+    QCOMPARE(missing.status, 404);
+    QCOMPARE(missing.json().value(u"type"_s).toString(), u"error"_s);
+    QCOMPARE(missing.json().value(u"error"_s).toObject().value(u"type"_s).toString(), u"not_found_error"_s);
+    // Without it: OpenAI's list, as before.
+    const HttpResponse openai = Http::get(bed.url(u"/v1/models"_s));
+    QCOMPARE(openai.json().value(u"object"_s).toString(), u"list"_s);
+    QCOMPARE(openai.json().value(u"data"_s).toArray().first().toObject().value(u"object"_s).toString(),
+             u"model"_s);
 }
 
 QTEST_GUILESS_MAIN(TestAnthropicMessages)

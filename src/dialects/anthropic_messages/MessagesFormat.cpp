@@ -4,6 +4,10 @@
 #include "AnthropicError.h"
 #include "util/JsonWriter.h"
 #include "util/RandomId.h"
+#include "zai/ModelCatalogue.h"
+
+#include <QDateTime>
+#include <QTimeZone>
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -216,4 +220,27 @@ QByteArray MessagesFormat::tokenCount(qint64 inputTokens)
 {
     return QJsonDocument(QJsonObject{{u"input_tokens"_s, inputTokens}})
         .toJson(QJsonDocument::Compact);
+}
+
+QJsonObject MessagesFormat::model(const ModelEntry &entry, qint64 created)
+{
+    return {{u"type"_s, u"model"_s},
+            {u"id"_s, entry.id},
+            {u"display_name"_s, entry.id},
+            {u"created_at"_s,
+             QDateTime::fromSecsSinceEpoch(created, QTimeZone::utc()).toString(Qt::ISODate)}};
+}
+
+QJsonObject MessagesFormat::modelList(const ModelCatalogue &catalogue, qint64 created)
+{
+    QJsonArray data;
+    for (const ModelEntry &entry : catalogue.entries())
+        data.append(model(entry, created));
+    const auto id = [&](qsizetype i) {
+        return data.isEmpty() ? QJsonValue() : data.at(i).toObject().value(u"id"_s);
+    };
+    return {{u"data"_s, data},
+            {u"has_more"_s, false},
+            {u"first_id"_s, id(0)},
+            {u"last_id"_s, id(data.size() - 1)}};
 }

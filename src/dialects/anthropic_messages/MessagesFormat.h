@@ -9,6 +9,9 @@
 #include <QLatin1StringView>
 #include <QString>
 
+class ModelCatalogue;
+struct ModelEntry;
+
 // The one place that writes Anthropic Messages JSON (dialects.md 2): the server-sent events of
 // a stream, each `event: <type>` + `data: <JSON with the same type>`, and a whole message.
 namespace MessagesFormat {
@@ -46,6 +49,10 @@ QJsonObject usage(const TokenUsage &usage);
 QJsonObject input(const QString &arguments);
 // The answer of POST /v1/messages/count_tokens: {"input_tokens": N}.
 QByteArray tokenCount(qint64 inputTokens);
+// GET /v1/models and /v1/models/{id} for a client that sends anthropic-version: Anthropic's
+// model objects {"type": "model", "id", "display_name", "created_at"} and their page.
+QJsonObject model(const ModelEntry &entry, qint64 created);
+QJsonObject modelList(const ModelCatalogue &catalogue, qint64 created);
 // A whole message (the client did not ask for a stream).
 QByteArray message(const QString &id, const QString &model, const CompletedAnswer &answer,
                    const QString &signature, const QString &stopSequence);
