@@ -653,13 +653,14 @@ void TestAnthropicMessages::tooLargeIsRequestTooLarge()
     bed.config.maxBodyBytes = 1024 * 1024;
     QVERIFY(bed.start());
     // Refused by the listening socket from the headers (declared length) or while the chunks
-    // arrive, in the shape of the path's dialect.
+    // arrive, in the shape of the path's dialect (OpenAI's for chat completions and Responses).
     const QList<QByteArray> heads{
         "POST /v1/messages?beta=true HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
         "Content-Length: 104857600\r\n\r\n{\"model\":",
         "POST /v1/messages/count_tokens HTTP/1.1\r\nHost: 127.0.0.1\r\nTransfer-Encoding: chunked\r\n\r\n"
             + QByteArray::number(2 * 1024 * 1024, 16) + "\r\n" + QByteArray(2 * 1024 * 1024, ' '),
         "POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n{",
+        "POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 104857600\r\n\r\n{",
     };
     for (const QByteArray &head : heads) {
         RawClient big;
