@@ -11,6 +11,7 @@
 #include "RequestLogWindow.h"
 #include "SettingsDialog.h"
 #include "SettingsStore.h"
+#include "TerminationSignals.h"
 #include "util/Translations.h"
 #include "TrayController.h"
 #include "TrayIcons.h"
@@ -47,10 +48,9 @@ TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObje
     connect(m_tray, &TrayController::settingsRequested, this, &TrayApplication::openSettings);
     connect(m_tray, &TrayController::logRequested, this, &TrayApplication::openLog);
     connect(m_tray, &TrayController::aboutRequested, this, &TrayApplication::showAbout);
-    connect(m_tray, &TrayController::quitRequested, this, [this] {
-        m_bridge->stop();
-        QCoreApplication::quit();
-    });
+    connect(m_tray, &TrayController::quitRequested, this, &TrayApplication::quit);
+    connect(TerminationSignals::instance(), &TerminationSignals::received, this,
+            &TrayApplication::quit);
     connect(m_capture, &LogCapture::line, this, [this](const QString &line) {
         if (m_logWindow)
             m_logWindow->appendDetail(line);
@@ -347,6 +347,17 @@ void TrayApplication::showAbout()
                         "<p>Base URL: <code>%2</code></p><p>MIT License.</p>")
                          .arg(QCoreApplication::applicationVersion(), m_bridge->baseUrl()));
     m_about->open();
+}
+
+void TrayApplication::quit()
+{
+    m_bridge->stop();
+    if (m_ready)
+        m_store->savePlain(m_bridge->settings()); // what the bridge runs with is kept
+    m_options.settings->sync();
+    // exit(), not quit(): QApplication::quit() first asks every window to close, and the fallback
+    // window refuses (it minimises itself when there is no tray), which cancelled the quit.
+    QCoreApplication::exit(0);
 }
 
 void TrayApplication::bringToFront()

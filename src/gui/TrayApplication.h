@@ -65,6 +65,9 @@ public:
     void showAbout();
     void applySettings(const AppSettings &settings);
     void bringToFront();
+    // Quit in the menu, SIGTERM or SIGINT: the server stops, the settings are saved, the event
+    // loop ends (whether or not a window is open).
+    void quit();
     static void installLanguage(AppSettings::Language language);
 
 Q_SIGNALS:

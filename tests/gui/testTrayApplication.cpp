@@ -31,8 +31,12 @@
 #include <QStandardPaths>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTest>
+#include <QToolButton>
 #include <QUuid>
+
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 
@@ -56,6 +60,8 @@ private Q_SLOTS:
     void zaiWindowOpensFromTheMenuAndTheSettings();
     void capturedTokenIsStoredLikeATypedOne();
     void captchaSourceIsTheWindowFromTheStart();
+    void quitEndsTheEventLoopWithoutATray();
+    void terminationSignalShutsDownCleanly();
 
 private:
     std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true,
@@ -502,6 +508,50 @@ void TestTrayApplication::captchaSourceIsTheWindowFromTheStart()
     auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
     QTRY_VERIFY(notice->text().contains(u"Z.AI asks for a captcha"_s));
     QVERIFY(notice->text().contains(u"ZAI_CAPTCHA_COMMAND"_s));
+}
+
+// Quit in the fallback window (offscreen there is no tray) ends the application's event loop:
+// the window's close handling (it minimises itself without a tray) must not veto it.
+void TestTrayApplication::quitEndsTheEventLoopWithoutATray()
+{
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QVERIFY(app->tray()->mainWindow()->isVisible());
+    auto *quit = app->tray()->mainWindow()->findChild<QToolButton *>(u"quitButton"_s);
+    QVERIFY(quit);
+    QTimer::singleShot(0, quit, &QToolButton::click);
+    QTimer watchdog; // only if Quit did not end the loop
+    watchdog.setSingleShot(true);
+    connect(&watchdog, &QTimer::timeout, qApp, [] { QCoreApplication::exit(99); });
+    watchdog.start(5000);
+    QCOMPARE(QApplication::exec(), 0);
+    QVERIFY(!app->bridge()->isRunning());
+}
+
+// SIGTERM (a logout, `kill`, systemd) stops the server, saves the settings and ends the loop.
+void TestTrayApplication::terminationSignalShutsDownCleanly()
+{
+#ifdef Q_OS_UNIX
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    const quint16 port = app->bridge()->port();
+    AppSettings s = app->bridge()->settings();
+    s.maxRetries = 7;
+    app->bridge()->setSettings(s); // applied, not yet written (as by a path that saves later)
+    QTimer::singleShot(0, [] { std::raise(SIGTERM); });
+    QTimer watchdog;
+    watchdog.setSingleShot(true);
+    connect(&watchdog, &QTimer::timeout, qApp, [] { QCoreApplication::exit(99); });
+    watchdog.start(5000);
+    QCOMPARE(QApplication::exec(), 0);
+    QVERIFY(!app->bridge()->isRunning());
+    QCOMPARE(Http::get(QUrl(u"http://127.0.0.1:%1/health"_s.arg(port)), {}, 2000).status, 0);
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).loadPlain().maxRetries, 7);
+#else
+    QSKIP("POSIX signals");
+#endif
 }
 
 QTEST_MAIN(TestTrayApplication)
