@@ -6,6 +6,7 @@
 #include "BridgeController.h"
 #include "FileSecretStore.h"
 #include "LogCapture.h"
+#include "MainWindow.h"
 #include "MemorySecretStore.h"
 #include "RequestLogModel.h"
 #include "RequestLogWindow.h"
@@ -30,6 +31,15 @@ using namespace Qt::StringLiterals;
 namespace {
 // The key of the notifications that open the Z.AI window when clicked.
 const QString ZaiWindowMessage = QStringLiteral("zai-window");
+
+// Brings a window back the way the user left it, minimised or behind others.
+void restore(QWidget *window)
+{
+    window->setWindowState(window->windowState() & ~Qt::WindowMinimized);
+    window->show();
+    window->raise();
+    window->activateWindow();
+}
 } // namespace
 
 TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObject *parent)
@@ -312,13 +322,15 @@ void TrayApplication::openSettings()
             dialog->setCaptchaSource(m_options.zaiWindow->captchaSource());
         m_settingsDialog = dialog;
     }
-    m_settingsDialog->setSecretBackend(
-        m_store->secretStore() ? m_store->secretStore()->backendName() : QString());
-    m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
-    m_settingsDialog->setSettings(m_bridge->settings());
-    m_settingsDialog->show();
-    m_settingsDialog->raise();
-    m_settingsDialog->activateWindow();
+    // An open dialog keeps what the user typed (it may be minimised or behind other windows);
+    // only a dialog that is not on screen is filled from the current settings.
+    if (!m_settingsDialog->isVisible()) {
+        m_settingsDialog->setSecretBackend(
+            m_store->secretStore() ? m_store->secretStore()->backendName() : QString());
+        m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
+        m_settingsDialog->setSettings(m_bridge->settings());
+    }
+    restore(m_settingsDialog);
 }
 
 void TrayApplication::openLog()
@@ -329,9 +341,7 @@ void TrayApplication::openLog()
         m_logWindow = window;
     }
     m_logWindow->setDetailedLogging(m_bridge->settings().detailedLogging);
-    m_logWindow->show();
-    m_logWindow->raise();
-    m_logWindow->activateWindow();
+    restore(m_logWindow);
 }
 
 void TrayApplication::showAbout()
@@ -362,5 +372,19 @@ void TrayApplication::quit()
 
 void TrayApplication::bringToFront()
 {
-    m_tray->bringToFront();
+    // A second launch: the window the user has open comes back to the front (restored when
+    // minimised); with none open, the settings open, so that the launch shows something.
+    if (m_question && m_question->isVisible()) {
+        restore(m_question);
+    } else if (m_settingsDialog && m_settingsDialog->isVisible()) {
+        restore(m_settingsDialog);
+    } else if (m_logWindow && m_logWindow->isVisible()) {
+        restore(m_logWindow);
+    } else if (m_tray->mainWindow() && m_tray->mainWindow()->isVisible()) {
+        m_tray->bringToFront();
+    } else if (m_ready) {
+        openSettings();
+    } else {
+        m_tray->bringToFront();
+    }
 }

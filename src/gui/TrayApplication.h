@@ -64,6 +64,7 @@ public:
     QUrl chatOrigin(const AppSettings &settings) const;
     void showAbout();
     void applySettings(const AppSettings &settings);
+    // A second launch: raises (and restores) the open window, or opens the settings.
     void bringToFront();
     // Quit in the menu, SIGTERM or SIGINT: the server stops, the settings are saved, the event
     // loop ends (whether or not a window is open).

@@ -212,6 +212,7 @@ void TrayController::bringToFront()
         return;
     }
     ensureWindow();
+    m_window->setWindowState(m_window->windowState() & ~Qt::WindowMinimized);
     m_window->show();
     m_window->raise();
     m_window->activateWindow();

@@ -18,6 +18,7 @@
 
 #include <QAbstractButton>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QAction>
@@ -62,6 +63,7 @@ private Q_SLOTS:
     void captchaSourceIsTheWindowFromTheStart();
     void quitEndsTheEventLoopWithoutATray();
     void terminationSignalShutsDownCleanly();
+    void openWindowsComeBackWithTheirEdits();
 
 private:
     std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true,
@@ -552,6 +554,45 @@ void TestTrayApplication::terminationSignalShutsDownCleanly()
 #else
     QSKIP("POSIX signals");
 #endif
+}
+
+// Settings… from the menu and a second launch bring back the open settings window (restored
+// when minimised) with what the user typed; a minimised fallback window is restored too.
+void TestTrayApplication::openWindowsComeBackWithTheirEdits()
+{
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    app->openSettings();
+    SettingsDialog *dialog = app->settingsDialog();
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    auto *port = dialog->findChild<QLineEdit *>(u"portEdit"_s);
+    QVERIFY(port);
+    port->setText(u"18461"_s); // typed, not applied
+    dialog->showMinimized();
+    QVERIFY(dialog->isMinimized());
+    app->tray()->settingsAction()->trigger();
+    QCOMPARE(app->settingsDialog(), dialog);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(!dialog->isMinimized());
+    QCOMPARE(port->text(), u"18461"_s);
+
+    // A second launch (SingleInstance's activation): the open window, not the menu.
+    dialog->showMinimized();
+    app->bringToFront();
+    QVERIFY(!dialog->isMinimized());
+    QVERIFY(!app->tray()->menu()->isVisible());
+    QCOMPARE(port->text(), u"18461"_s);
+    dialog->close(); // deleted on close
+    QTRY_VERIFY(!app->settingsDialog());
+
+    // Offscreen the fallback window stands for the tray: minimised, a second launch restores it.
+    MainWindow *window = app->tray()->mainWindow();
+    window->showMinimized();
+    QVERIFY(window->isMinimized());
+    app->bringToFront();
+    QVERIFY(window->isVisible());
+    QVERIFY(!window->isMinimized());
 }
 
 QTEST_MAIN(TestTrayApplication)
