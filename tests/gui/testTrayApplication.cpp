@@ -17,6 +17,8 @@
 #include "TrayController.h"
 
 #include <QAbstractButton>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
@@ -64,6 +66,7 @@ private Q_SLOTS:
     void quitEndsTheEventLoopWithoutATray();
     void terminationSignalShutsDownCleanly();
     void openWindowsComeBackWithTheirEdits();
+    void stopDuringAStreamEndsItWithAnErrorEvent();
 
 private:
     std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true,
@@ -593,6 +596,58 @@ void TestTrayApplication::openWindowsComeBackWithTheirEdits()
     app->bringToFront();
     QVERIFY(window->isVisible());
     QVERIFY(!window->isMinimized());
+}
+
+// Stop server (or Quit) while a client streams: the stream ends with the dialect's error event
+// saying that the server was stopped, for the OpenAI and the Anthropic dialect alike.
+void TestTrayApplication::stopDuringAStreamEndsItWithAnErrorEvent()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    fake.setDefaultChunks(200);
+    fake.setDefaultDelayMs(40); // a long, slow answer
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    AppSettings s = app->bridge()->settings();
+    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    app->applySettings(s);
+    const HeaderPairs auth{{"Authorization", "Bearer " + s.apiKey.toUtf8()}};
+    const QByteArray anthropic = QJsonDocument(QJsonObject{
+        {u"model"_s, u"GLM-4.5"_s}, {u"max_tokens"_s, 100}, {u"stream"_s, true},
+        {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s},
+                                               {u"content"_s, u"a long answer"_s}}}}})
+                                     .toJson(QJsonDocument::Compact);
+    for (const auto &[path, body] :
+         {std::pair{QByteArray("/v1/chat/completions"),
+                    chatBody(u"GLM-4.5"_s, u"a long answer"_s, true)},
+          std::pair{QByteArray("/v1/messages"), anthropic}}) {
+        if (!app->bridge()->isRunning())
+            app->tray()->toggleAction()->trigger();
+        RawClient client;
+        QVERIFY(client.connectTo(app->bridge()->port()));
+        client.sendRequest("POST", path, body, auth);
+        // Some of the answer has arrived: the stream is open.
+        QVERIFY2(client.waitFor([](const HttpResponse &r) { return r.body.count("data:") >= 3; }),
+                 path.constData());
+        QCOMPARE(client.current().status, 200);
+        app->tray()->toggleAction()->trigger(); // Stop server
+        QVERIFY(!app->bridge()->isRunning());
+        const HttpResponse response = client.readResponse(5000);
+        QVERIFY2(response.complete, response.body.right(300).constData());
+        QList<SseEvent> events = Sse::parse(response.body);
+        events.removeIf([](const SseEvent &e) { return e.comment; });
+        QVERIFY(!events.isEmpty());
+        const SseEvent &last = events.last();
+        // The data line (an Anthropic event has its event line first).
+        const QJsonObject json =
+            QJsonDocument::fromJson(last.raw.mid(last.raw.indexOf("data:") + 5)).object();
+        QVERIFY2(json.value(u"error"_s).toObject().value(u"message"_s).toString().contains(
+                     u"server was stopped"_s),
+                 last.raw.constData());
+        if (path == "/v1/messages")
+            QVERIFY2(last.raw.startsWith("event: error"), last.raw.constData());
+    }
 }
 
 QTEST_MAIN(TestTrayApplication)
