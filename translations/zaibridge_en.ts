@@ -201,7 +201,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+51"/>
         <source>memory (not saved)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -414,6 +414,14 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     <message>
         <location line="+2"/>
         <source>Error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SessionSecretStore</name>
+    <message>
+        <location filename="../src/gui/SessionSecretStore.cpp" line="+35"/>
+        <source>memory for this session (Z.AI tokens); the API key in a file only your user can read (%1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -849,29 +857,26 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+141"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+162"/>
         <source>Secrets could not be read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>No keychain available</source>
+        <location line="+22"/>
+        <source>The keychain is not available</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>ZaiBridge keeps your Z.AI tokens and API key in the system keychain, but none is available (%1).
+        <source>ZaiBridge keeps your Z.AI tokens and its API key in the system keychain, but the keychain is missing or refused to store them.
 
-Store them in a file that only your user account can read instead? The file is not encrypted. If you choose &quot;Memory only&quot;, secrets are forgotten when ZaiBridge quits.</source>
+Store them in a file that only your user account can read instead? The file is not encrypted.
+
+With &quot;Memory only&quot;, the Z.AI tokens are forgotten when ZaiBridge quits; the API key is still kept in that file, so that the clients you set up keep working after a restart.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>no Secret Service</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+8"/>
         <source>Use a private file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -881,12 +886,12 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+54"/>
         <source>Secrets could not be saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <location line="+6"/>
         <source>Z.AI asks for a captcha</source>
         <translation type="unfinished"></translation>

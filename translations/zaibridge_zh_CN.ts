@@ -207,7 +207,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>测试钥匙串不可用。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+51"/>
         <source>memory (not saved)</source>
         <translation>内存（不保存）</translation>
     </message>
@@ -421,6 +421,14 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <location line="+2"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SessionSecretStore</name>
+    <message>
+        <location filename="../src/gui/SessionSecretStore.cpp" line="+35"/>
+        <source>memory for this session (Z.AI tokens); the API key in a file only your user can read (%1)</source>
+        <translation>本次会话的内存（Z.AI 令牌）；API 密钥保存在仅您的用户可读的文件中（%1）</translation>
     </message>
 </context>
 <context>
@@ -863,31 +871,46 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+141"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+162"/>
         <source>Secrets could not be read</source>
         <translation>无法读取机密信息</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>No keychain available</source>
-        <translation>没有可用的钥匙串</translation>
+        <translation type="vanished">没有可用的钥匙串</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>ZaiBridge keeps your Z.AI tokens and API key in the system keychain, but none is available (%1).
 
 Store them in a file that only your user account can read instead? The file is not encrypted. If you choose &quot;Memory only&quot;, secrets are forgotten when ZaiBridge quits.</source>
-        <translation>ZaiBridge 将您的 Z.AI 令牌和 API 密钥保存在系统钥匙串中，但当前没有可用的钥匙串（%1）。
+        <translation type="vanished">ZaiBridge 将您的 Z.AI 令牌和 API 密钥保存在系统钥匙串中，但当前没有可用的钥匙串（%1）。
 
 是否改为保存在仅您的用户账户可读的文件中？该文件不加密。如果选择“仅内存”，ZaiBridge 退出后这些机密信息将被遗忘。</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>no Secret Service</source>
-        <translation>没有 Secret Service</translation>
+        <translation type="vanished">没有 Secret Service</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+22"/>
+        <source>The keychain is not available</source>
+        <translation>钥匙串不可用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ZaiBridge keeps your Z.AI tokens and its API key in the system keychain, but the keychain is missing or refused to store them.
+
+Store them in a file that only your user account can read instead? The file is not encrypted.
+
+With &quot;Memory only&quot;, the Z.AI tokens are forgotten when ZaiBridge quits; the API key is still kept in that file, so that the clients you set up keep working after a restart.</source>
+        <translation>ZaiBridge 将您的 Z.AI 令牌和 API 密钥保存在系统钥匙串中，但钥匙串不存在或拒绝保存它们。
+
+改为保存在仅您的用户帐户可读的文件中吗？该文件未加密。
+
+选择“仅内存”时，Z.AI 令牌会在 ZaiBridge 退出时被遗忘；API 密钥仍保存在该文件中，这样您配置好的客户端在重启后仍可继续使用。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Use a private file</source>
         <translation>使用私有文件</translation>
     </message>
@@ -897,12 +920,12 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>仅内存</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+54"/>
         <source>Secrets could not be saved</source>
         <translation>无法保存机密信息</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <location line="+6"/>
         <source>Z.AI asks for a captcha</source>
         <translation>Z.AI 要求验证码</translation>

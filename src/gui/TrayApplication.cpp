@@ -10,6 +10,7 @@
 #include "MemorySecretStore.h"
 #include "RequestLogModel.h"
 #include "RequestLogWindow.h"
+#include "SessionSecretStore.h"
 #include "SettingsDialog.h"
 #include "SettingsStore.h"
 #include "TerminationSignals.h"
@@ -130,8 +131,13 @@ void TrayApplication::start()
 {
     const AppSettings plain = m_store->loadPlain();
     installLanguage(plain.language);
-    if (m_store->secretFallback() == u"file" || !m_options.keychain) {
+    // The user's earlier answer to the keychain question stays the answer.
+    const QString fallback = m_store->secretFallback();
+    if (fallback == u"file" || !m_options.keychain) {
         m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
+        m_store->setSecretStore(m_ownStore.get());
+    } else if (fallback == u"memory") {
+        m_ownStore = sessionStore();
         m_store->setSecretStore(m_ownStore.get());
     }
     m_store->loadSecrets(plain, this,
@@ -142,9 +148,14 @@ void TrayApplication::start()
 
 void TrayApplication::onSecretsLoaded(AppSettings settings, const SecretStore::Result &worst)
 {
-    const bool usingKeychain = m_store->secretStore() == m_options.keychain;
-    if (worst.status != SecretStore::Status::Ok && usingKeychain) {
-        askForFallback(m_store->loadPlain(), worst.error);
+    if (worst.status != SecretStore::Status::Ok && usingKeychain()) {
+        const AppSettings plain = m_store->loadPlain();
+        askForFallback(worst.error, [this, plain] {
+            m_store->loadSecrets(
+                plain, this, [this](const AppSettings &s, const SecretStore::Result &w) {
+                    onSecretsLoaded(s, w);
+                });
+        });
         return;
     }
     if (worst.status != SecretStore::Status::Ok)
@@ -152,16 +163,32 @@ void TrayApplication::onSecretsLoaded(AppSettings settings, const SecretStore::R
     finishStart(std::move(settings));
 }
 
-void TrayApplication::askForFallback(const AppSettings &plain, const QString &reason)
+bool TrayApplication::usingKeychain() const
 {
-    // Never silently: the user decides between an owner-only file and memory for this session.
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("No keychain available"),
-                                tr("ZaiBridge keeps your Z.AI tokens and API key in the system "
-                                   "keychain, but none is available (%1).\n\nStore them in a file "
-                                   "that only your user account can read instead? The file is not "
-                                   "encrypted. If you choose \"Memory only\", secrets are "
-                                   "forgotten when ZaiBridge quits.")
-                                    .arg(reason.isEmpty() ? tr("no Secret Service") : reason));
+    return m_options.keychain && m_store->secretStore() == m_options.keychain;
+}
+
+std::unique_ptr<SecretStore> TrayApplication::sessionStore() const
+{
+    return std::make_unique<SessionSecretStore>(m_options.fallbackSecretsPath,
+                                                QStringList{SettingsStore::ApiKeyName});
+}
+
+void TrayApplication::askForFallback(const QString &reason, std::function<void()> then)
+{
+    if (m_question)
+        return; // already asked; its answer covers this failure too
+    // Never silently: the user decides between an owner-only file and memory. What the keychain
+    // said (a D-Bus error on Linux) is in the details, not in the question.
+    auto *box = new QMessageBox(
+        QMessageBox::Warning, tr("The keychain is not available"),
+        tr("ZaiBridge keeps your Z.AI tokens and its API key in the system keychain, but the "
+           "keychain is missing or refused to store them.\n\nStore them in a file that only your "
+           "user account can read instead? The file is not encrypted.\n\nWith \"Memory only\", "
+           "the Z.AI tokens are forgotten when ZaiBridge quits; the API key is still kept in that "
+           "file, so that the clients you set up keep working after a restart."));
+    if (!reason.isEmpty())
+        box->setDetailedText(reason);
     box->setObjectName(u"keychainFallbackQuestion"_s);
     QPushButton *useFile = box->addButton(tr("Use a private file"), QMessageBox::AcceptRole);
     useFile->setObjectName(u"useFileButton"_s);
@@ -169,20 +196,20 @@ void TrayApplication::askForFallback(const AppSettings &plain, const QString &re
     memory->setObjectName(u"memoryOnlyButton"_s);
     box->setAttribute(Qt::WA_DeleteOnClose);
     m_question = box;
-    connect(
-        box, &QMessageBox::buttonClicked, this, [this, plain, useFile](QAbstractButton *button) {
-            if (button == useFile) {
-                m_store->setSecretFallback(u"file"_s);
-                m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
-            } else {
-                m_ownStore = std::make_unique<MemorySecretStore>();
-            }
-            m_store->setSecretStore(m_ownStore.get());
-            m_store->loadSecrets(
-                plain, this, [this](const AppSettings &settings, const SecretStore::Result &worst) {
-                    onSecretsLoaded(settings, worst);
-                });
-        });
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, useFile, then = std::move(then)](QAbstractButton *button) {
+                if (button == useFile) {
+                    m_store->setSecretFallback(u"file"_s);
+                    m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
+                } else {
+                    m_store->setSecretFallback(u"memory"_s);
+                    m_ownStore = sessionStore();
+                }
+                m_store->setSecretStore(m_ownStore.get());
+                if (m_settingsDialog)
+                    m_settingsDialog->setSecretBackend(m_ownStore->backendName());
+                then();
+            });
     box->open();
 }
 
@@ -212,9 +239,15 @@ void TrayApplication::finishStart(AppSettings settings)
 
 void TrayApplication::saveSecrets(const AppSettings &settings)
 {
-    m_store->saveSecrets(settings, this, [this](const SecretStore::Result &result) {
-        if (result.status != SecretStore::Status::Ok)
+    const bool toKeychain = usingKeychain();
+    m_store->saveSecrets(settings, this, [this, toKeychain](const SecretStore::Result &result) {
+        if (result.status != SecretStore::Status::Ok && toKeychain && usingKeychain()) {
+            // A keychain that is there but refuses (a dismissed unlock prompt, a locked
+            // collection): the same choice as a missing one, then the secrets go there.
+            askForFallback(result.error, [this] { saveSecrets(m_bridge->settings()); });
+        } else if (result.status != SecretStore::Status::Ok) {
             m_tray->showMessage(tr("Secrets could not be saved"), result.error, true);
+        }
         Q_EMIT secretsSaved(result);
     });
 }

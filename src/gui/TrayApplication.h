@@ -10,6 +10,7 @@
 #include <QPointer>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 class AutoStart;
@@ -26,7 +27,8 @@ class ZaiWindowLink;
 
 // The tray application assembled: settings and secrets, the server controller, the tray, the
 // settings dialog and the request log. start() reads the secrets (asynchronously), asks before
-// falling back to a file when there is no keychain, then starts the server if so configured.
+// falling back to a file when the keychain is missing or refuses (then or at the first save),
+// then starts the server if so configured.
 class TrayApplication : public QObject
 {
     Q_OBJECT
@@ -77,7 +79,11 @@ Q_SIGNALS:
 
 private:
     void onSecretsLoaded(AppSettings settings, const SecretStore::Result &worst);
-    void askForFallback(const AppSettings &plain, const QString &reason);
+    // Asks where the secrets go when the keychain is missing or refuses; `then` runs with the
+    // chosen store in place.
+    void askForFallback(const QString &reason, std::function<void()> then);
+    bool usingKeychain() const;
+    std::unique_ptr<SecretStore> sessionStore() const;
     void finishStart(AppSettings settings);
     void saveSecrets(const AppSettings &settings);
     void onCaptchaRequired();

@@ -59,6 +59,7 @@ private Q_SLOTS:
     void rejectedTokensRaiseOneAlert();
     void missingKeychainAsksBeforeUsingAFile();
     void declinedFallbackKeepsSecretsInMemory();
+    void refusingKeychainAsksAndTheKeyStays();
     void openAtLoginWritesAnAutostartEntry();
     void zaiWindowOpensFromTheMenuAndTheSettings();
     void capturedTokenIsStoredLikeATypedOne();
@@ -368,9 +369,63 @@ void TestTrayApplication::declinedFallbackKeepsSecretsInMemory()
     QTRY_VERIFY(app->pendingQuestion() != nullptr);
     app->pendingQuestion()->findChild<QAbstractButton *>(u"memoryOnlyButton"_s)->click();
     QTRY_VERIFY(app->isReady());
-    QVERIFY(!app->bridge()->settings().apiKey.isEmpty());
-    QVERIFY(!QFile::exists(m_dir->filePath(u"secrets.json"_s)));
-    QCOMPARE(SettingsStore(m_settings.get(), nullptr).secretFallback(), QString());
+    const QString key = app->bridge()->settings().apiKey;
+    QVERIFY(!key.isEmpty());
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).secretFallback(), u"memory"_s);
+    // The tokens stay in memory; the API key, which the user's clients are set up with, goes to
+    // the private file so that it is the same after a restart.
+    AppSettings s = app->bridge()->settings();
+    s.tokens = {{u"mine"_s, u"tok-memory-only-7"_s}};
+    app->applySettings(s);
+    const QString path = m_dir->filePath(u"secrets.json"_s);
+    QTRY_VERIFY(QFile::exists(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.contains(key.toUtf8()));
+    QVERIFY(!text.contains("tok-memory-only-7"));
+    app.reset();
+    auto second = makeApp(0, false);
+    second->start();
+    QTRY_VERIFY(second->isReady());
+    QVERIFY(!second->pendingQuestion()); // the answer is kept
+    QCOMPARE(second->bridge()->settings().apiKey, key);
+    QVERIFY(second->bridge()->settings().tokens.isEmpty());
+}
+
+// A keychain that is there but refuses to store (a dismissed unlock prompt): no balloon with a
+// raw D-Bus error, but the question; whatever the answer, the API key survives a restart.
+void TestTrayApplication::refusingKeychainAsksAndTheKeyStays()
+{
+    for (const QString &button : {u"useFileButton"_s, u"memoryOnlyButton"_s}) {
+        cleanup();
+        init();
+        m_keychain->setWriteFailure(SecretStore::Status::Failed);
+        QString key;
+        {
+            auto app = makeApp(0, false);
+            app->start();
+            QTRY_VERIFY2(app->pendingQuestion() != nullptr, qPrintable(button));
+            QMessageBox *question = app->pendingQuestion();
+            QVERIFY(!question->text().contains(u"org.freedesktop"_s));
+            QVERIFY(question->detailedText().contains(u"org.freedesktop"_s));
+            auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+            QVERIFY(!notice->text().contains(u"org.freedesktop"_s));
+            key = app->bridge()->settings().apiKey;
+            QVERIFY(!key.isEmpty());
+            std::optional<SecretStore::Status> saved;
+            connect(app.get(), &TrayApplication::secretsSaved, this,
+                    [&saved](const SecretStore::Result &r) { saved = r.status; });
+            question->findChild<QAbstractButton *>(button)->click();
+            QTRY_VERIFY(saved.has_value());
+            QCOMPARE(*saved, SecretStore::Status::Ok);
+        }
+        auto second = makeApp(0, false); // the keychain still refuses
+        second->start();
+        QTRY_VERIFY(second->isReady());
+        QVERIFY(!second->pendingQuestion());
+        QCOMPARE(second->bridge()->settings().apiKey, key);
+    }
 }
 
 void TestTrayApplication::openAtLoginWritesAnAutostartEntry()
