@@ -73,6 +73,9 @@ TrayController::TrayController(BridgeController *bridge, AutoStart *autoStart, Q
                         .arg(m_bridge->baseUrl()),
                     false);
     });
+    m_clickTimer = new QTimer(this);
+    m_clickTimer->setSingleShot(true);
+    connect(m_clickTimer, &QTimer::timeout, this, [this] { m_menu->popup(m_clickPos); });
     qApp->installEventFilter(this);
     retranslate();
 }
@@ -157,18 +160,7 @@ void TrayController::show()
             m_tray->setContextMenu(m_menu);
             connect(m_tray, &QSystemTrayIcon::messageClicked, this,
                     [this] { Q_EMIT messageClicked(m_messageKey); });
-            connect(m_tray, &QSystemTrayIcon::activated, this,
-                    [this](QSystemTrayIcon::ActivationReason reason) {
-#if !defined(Q_OS_MACOS)
-                        // macOS opens the menu on any click by itself; elsewhere a left click
-                        // opens it too, and a double or middle click toggles the server.
-                        if (reason == QSystemTrayIcon::Trigger)
-                            m_menu->popup(QCursor::pos());
-#endif
-                        if (reason == QSystemTrayIcon::DoubleClick ||
-                            reason == QSystemTrayIcon::MiddleClick)
-                            m_bridge->toggle();
-                    });
+            connect(m_tray, &QSystemTrayIcon::activated, this, &TrayController::activate);
         }
         updateState();
         m_tray->show();
@@ -179,6 +171,30 @@ void TrayController::show()
     ensureWindow();
     m_window->show();
     pollForTray();
+}
+
+void TrayController::activate(QSystemTrayIcon::ActivationReason reason)
+{
+    switch (reason) {
+    case QSystemTrayIcon::Trigger:
+#if !defined(Q_OS_MACOS)
+        // macOS opens the menu on any click by itself. Elsewhere a left click opens it once the
+        // double-click interval has passed without a second click: a menu opened at once takes
+        // the second click for itself, and the double click never arrives here.
+        if (!m_clickTimer->isActive()) {
+            m_clickPos = QCursor::pos();
+            m_clickTimer->start(QApplication::doubleClickInterval());
+        }
+#endif
+        break;
+    case QSystemTrayIcon::DoubleClick:
+    case QSystemTrayIcon::MiddleClick:
+        m_clickTimer->stop();
+        m_bridge->toggle();
+        break;
+    default:
+        break;
+    }
 }
 
 void TrayController::pollForTray()

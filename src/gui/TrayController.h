@@ -4,13 +4,14 @@
 #include "BridgeController.h"
 
 #include <QObject>
+#include <QPoint>
 #include <QPointer>
+#include <QSystemTrayIcon>
 
 class AutoStart;
 class MainWindow;
 class QAction;
 class QMenu;
-class QSystemTrayIcon;
 class QTimer;
 
 // The tray icon, its menu and the actions it shares with the fallback main window (shown where
@@ -31,6 +32,9 @@ public:
     // Whether the tray app has the Z.AI window: shows or hides "Sign in to Z.AI…".
     void setZaiWindowAvailable(bool available);
     void bringToFront(); // a second launch: show the main window or the menu
+    // A click on the tray icon: a left click opens the menu (after the double-click interval,
+    // so that a double click can toggle the server), a double or middle click toggles it.
+    void activate(QSystemTrayIcon::ActivationReason reason);
 
     QMenu *menu() const { return m_menu; }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
@@ -71,6 +75,8 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QPointer<MainWindow> m_window;
     QTimer *m_trayPoll = nullptr;
+    QTimer *m_clickTimer = nullptr; // a left click's menu waits for a possible second click
+    QPoint m_clickPos;
     QString m_messageKey; // of the notification shown last
     QAction *m_status;
     QAction *m_toggle;

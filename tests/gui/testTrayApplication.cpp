@@ -32,6 +32,7 @@
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QSystemTrayIcon>
 #include <QTcpServer>
 #include <QTemporaryDir>
 #include <QTimer>
@@ -68,6 +69,7 @@ private Q_SLOTS:
     void terminationSignalShutsDownCleanly();
     void openWindowsComeBackWithTheirEdits();
     void stopDuringAStreamEndsItWithAnErrorEvent();
+    void doubleClickTogglesAndAClickOpensTheMenu();
 
 private:
     std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true,
@@ -703,6 +705,35 @@ void TestTrayApplication::stopDuringAStreamEndsItWithAnErrorEvent()
         if (path == "/v1/messages")
             QVERIFY2(last.raw.startsWith("event: error"), last.raw.constData());
     }
+}
+
+// The tray icon's gestures as QSystemTrayIcon reports them (a double click arrives as Trigger,
+// then DoubleClick): the double click toggles the server and no menu is left open to swallow
+// it; a single click opens the menu once the double-click interval has passed.
+void TestTrayApplication::doubleClickTogglesAndAClickOpensTheMenu()
+{
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    TrayController *tray = app->tray();
+    QMenu *menu = tray->menu();
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
+    tray->activate(QSystemTrayIcon::Trigger);
+    QVERIFY(!menu->isVisible()); // not yet: a second click may follow
+    tray->activate(QSystemTrayIcon::DoubleClick);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    QTest::qWait(QApplication::doubleClickInterval() + 200);
+    QVERIFY(!menu->isVisible());
+    tray->activate(QSystemTrayIcon::Trigger);
+    tray->activate(QSystemTrayIcon::DoubleClick);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
+#if !defined(Q_OS_MACOS)
+    tray->activate(QSystemTrayIcon::Trigger);
+    QTRY_VERIFY(menu->isVisible());
+    menu->hide();
+#endif
+    tray->activate(QSystemTrayIcon::MiddleClick);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
 }
 
 QTEST_MAIN(TestTrayApplication)
