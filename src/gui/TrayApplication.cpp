@@ -95,6 +95,23 @@ TrayApplication::~TrayApplication()
     delete m_logWindow.data();
     delete m_question.data();
     delete m_about.data();
+    delete m_firstRun.data();
+}
+
+QMessageBox *TrayApplication::firstRunNotice() const
+{
+    return m_firstRun;
+}
+
+QStringList TrayApplication::ignoredVariables(const QProcessEnvironment &environment)
+{
+    QStringList names;
+    for (const QString &name : ConfigLoader::knownVariables()) {
+        if (name != u"HTTP_PROXY" && name != u"HTTPS_PROXY" && name != u"NO_PROXY"
+            && environment.contains(name))
+            names.append(name);
+    }
+    return names;
 }
 
 SettingsDialog *TrayApplication::settingsDialog() const
@@ -215,7 +232,8 @@ void TrayApplication::askForFallback(const QString &reason, std::function<void()
 
 void TrayApplication::finishStart(AppSettings settings)
 {
-    if (settings.apiKey.isEmpty()) {
+    const bool firstRun = settings.apiKey.isEmpty();
+    if (firstRun) {
         settings.apiKey = AppSettings::generateApiKey(); // first run
         saveSecrets(settings);
     }
@@ -232,6 +250,19 @@ void TrayApplication::finishStart(AppSettings settings)
     if (settings.startServerAtLaunch)
         m_bridge->start();
     m_ready = true;
+    if (firstRun)
+        showFirstRunNotice();
+    // The headless server's variables do nothing here: say so once, rather than leave a user
+    // wondering why API_ENDPOINT or LISTEN_PORT had no effect.
+    const QStringList ignored = ignoredVariables(QProcessEnvironment::systemEnvironment());
+    if (!ignored.isEmpty()) {
+        m_tray->showMessage(tr("Environment variables not used"),
+                            tr("The tray app takes its configuration from Settings, not from %1. "
+                               "Settings → Z.AI → Import .env… reads such values from a file; "
+                               "zaibridge-server reads the environment.")
+                                .arg(ignored.join(u", "_s)),
+                            false);
+    }
     if (!m_pendingToken.isEmpty())
         adoptToken(std::exchange(m_pendingToken, {}), std::exchange(m_pendingAccount, {}));
     Q_EMIT ready();
@@ -375,6 +406,36 @@ void TrayApplication::openLog()
     }
     m_logWindow->setDetailedLogging(m_bridge->settings().detailedLogging);
     restore(m_logWindow);
+}
+
+void TrayApplication::showFirstRunNotice()
+{
+    // The first run: more than a new icon somewhere in a panel. The key is the user's own (it is
+    // in Settings too) and shown only here, never in a notification that a log may keep.
+    auto *box = new QMessageBox(QMessageBox::Information, tr("ZaiBridge is ready"), QString());
+    box->setObjectName(u"firstRunNotice"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIconPixmap(TrayIcons::application().pixmap(64, 64));
+    box->setTextFormat(Qt::RichText);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QString lan;
+    for (const QString &url : m_bridge->lanBaseUrls())
+        lan += tr("<p>From other computers on your network: <code>%1</code></p>").arg(url);
+    box->setText(
+        tr("<h3>ZaiBridge is ready</h3>"
+           "<p>It lives in the system tray (or in its small window where there is no tray). "
+           "Set up your client with:</p>"
+           "<p>OpenAI clients (Cline, Roo Code, Kilo Code, Codex): base URL <code>%1</code></p>"
+           "<p>Claude Code: <code>ANTHROPIC_BASE_URL=%2</code></p>"
+           "%3"
+           "<p>API key: <code>%4</code></p>"
+           "<p>The tray menu copies the base URL and the key; Settings → Server shows them "
+           "again.</p>")
+            .arg(m_bridge->baseUrl(), m_bridge->anthropicBaseUrl(), lan,
+                 m_bridge->settings().apiKey.toHtmlEscaped()));
+    m_firstRun = box;
+    box->setModal(false); // the menu and the settings stay usable beside it
+    box->show();
 }
 
 void TrayApplication::showAbout()

@@ -7,6 +7,7 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QProcessEnvironment>
 #include <QPointer>
 #include <QUrl>
 
@@ -56,6 +57,10 @@ public:
     SettingsDialog *settingsDialog() const;
     RequestLogWindow *logWindow() const;
     QMessageBox *pendingQuestion() const; // the keychain fallback question, while it is open
+    QMessageBox *firstRunNotice() const;  // the first run's addresses and key, while shown
+    // The headless server's variables set in `environment` that the tray app does not read (it
+    // takes its configuration from Settings; the proxy variables reach it as system settings).
+    static QStringList ignoredVariables(const QProcessEnvironment &environment);
 
     void openSettings();
     void openLog();
@@ -87,6 +92,7 @@ private:
     void finishStart(AppSettings settings);
     void saveSecrets(const AppSettings &settings);
     void onCaptchaRequired();
+    void showFirstRunNotice();
 
     Options m_options;
     UpstreamProfile m_profile;
@@ -101,6 +107,7 @@ private:
     QPointer<RequestLogWindow> m_logWindow;
     QPointer<QMessageBox> m_question;
     QPointer<QMessageBox> m_about;
+    QPointer<QMessageBox> m_firstRun;
     bool m_ready = false;
     QString m_pendingToken; // captured before the secrets were read: adopted at the end of start
     QString m_pendingAccount;

@@ -41,7 +41,11 @@ public:
     MainWindow *mainWindow() const; // the fallback window, if shown
 
     QAction *toggleAction() const { return m_toggle; }
+    // The "Copy base URL" submenu's own action (triggered, e.g. by the fallback window's button:
+    // the OpenAI clients' URL), and its two entries.
     QAction *copyUrlAction() const { return m_copyUrl; }
+    QAction *copyOpenAiUrlAction() const { return m_copyOpenAiUrl; }
+    QAction *copyClaudeUrlAction() const { return m_copyClaudeUrl; }
     QAction *copyKeyAction() const { return m_copyKey; }
     QAction *signInAction() const { return m_signIn; }
     QAction *settingsAction() const { return m_settings; }
@@ -68,6 +72,7 @@ private:
     void updateState();
     void ensureWindow();
     void pollForTray();
+    void copy(const QString &text, const QString &confirmation);
 
     BridgeController *m_bridge;
     AutoStart *m_autoStart;
@@ -80,7 +85,10 @@ private:
     QString m_messageKey; // of the notification shown last
     QAction *m_status;
     QAction *m_toggle;
+    QMenu *m_copyUrlMenu;
     QAction *m_copyUrl;
+    QAction *m_copyOpenAiUrl;
+    QAction *m_copyClaudeUrl;
     QAction *m_copyKey;
     QAction *m_signIn;
     QAction *m_settings;

@@ -29,6 +29,7 @@
 #include <QFile>
 #include <QMenu>
 #include <QMessageBox>
+#include <QNetworkInterface>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
@@ -70,6 +71,9 @@ private Q_SLOTS:
     void openWindowsComeBackWithTheirEdits();
     void stopDuringAStreamEndsItWithAnErrorEvent();
     void doubleClickTogglesAndAClickOpensTheMenu();
+    void firstRunShowsTheAddressesAndTheKey();
+    void lanModeShowsTheReachableAddress();
+    void headlessVariablesAreSaidToBeIgnored();
 
 private:
     std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true,
@@ -163,10 +167,30 @@ void TestTrayApplication::toggleStartsAndStopsARealServer()
     const QUrl health(u"http://127.0.0.1:%1/health"_s.arg(port));
     QCOMPARE(Http::get(health).status, 200);
 
-    app->tray()->copyUrlAction()->trigger();
+    // Copy base URL: a submenu with each dialect's URL; every copy is confirmed (offscreen: in
+    // the fallback window's notice), the key without showing it.
+    auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+    QMenu *urls = app->tray()->copyUrlAction()->menu();
+    QVERIFY(urls);
+    QCOMPARE(urls->actions(), (QList<QAction *>{app->tray()->copyOpenAiUrlAction(),
+                                                app->tray()->copyClaudeUrlAction()}));
+    QCOMPARE(app->tray()->copyOpenAiUrlAction()->text(),
+             u"For OpenAI clients (Cline, Roo Code, Kilo Code, Codex)"_s);
+    QCOMPARE(app->tray()->copyClaudeUrlAction()->text(),
+             u"For Claude Code (ANTHROPIC_BASE_URL)"_s);
+    app->tray()->copyUrlAction()->trigger(); // the fallback window's button
     QCOMPARE(QApplication::clipboard()->text(), u"http://127.0.0.1:%1/v1"_s.arg(port));
+    QVERIFY(notice->text().contains(u"on the clipboard"_s));
+    QApplication::clipboard()->clear();
+    app->tray()->copyOpenAiUrlAction()->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), u"http://127.0.0.1:%1/v1"_s.arg(port));
+    app->tray()->copyClaudeUrlAction()->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), u"http://127.0.0.1:%1"_s.arg(port));
+    QVERIFY(notice->text().contains(u"ANTHROPIC_BASE_URL"_s));
     app->tray()->copyKeyAction()->trigger();
     QCOMPARE(QApplication::clipboard()->text(), app->bridge()->settings().apiKey);
+    QVERIFY(notice->text().contains(u"API key is on the clipboard"_s));
+    QVERIFY(!notice->text().contains(app->bridge()->settings().apiKey));
 
     toggle->trigger();
     QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
@@ -297,6 +321,14 @@ void TestTrayApplication::portInUseIsAnErrorWithOneAlert()
     QCOMPARE(app->bridge()->state(), BridgeController::State::Error);
     QVERIFY(app->bridge()->errorText().contains(u"already in use"_s));
     QVERIFY(app->tray()->toolTip().contains(u"error"_s));
+    // The tooltip: short lines, and no advice for the headless server's command line.
+    const QString tip = app->tray()->toolTip();
+    QVERIFY2(tip.contains(u'\n'), qPrintable(tip));
+    for (const QString &line : tip.split(u'\n'))
+        QVERIFY2(line.size() <= 60, qPrintable(line));
+    for (const QString &text : {tip, app->bridge()->errorText()}) {
+        QVERIFY2(!text.contains(u"--port"_s) && !text.contains(u"LISTEN_PORT"_s), qPrintable(text));
+    }
     QCOMPARE(alerts.count(), 1);
     QCOMPARE(alerts.at(0).at(0).toString(), u"start-failed"_s);
     QVERIFY(alerts.at(0).at(2).toString().contains(u"another port"_s));
@@ -734,6 +766,90 @@ void TestTrayApplication::doubleClickTogglesAndAClickOpensTheMenu()
 #endif
     tray->activate(QSystemTrayIcon::MiddleClick);
     QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+}
+
+// The first run says more than a new icon: a notice with both base URLs and the key.
+void TestTrayApplication::firstRunShowsTheAddressesAndTheKey()
+{
+    QString key;
+    {
+        auto app = makeApp(0, true);
+        app->start();
+        QTRY_VERIFY(app->isReady());
+        QMessageBox *notice = app->firstRunNotice();
+        QVERIFY(notice);
+        QVERIFY(QTest::qWaitForWindowExposed(notice));
+        key = app->bridge()->settings().apiKey;
+        const quint16 port = app->bridge()->port();
+        QVERIFY2(notice->text().contains(u"http://127.0.0.1:%1/v1"_s.arg(port)),
+                 qPrintable(notice->text()));
+        QVERIFY(notice->text().contains(u"ANTHROPIC_BASE_URL=http://127.0.0.1:%1<"_s.arg(port)));
+        QVERIFY(notice->text().contains(key));
+    }
+    auto second = makeApp(0, true); // not the first run any more
+    second->start();
+    QTRY_VERIFY(second->isReady());
+    QCOMPARE(second->bridge()->settings().apiKey, key);
+    QVERIFY(!second->firstRunNotice());
+}
+
+QStringList lanAddressesOfThisMachine()
+{
+    QStringList addresses;
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()
+            && !address.isLinkLocal())
+            addresses.append(address.toString());
+    }
+    return addresses;
+}
+
+// With LAN access the tray says where other computers reach the bridge, not only 127.0.0.1.
+void TestTrayApplication::lanModeShowsTheReachableAddress()
+{
+    const QStringList addresses = lanAddressesOfThisMachine();
+    if (addresses.isEmpty())
+        QSKIP("this machine has no network address besides loopback");
+    AppSettings plain;
+    plain.port = 0;
+    plain.lanAccess = true;
+    plain.language = AppSettings::Language::English;
+    auto app = makeApp(0, true);
+    SettingsStore(m_settings.get(), nullptr).savePlain(plain);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    const quint16 port = app->bridge()->port();
+    for (const QString &address : addresses) {
+        const QString url = u"http://%1:%2/v1"_s.arg(address).arg(port);
+        QVERIFY2(app->tray()->toolTip().contains(url), qPrintable(app->tray()->toolTip()));
+        QVERIFY2(app->firstRunNotice()->text().contains(url),
+                 qPrintable(app->firstRunNotice()->text()));
+        auto *state = app->tray()->mainWindow()->findChild<QLabel *>(u"stateText"_s);
+        QVERIFY2(state->text().contains(url), qPrintable(state->text()));
+    }
+    // It answers there (with the key).
+    const HeaderPairs auth{{"Authorization", "Bearer " + app->bridge()->settings().apiKey.toUtf8()}};
+    QCOMPARE(Http::get(QUrl(u"http://%1:%2/v1/models"_s.arg(addresses.first()).arg(port)), auth)
+                 .status,
+             200);
+}
+
+// The headless server's variables do nothing in the tray app, and it says so.
+void TestTrayApplication::headlessVariablesAreSaidToBeIgnored()
+{
+    qputenv("API_ENDPOINT", "http://127.0.0.1:9/api/v2/chat/completions");
+    qputenv("LISTEN_PORT", "9");
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    qunsetenv("API_ENDPOINT");
+    qunsetenv("LISTEN_PORT");
+    auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+    QVERIFY2(notice->text().contains(u"API_ENDPOINT"_s), qPrintable(notice->text()));
+    QVERIFY(notice->text().contains(u"LISTEN_PORT"_s));
+    QVERIFY(notice->text().contains(u"Settings"_s));
+    QVERIFY(app->bridge()->settings().endpoint.isEmpty()); // not taken, as it says
 }
 
 QTEST_MAIN(TestTrayApplication)
