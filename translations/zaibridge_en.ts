@@ -746,11 +746,13 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
     <message>
         <location line="+5"/>
-        <source>OpenAI clients (Cline, Roo Code, Kilo Code, Codex) use the base URL %1, Claude Code uses ANTHROPIC_BASE_URL=%2; both send the API key.</source>
+        <source>Base URL for Cline, Roo Code, Kilo Code, Codex: %1
+Claude Code: ANTHROPIC_BASE_URL=%2
+Both send the API key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>From other computers: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -872,7 +874,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+179"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+178"/>
         <source>Secrets could not be read</source>
         <translation type="unfinished"></translation>
     </message>

@@ -764,11 +764,15 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
     <message>
         <location line="+5"/>
-        <source>OpenAI clients (Cline, Roo Code, Kilo Code, Codex) use the base URL %1, Claude Code uses ANTHROPIC_BASE_URL=%2; both send the API key.</source>
-        <translation>OpenAI 客户端（Cline、Roo Code、Kilo Code、Codex）使用基础 URL %1，Claude Code 使用 ANTHROPIC_BASE_URL=%2；两者都要发送 API 密钥。</translation>
+        <source>Base URL for Cline, Roo Code, Kilo Code, Codex: %1
+Claude Code: ANTHROPIC_BASE_URL=%2
+Both send the API key.</source>
+        <translation>Cline、Roo Code、Kilo Code、Codex 的基础 URL：%1
+Claude Code：ANTHROPIC_BASE_URL=%2
+两者都要发送 API 密钥。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>From other computers: %1</source>
         <translation>其他计算机使用：%1</translation>
     </message>
@@ -890,7 +894,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+179"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+178"/>
         <source>Secrets could not be read</source>
         <translation>无法读取机密信息</translation>
     </message>

@@ -467,15 +467,16 @@ void SettingsDialog::validate()
     // The addresses clients use, with the port in the field (the last valid one while typing).
     const quint16 shownPort = portOk && port >= 1 && port <= 65535 ? quint16(port) : m_loaded.port;
     QString hint =
-        tr("OpenAI clients (Cline, Roo Code, Kilo Code, Codex) use the base URL %1, Claude Code "
-           "uses ANTHROPIC_BASE_URL=%2; both send the API key.")
+        tr("Base URL for Cline, Roo Code, Kilo Code, Codex: %1\n"
+           "Claude Code: ANTHROPIC_BASE_URL=%2\n"
+           "Both send the API key.")
             .arg(u"http://127.0.0.1:%1/v1"_s.arg(shownPort), u"http://127.0.0.1:%1"_s.arg(shownPort));
     if (s.lanAccess) {
         QStringList lan;
         for (const QString &address : BridgeController::lanAddresses())
             lan.append(u"http://%1:%2/v1"_s.arg(address).arg(shownPort));
         if (!lan.isEmpty())
-            hint += u" "_s + tr("From other computers: %1").arg(lan.join(u", "_s));
+            hint += u"\n"_s + tr("From other computers: %1").arg(lan.join(u", "_s));
     }
     m_ui->serverHint->setText(hint);
     mark(m_ui->portEdit, portProblem);

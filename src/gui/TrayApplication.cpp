@@ -7,7 +7,6 @@
 #include "FileSecretStore.h"
 #include "LogCapture.h"
 #include "MainWindow.h"
-#include "MemorySecretStore.h"
 #include "RequestLogModel.h"
 #include "RequestLogWindow.h"
 #include "SessionSecretStore.h"

@@ -141,6 +141,8 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     app.start();
     QTRY_VERIFY(app.isReady());
     QCOMPARE(app.bridge()->state(), BridgeController::State::Serving);
+    QVERIFY(app.firstRunNotice()); // a first run: its notice would be in the pictures
+    app.firstRunNotice()->close();
 
     QSystemTrayIcon *icon = app.tray()->trayIcon();
     QVERIFY(icon);
@@ -186,14 +188,21 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     QMenu *menu = icon->contextMenu();
     menu->popup(QPoint(geometry.right() - menu->sizeHint().width(), geometry.bottom() + 4));
     QVERIFY(QTest::qWaitForWindowExposed(menu));
+    // With the Copy base URL submenu open: the URL for each kind of client.
+    QMenu *urls = app.tray()->copyUrlAction()->menu();
+    menu->setActiveAction(app.tray()->copyUrlAction());
+    QTest::keyClick(menu, Qt::Key_Right);
+    QVERIFY(QTest::qWaitForWindowExposed(urls));
     QTest::qWait(300);
     QScreen *screen = QGuiApplication::primaryScreen();
     const QRect area = QRect(menu->geometry().topLeft(), menu->geometry().size())
+                           .united(urls->geometry())
                            .united(geometry)
                            .adjusted(-80, -8, 8, 8)
                            .intersected(screen->geometry());
     save(screen->grabWindow(0, area.x(), area.y(), area.width(), area.height()).toImage(),
          u"tray-menu.png"_s);
+    urls->hide();
     menu->hide();
 
     // Every settings page, and the request log with a served and a failed request.
