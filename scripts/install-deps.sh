@@ -23,8 +23,9 @@ PACKAGES=(
     # installer script
     dpkg-dev lintian desktop-file-utils appstream gzip nsis
     # GUI and keychain tests: a session bus, a Secret Service, an X server with a tray host (trayer)
-    # for the tray test and screenshots, the xcb platform plugin and a font to draw with
-    dbus gnome-keyring xvfb trayer qt6-qpa-plugins fonts-dejavu-core
+    # for the tray test and screenshots, the xcb platform plugin, a font to draw with, and XTEST
+    # for the tray test's real clicks (libxtst6, loaded at run time)
+    dbus gnome-keyring xvfb trayer qt6-qpa-plugins fonts-dejavu-core libxtst6
 )
 
 log() { printf 'install-deps: %s\n' "$*" >&2; }

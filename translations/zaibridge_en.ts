@@ -41,24 +41,29 @@
 <context>
     <name>BridgeController</name>
     <message>
-        <location filename="../src/gui/BridgeController.cpp" line="+15"/>
-        <location line="+110"/>
+        <location filename="../src/gui/BridgeController.cpp" line="+18"/>
+        <location line="+142"/>
         <source>Z.AI rejected every token</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-109"/>
-        <location line="+110"/>
+        <location line="-141"/>
+        <location line="+142"/>
         <source>Every configured Z.AI token was rejected. Open Settings → Z.AI, test the tokens and paste fresh ones from chat.z.ai.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-68"/>
         <source>Listening on the network needs an API key: set one in Settings → Server.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
+        <source>Port %1 is already in use by another program.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>ZaiBridge could not start</source>
         <translation type="unfinished"></translation>
     </message>
@@ -201,7 +206,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+51"/>
         <source>memory (not saved)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -418,6 +423,14 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
 </context>
 <context>
+    <name>SessionSecretStore</name>
+    <message>
+        <location filename="../src/gui/SessionSecretStore.cpp" line="+35"/>
+        <source>memory for this session (Z.AI tokens); the API key in a file only your user can read (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../ui/SettingsDialog.ui" line="+6"/>
@@ -470,12 +483,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>Clients use the base URL http://127.0.0.1:PORT/v1 and the API key.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+11"/>
+        <location line="+18"/>
         <source>Z.AI</source>
         <translation type="unfinished"></translation>
     </message>
@@ -672,7 +680,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+172"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+173"/>
         <source>Import a .env file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -727,12 +735,29 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>in use</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
+        <source>not a port</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Base URL for Cline, Roo Code, Kilo Code, Codex: %1
+Claude Code: ANTHROPIC_BASE_URL=%2
+Both send the API key.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>From other computers: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Listening on the network needs an API key: click Regenerate.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -849,29 +874,26 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+141"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+178"/>
         <source>Secrets could not be read</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
-        <source>No keychain available</source>
+        <location line="+22"/>
+        <source>The keychain is not available</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>ZaiBridge keeps your Z.AI tokens and API key in the system keychain, but none is available (%1).
+        <source>ZaiBridge keeps your Z.AI tokens and its API key in the system keychain, but the keychain is missing or refused to store them.
 
-Store them in a file that only your user account can read instead? The file is not encrypted. If you choose &quot;Memory only&quot;, secrets are forgotten when ZaiBridge quits.</source>
+Store them in a file that only your user account can read instead? The file is not encrypted.
+
+With &quot;Memory only&quot;, the Z.AI tokens are forgotten when ZaiBridge quits; the API key is still kept in that file, so that the clients you set up keep working after a restart.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>no Secret Service</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+8"/>
         <source>Use a private file</source>
         <translation type="unfinished"></translation>
     </message>
@@ -881,12 +903,22 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+47"/>
+        <source>Environment variables not used</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tray app takes its configuration from Settings, not from %1. Settings → Z.AI → Import .env… reads such values from a file; zaibridge-server reads the environment.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Secrets could not be saved</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <location line="+6"/>
         <source>Z.AI asks for a captcha</source>
         <translation type="unfinished"></translation>
@@ -922,7 +954,22 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
+        <source>ZaiBridge is ready</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&lt;p&gt;From other computers on your network: &lt;code&gt;%1&lt;/code&gt;&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&lt;h3&gt;ZaiBridge is ready&lt;/h3&gt;&lt;p&gt;It lives in the system tray (or in its small window where there is no tray). Set up your client with:&lt;/p&gt;&lt;p&gt;OpenAI clients (Cline, Roo Code, Kilo Code, Codex): base URL &lt;code&gt;%1&lt;/code&gt;&lt;/p&gt;&lt;p&gt;Claude Code: &lt;code&gt;ANTHROPIC_BASE_URL=%2&lt;/code&gt;&lt;/p&gt;%3&lt;p&gt;API key: &lt;code&gt;%4&lt;/code&gt;&lt;/p&gt;&lt;p&gt;The tray menu copies the base URL and the key; Settings → Server shows them again.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>About ZaiBridge</source>
         <translation type="unfinished"></translation>
     </message>
@@ -935,13 +982,28 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>TrayController</name>
     <message>
-        <location filename="../src/gui/TrayController.cpp" line="+66"/>
-        <location line="+40"/>
+        <location filename="../src/gui/TrayController.cpp" line="+58"/>
+        <source>The base URL for OpenAI clients is on the clipboard: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Claude Code&apos;s ANTHROPIC_BASE_URL is on the clipboard: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The API key is on the clipboard.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+51"/>
         <source>Open at login</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-46"/>
         <source>Server restarted</source>
         <translation type="unfinished"></translation>
     </message>
@@ -951,8 +1013,23 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+21"/>
+        <source>Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Copy base URL</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For OpenAI clients (Cline, Roo Code, Kilo Code, Codex)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For Claude Code (ANTHROPIC_BASE_URL)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -986,13 +1063,19 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+28"/>
         <source>ZaiBridge: serving at %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
-        <source>ZaiBridge: error: %1</source>
+        <location line="+20"/>
+        <source>On the network: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>ZaiBridge: error</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1016,7 +1099,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Error: server not running</source>
         <translation type="unfinished"></translation>
     </message>

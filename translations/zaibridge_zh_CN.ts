@@ -41,24 +41,29 @@
 <context>
     <name>BridgeController</name>
     <message>
-        <location filename="../src/gui/BridgeController.cpp" line="+15"/>
-        <location line="+110"/>
+        <location filename="../src/gui/BridgeController.cpp" line="+18"/>
+        <location line="+142"/>
         <source>Z.AI rejected every token</source>
         <translation>Z.AI 拒绝了所有令牌</translation>
     </message>
     <message>
-        <location line="-109"/>
-        <location line="+110"/>
+        <location line="-141"/>
+        <location line="+142"/>
         <source>Every configured Z.AI token was rejected. Open Settings → Z.AI, test the tokens and paste fresh ones from chat.z.ai.</source>
         <translation>所有已配置的 Z.AI 令牌都被拒绝。请打开“设置 → Z.AI”，测试令牌，并从 chat.z.ai 粘贴新的令牌。</translation>
     </message>
     <message>
-        <location line="-62"/>
+        <location line="-68"/>
         <source>Listening on the network needs an API key: set one in Settings → Server.</source>
         <translation>在网络上监听需要 API 密钥：请在“设置 → 服务器”中设置。</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+11"/>
+        <source>Port %1 is already in use by another program.</source>
+        <translation>端口 %1 已被其他程序占用。</translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>ZaiBridge could not start</source>
         <translation>ZaiBridge 无法启动</translation>
     </message>
@@ -207,7 +212,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>测试钥匙串不可用。</translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+51"/>
         <source>memory (not saved)</source>
         <translation>内存（不保存）</translation>
     </message>
@@ -424,6 +429,14 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     </message>
 </context>
 <context>
+    <name>SessionSecretStore</name>
+    <message>
+        <location filename="../src/gui/SessionSecretStore.cpp" line="+35"/>
+        <source>memory for this session (Z.AI tokens); the API key in a file only your user can read (%1)</source>
+        <translation>本次会话的内存（Z.AI 令牌）；API 密钥保存在仅您的用户可读的文件中（%1）</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../ui/SettingsDialog.ui" line="+6"/>
@@ -476,12 +489,11 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>* 或 https://example.com, http://localhost:3000</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>Clients use the base URL http://127.0.0.1:PORT/v1 and the API key.</source>
-        <translation>客户端使用基础 URL http://127.0.0.1:端口/v1 和 API 密钥。</translation>
+        <translation type="vanished">客户端使用基础 URL http://127.0.0.1:端口/v1 和 API 密钥。</translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+18"/>
         <source>Z.AI</source>
         <translation>Z.AI</translation>
     </message>
@@ -686,7 +698,7 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>ZaiBridge 启动时启动服务</translation>
     </message>
     <message>
-        <location filename="../src/gui/SettingsDialog.cpp" line="+172"/>
+        <location filename="../src/gui/SettingsDialog.cpp" line="+173"/>
         <source>Import a .env file</source>
         <translation>导入 .env 文件</translation>
     </message>
@@ -741,12 +753,31 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <translation>可用</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>in use</source>
         <translation>已占用</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+0"/>
+        <source>not a port</source>
+        <translation>不是有效端口</translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Base URL for Cline, Roo Code, Kilo Code, Codex: %1
+Claude Code: ANTHROPIC_BASE_URL=%2
+Both send the API key.</source>
+        <translation>Cline、Roo Code、Kilo Code、Codex 的基础 URL：%1
+Claude Code：ANTHROPIC_BASE_URL=%2
+两者都要发送 API 密钥。</translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>From other computers: %1</source>
+        <translation>其他计算机使用：%1</translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Listening on the network needs an API key: click Regenerate.</source>
         <translation>在网络上监听需要 API 密钥：请点击“重新生成”。</translation>
     </message>
@@ -863,31 +894,46 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
 <context>
     <name>TrayApplication</name>
     <message>
-        <location filename="../src/gui/TrayApplication.cpp" line="+141"/>
+        <location filename="../src/gui/TrayApplication.cpp" line="+178"/>
         <source>Secrets could not be read</source>
         <translation>无法读取机密信息</translation>
     </message>
     <message>
-        <location line="+7"/>
         <source>No keychain available</source>
-        <translation>没有可用的钥匙串</translation>
+        <translation type="vanished">没有可用的钥匙串</translation>
     </message>
     <message>
-        <location line="+1"/>
         <source>ZaiBridge keeps your Z.AI tokens and API key in the system keychain, but none is available (%1).
 
 Store them in a file that only your user account can read instead? The file is not encrypted. If you choose &quot;Memory only&quot;, secrets are forgotten when ZaiBridge quits.</source>
-        <translation>ZaiBridge 将您的 Z.AI 令牌和 API 密钥保存在系统钥匙串中，但当前没有可用的钥匙串（%1）。
+        <translation type="vanished">ZaiBridge 将您的 Z.AI 令牌和 API 密钥保存在系统钥匙串中，但当前没有可用的钥匙串（%1）。
 
 是否改为保存在仅您的用户账户可读的文件中？该文件不加密。如果选择“仅内存”，ZaiBridge 退出后这些机密信息将被遗忘。</translation>
     </message>
     <message>
-        <location line="+5"/>
         <source>no Secret Service</source>
-        <translation>没有 Secret Service</translation>
+        <translation type="vanished">没有 Secret Service</translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+22"/>
+        <source>The keychain is not available</source>
+        <translation>钥匙串不可用</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>ZaiBridge keeps your Z.AI tokens and its API key in the system keychain, but the keychain is missing or refused to store them.
+
+Store them in a file that only your user account can read instead? The file is not encrypted.
+
+With &quot;Memory only&quot;, the Z.AI tokens are forgotten when ZaiBridge quits; the API key is still kept in that file, so that the clients you set up keep working after a restart.</source>
+        <translation>ZaiBridge 将您的 Z.AI 令牌和 API 密钥保存在系统钥匙串中，但钥匙串不存在或拒绝保存它们。
+
+改为保存在仅您的用户帐户可读的文件中吗？该文件未加密。
+
+选择“仅内存”时，Z.AI 令牌会在 ZaiBridge 退出时被遗忘；API 密钥仍保存在该文件中，这样您配置好的客户端在重启后仍可继续使用。</translation>
+    </message>
+    <message>
+        <location line="+8"/>
         <source>Use a private file</source>
         <translation>使用私有文件</translation>
     </message>
@@ -897,12 +943,22 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>仅内存</translation>
     </message>
     <message>
-        <location line="+49"/>
+        <location line="+47"/>
+        <source>Environment variables not used</source>
+        <translation>未使用环境变量</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The tray app takes its configuration from Settings, not from %1. Settings → Z.AI → Import .env… reads such values from a file; zaibridge-server reads the environment.</source>
+        <translation>托盘应用从“设置”读取配置，而不是从 %1 读取。“设置 → Z.AI → 导入 .env…”可从文件读取这些值；zaibridge-server 会读取环境变量。</translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Secrets could not be saved</source>
         <translation>无法保存机密信息</translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+44"/>
         <location line="+6"/>
         <source>Z.AI asks for a captcha</source>
         <translation>Z.AI 要求验证码</translation>
@@ -938,7 +994,22 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>ZaiBridge 现在使用此账号：%1。</translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+45"/>
+        <source>ZaiBridge is ready</source>
+        <translation>ZaiBridge 已就绪</translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&lt;p&gt;From other computers on your network: &lt;code&gt;%1&lt;/code&gt;&lt;/p&gt;</source>
+        <translation>&lt;p&gt;网络中的其他计算机：&lt;code&gt;%1&lt;/code&gt;&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&lt;h3&gt;ZaiBridge is ready&lt;/h3&gt;&lt;p&gt;It lives in the system tray (or in its small window where there is no tray). Set up your client with:&lt;/p&gt;&lt;p&gt;OpenAI clients (Cline, Roo Code, Kilo Code, Codex): base URL &lt;code&gt;%1&lt;/code&gt;&lt;/p&gt;&lt;p&gt;Claude Code: &lt;code&gt;ANTHROPIC_BASE_URL=%2&lt;/code&gt;&lt;/p&gt;%3&lt;p&gt;API key: &lt;code&gt;%4&lt;/code&gt;&lt;/p&gt;&lt;p&gt;The tray menu copies the base URL and the key; Settings → Server shows them again.&lt;/p&gt;</source>
+        <translation>&lt;h3&gt;ZaiBridge 已就绪&lt;/h3&gt;&lt;p&gt;它位于系统托盘中（没有托盘时则是它的小窗口）。请这样配置您的客户端：&lt;/p&gt;&lt;p&gt;OpenAI 客户端（Cline、Roo Code、Kilo Code、Codex）：基础 URL &lt;code&gt;%1&lt;/code&gt;&lt;/p&gt;&lt;p&gt;Claude Code：&lt;code&gt;ANTHROPIC_BASE_URL=%2&lt;/code&gt;&lt;/p&gt;%3&lt;p&gt;API 密钥：&lt;code&gt;%4&lt;/code&gt;&lt;/p&gt;&lt;p&gt;托盘菜单可复制基础 URL 和密钥；“设置 → 服务器”中也会再次显示它们。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <location line="+19"/>
         <source>About ZaiBridge</source>
         <translation>关于 ZaiBridge</translation>
     </message>
@@ -951,13 +1022,28 @@ Store them in a file that only your user account can read instead? The file is n
 <context>
     <name>TrayController</name>
     <message>
-        <location filename="../src/gui/TrayController.cpp" line="+66"/>
-        <location line="+40"/>
+        <location filename="../src/gui/TrayController.cpp" line="+58"/>
+        <source>The base URL for OpenAI clients is on the clipboard: %1</source>
+        <translation>OpenAI 客户端的基础 URL 已复制到剪贴板：%1</translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Claude Code&apos;s ANTHROPIC_BASE_URL is on the clipboard: %1</source>
+        <translation>Claude Code 的 ANTHROPIC_BASE_URL 已复制到剪贴板：%1</translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The API key is on the clipboard.</source>
+        <translation>API 密钥已复制到剪贴板。</translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <location line="+51"/>
         <source>Open at login</source>
         <translation>登录时启动</translation>
     </message>
     <message>
-        <location line="-35"/>
+        <location line="-46"/>
         <source>Server restarted</source>
         <translation>服务已重启</translation>
     </message>
@@ -967,9 +1053,24 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>服务已重启以应用新的地址或端口：%1</translation>
     </message>
     <message>
-        <location line="+29"/>
+        <location line="+21"/>
+        <source>Copied</source>
+        <translation>已复制</translation>
+    </message>
+    <message>
+        <location line="+17"/>
         <source>Copy base URL</source>
         <translation>复制基础 URL</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For OpenAI clients (Cline, Roo Code, Kilo Code, Codex)</source>
+        <translation>用于 OpenAI 客户端（Cline、Roo Code、Kilo Code、Codex）</translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>For Claude Code (ANTHROPIC_BASE_URL)</source>
+        <translation>用于 Claude Code（ANTHROPIC_BASE_URL）</translation>
     </message>
     <message>
         <location line="+1"/>
@@ -1002,14 +1103,24 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>退出</translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+28"/>
         <source>ZaiBridge: serving at %1</source>
         <translation>ZaiBridge：正在 %1 提供服务</translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+20"/>
+        <source>On the network: %1</source>
+        <translation>网络地址：%1</translation>
+    </message>
+    <message>
+        <location line="-16"/>
+        <source>ZaiBridge: error</source>
+        <translation>ZaiBridge：错误</translation>
+    </message>
+    <message>
         <source>ZaiBridge: error: %1</source>
-        <translation>ZaiBridge：错误：%1</translation>
+        <translation type="vanished">ZaiBridge：错误：%1</translation>
     </message>
     <message>
         <location line="+4"/>
@@ -1032,7 +1143,7 @@ Store them in a file that only your user account can read instead? The file is n
         <translation>正在 %1 提供服务</translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+5"/>
         <source>Error: server not running</source>
         <translation>错误：服务未运行</translation>
     </message>

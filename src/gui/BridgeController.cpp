@@ -5,6 +5,9 @@
 #include "util/Logging.h"
 #include "util/Redact.h"
 
+#include <QNetworkInterface>
+#include <QTcpServer>
+
 using namespace Qt::StringLiterals;
 
 BridgeController::BridgeController(UpstreamProfile baseProfile, QObject *parent)
@@ -41,6 +44,32 @@ QString BridgeController::baseUrl() const
     return u"http://127.0.0.1:%1/v1"_s.arg(port());
 }
 
+QString BridgeController::anthropicBaseUrl() const
+{
+    return u"http://127.0.0.1:%1"_s.arg(port());
+}
+
+QStringList BridgeController::lanAddresses()
+{
+    QStringList addresses;
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()
+            && !address.isLinkLocal())
+            addresses.append(address.toString());
+    }
+    return addresses;
+}
+
+QStringList BridgeController::lanBaseUrls() const
+{
+    QStringList urls;
+    if (!m_settings.lanAccess)
+        return urls;
+    for (const QString &address : lanAddresses())
+        urls.append(u"http://%1:%2/v1"_s.arg(address).arg(port()));
+    return urls;
+}
+
 void BridgeController::setSettings(const AppSettings &settings)
 {
     m_settings = settings;
@@ -67,6 +96,12 @@ bool BridgeController::start()
     }
     QString error;
     if (!m_server->start(config, m_settings.profile(m_baseProfile), &error)) {
+        // The server's own text advises the headless server's flags: the tray says it in its
+        // own words, short enough for a tooltip.
+        QTcpServer probe;
+        if (!probe.listen(QHostAddress(config.listenHost), config.listenPort)
+            && probe.serverError() == QAbstractSocket::AddressInUseError)
+            error = tr("Port %1 is already in use by another program.").arg(config.listenPort);
         error = Redact::text(error, m_settings.secrets());
         setState(State::Error, error);
         raiseAlert(u"start-failed"_s, tr("ZaiBridge could not start"),

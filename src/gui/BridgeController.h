@@ -38,7 +38,13 @@ public:
     QString errorText() const { return m_error; }
     bool isRunning() const;
     quint16 port() const;    // the bound port while serving, else the configured one
-    QString baseUrl() const; // http://127.0.0.1:PORT/v1
+    QString baseUrl() const; // http://127.0.0.1:PORT/v1 (OpenAI chat and Responses clients)
+    // Claude Code's ANTHROPIC_BASE_URL: http://127.0.0.1:PORT, without /v1 (it adds that).
+    QString anthropicBaseUrl() const;
+    // With LAN access on: the base URLs other computers reach, http://ADDRESS:PORT/v1.
+    QStringList lanBaseUrls() const;
+    // This computer's IPv4 addresses on its networks (not loopback, not link-local).
+    static QStringList lanAddresses();
     ApiServer *server() const { return m_server; }
     // Where verify parameters come from when Z.AI wants a captcha (not owned); null: none, and
     // such requests fail at once with 403 captcha_required and captchaRequired().

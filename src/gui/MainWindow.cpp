@@ -27,6 +27,7 @@ MainWindow::MainWindow(TrayController *tray, QWidget *parent)
         button->setToolButtonStyle(Qt::ToolButtonTextOnly);
         button->setSizePolicy(QSizePolicy::Expanding, QSizePolicy::Fixed);
     }
+    m_ui->copyUrlButton->setPopupMode(QToolButton::MenuButtonPopup);
 }
 
 MainWindow::~MainWindow() = default;

@@ -16,6 +16,13 @@ void MemorySecretStore::answer(QObject *context, Callback callback, Result resul
     });
 }
 
+SecretStore::Result MemorySecretStore::refusedWrite() const
+{
+    // Worded like the Secret Service's own refusals, which are not for a user's eyes.
+    return {m_writeFailure, {}, QStringLiteral("org.freedesktop.Secret.Error.IsLocked: the test "
+                                               "collection refused the write")};
+}
+
 void MemorySecretStore::read(const QString &key, QObject *context, Callback callback)
 {
     Result result;
@@ -29,6 +36,10 @@ void MemorySecretStore::read(const QString &key, QObject *context, Callback call
 void MemorySecretStore::write(const QString &key, const QString &value, QObject *context,
                               Callback callback)
 {
+    if (m_writeFailure != Status::Ok) {
+        answer(context, std::move(callback), refusedWrite());
+        return;
+    }
     if (m_failure == Status::Ok)
         m_values.insert(key, value);
     answer(context, std::move(callback), {});
@@ -36,6 +47,10 @@ void MemorySecretStore::write(const QString &key, const QString &value, QObject 
 
 void MemorySecretStore::remove(const QString &key, QObject *context, Callback callback)
 {
+    if (m_writeFailure != Status::Ok) {
+        answer(context, std::move(callback), refusedWrite());
+        return;
+    }
     if (m_failure == Status::Ok)
         m_values.remove(key);
     answer(context, std::move(callback), {});

@@ -2,6 +2,7 @@
 #include "SettingsDialog.h"
 
 #include "config/BridgeConfig.h"
+#include "BridgeController.h"
 #include "UpstreamCheckView.h"
 #include "ui_SettingsDialog.h"
 
@@ -460,7 +461,24 @@ void SettingsDialog::validate()
     } else {
         portStatus = port == m_serverPort ? tr("in use by ZaiBridge") : tr("free");
     }
-    m_ui->portStatus->setText(portProblem.isEmpty() ? portStatus : tr("in use"));
+    if (!portProblem.isEmpty())
+        portStatus = portOk && port >= 1 && port <= 65535 ? tr("in use") : tr("not a port");
+    m_ui->portStatus->setText(portStatus);
+    // The addresses clients use, with the port in the field (the last valid one while typing).
+    const quint16 shownPort = portOk && port >= 1 && port <= 65535 ? quint16(port) : m_loaded.port;
+    QString hint =
+        tr("Base URL for Cline, Roo Code, Kilo Code, Codex: %1\n"
+           "Claude Code: ANTHROPIC_BASE_URL=%2\n"
+           "Both send the API key.")
+            .arg(u"http://127.0.0.1:%1/v1"_s.arg(shownPort), u"http://127.0.0.1:%1"_s.arg(shownPort));
+    if (s.lanAccess) {
+        QStringList lan;
+        for (const QString &address : BridgeController::lanAddresses())
+            lan.append(u"http://%1:%2/v1"_s.arg(address).arg(shownPort));
+        if (!lan.isEmpty())
+            hint += u"\n"_s + tr("From other computers: %1").arg(lan.join(u", "_s));
+    }
+    m_ui->serverHint->setText(hint);
     mark(m_ui->portEdit, portProblem);
     mark(m_ui->apiKeyEdit, s.lanAccess && s.apiKey.isEmpty()
                                ? tr("Listening on the network needs an API key: click Regenerate.")

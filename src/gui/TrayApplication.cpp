@@ -6,11 +6,13 @@
 #include "BridgeController.h"
 #include "FileSecretStore.h"
 #include "LogCapture.h"
-#include "MemorySecretStore.h"
+#include "MainWindow.h"
 #include "RequestLogModel.h"
 #include "RequestLogWindow.h"
+#include "SessionSecretStore.h"
 #include "SettingsDialog.h"
 #include "SettingsStore.h"
+#include "TerminationSignals.h"
 #include "util/Translations.h"
 #include "TrayController.h"
 #include "TrayIcons.h"
@@ -29,6 +31,15 @@ using namespace Qt::StringLiterals;
 namespace {
 // The key of the notifications that open the Z.AI window when clicked.
 const QString ZaiWindowMessage = QStringLiteral("zai-window");
+
+// Brings a window back the way the user left it, minimised or behind others.
+void restore(QWidget *window)
+{
+    window->setWindowState(window->windowState() & ~Qt::WindowMinimized);
+    window->show();
+    window->raise();
+    window->activateWindow();
+}
 } // namespace
 
 TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObject *parent)
@@ -47,10 +58,9 @@ TrayApplication::TrayApplication(Options options, UpstreamProfile profile, QObje
     connect(m_tray, &TrayController::settingsRequested, this, &TrayApplication::openSettings);
     connect(m_tray, &TrayController::logRequested, this, &TrayApplication::openLog);
     connect(m_tray, &TrayController::aboutRequested, this, &TrayApplication::showAbout);
-    connect(m_tray, &TrayController::quitRequested, this, [this] {
-        m_bridge->stop();
-        QCoreApplication::quit();
-    });
+    connect(m_tray, &TrayController::quitRequested, this, &TrayApplication::quit);
+    connect(TerminationSignals::instance(), &TerminationSignals::received, this,
+            &TrayApplication::quit);
     connect(m_capture, &LogCapture::line, this, [this](const QString &line) {
         if (m_logWindow)
             m_logWindow->appendDetail(line);
@@ -84,6 +94,23 @@ TrayApplication::~TrayApplication()
     delete m_logWindow.data();
     delete m_question.data();
     delete m_about.data();
+    delete m_firstRun.data();
+}
+
+QMessageBox *TrayApplication::firstRunNotice() const
+{
+    return m_firstRun;
+}
+
+QStringList TrayApplication::ignoredVariables(const QProcessEnvironment &environment)
+{
+    QStringList names;
+    for (const QString &name : ConfigLoader::knownVariables()) {
+        if (name != u"HTTP_PROXY" && name != u"HTTPS_PROXY" && name != u"NO_PROXY"
+            && environment.contains(name))
+            names.append(name);
+    }
+    return names;
 }
 
 SettingsDialog *TrayApplication::settingsDialog() const
@@ -120,8 +147,13 @@ void TrayApplication::start()
 {
     const AppSettings plain = m_store->loadPlain();
     installLanguage(plain.language);
-    if (m_store->secretFallback() == u"file" || !m_options.keychain) {
+    // The user's earlier answer to the keychain question stays the answer.
+    const QString fallback = m_store->secretFallback();
+    if (fallback == u"file" || !m_options.keychain) {
         m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
+        m_store->setSecretStore(m_ownStore.get());
+    } else if (fallback == u"memory") {
+        m_ownStore = sessionStore();
         m_store->setSecretStore(m_ownStore.get());
     }
     m_store->loadSecrets(plain, this,
@@ -132,9 +164,14 @@ void TrayApplication::start()
 
 void TrayApplication::onSecretsLoaded(AppSettings settings, const SecretStore::Result &worst)
 {
-    const bool usingKeychain = m_store->secretStore() == m_options.keychain;
-    if (worst.status != SecretStore::Status::Ok && usingKeychain) {
-        askForFallback(m_store->loadPlain(), worst.error);
+    if (worst.status != SecretStore::Status::Ok && usingKeychain()) {
+        const AppSettings plain = m_store->loadPlain();
+        askForFallback(worst.error, [this, plain] {
+            m_store->loadSecrets(
+                plain, this, [this](const AppSettings &s, const SecretStore::Result &w) {
+                    onSecretsLoaded(s, w);
+                });
+        });
         return;
     }
     if (worst.status != SecretStore::Status::Ok)
@@ -142,16 +179,32 @@ void TrayApplication::onSecretsLoaded(AppSettings settings, const SecretStore::R
     finishStart(std::move(settings));
 }
 
-void TrayApplication::askForFallback(const AppSettings &plain, const QString &reason)
+bool TrayApplication::usingKeychain() const
 {
-    // Never silently: the user decides between an owner-only file and memory for this session.
-    auto *box = new QMessageBox(QMessageBox::Warning, tr("No keychain available"),
-                                tr("ZaiBridge keeps your Z.AI tokens and API key in the system "
-                                   "keychain, but none is available (%1).\n\nStore them in a file "
-                                   "that only your user account can read instead? The file is not "
-                                   "encrypted. If you choose \"Memory only\", secrets are "
-                                   "forgotten when ZaiBridge quits.")
-                                    .arg(reason.isEmpty() ? tr("no Secret Service") : reason));
+    return m_options.keychain && m_store->secretStore() == m_options.keychain;
+}
+
+std::unique_ptr<SecretStore> TrayApplication::sessionStore() const
+{
+    return std::make_unique<SessionSecretStore>(m_options.fallbackSecretsPath,
+                                                QStringList{SettingsStore::ApiKeyName});
+}
+
+void TrayApplication::askForFallback(const QString &reason, std::function<void()> then)
+{
+    if (m_question)
+        return; // already asked; its answer covers this failure too
+    // Never silently: the user decides between an owner-only file and memory. What the keychain
+    // said (a D-Bus error on Linux) is in the details, not in the question.
+    auto *box = new QMessageBox(
+        QMessageBox::Warning, tr("The keychain is not available"),
+        tr("ZaiBridge keeps your Z.AI tokens and its API key in the system keychain, but the "
+           "keychain is missing or refused to store them.\n\nStore them in a file that only your "
+           "user account can read instead? The file is not encrypted.\n\nWith \"Memory only\", "
+           "the Z.AI tokens are forgotten when ZaiBridge quits; the API key is still kept in that "
+           "file, so that the clients you set up keep working after a restart."));
+    if (!reason.isEmpty())
+        box->setDetailedText(reason);
     box->setObjectName(u"keychainFallbackQuestion"_s);
     QPushButton *useFile = box->addButton(tr("Use a private file"), QMessageBox::AcceptRole);
     useFile->setObjectName(u"useFileButton"_s);
@@ -159,26 +212,27 @@ void TrayApplication::askForFallback(const AppSettings &plain, const QString &re
     memory->setObjectName(u"memoryOnlyButton"_s);
     box->setAttribute(Qt::WA_DeleteOnClose);
     m_question = box;
-    connect(
-        box, &QMessageBox::buttonClicked, this, [this, plain, useFile](QAbstractButton *button) {
-            if (button == useFile) {
-                m_store->setSecretFallback(u"file"_s);
-                m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
-            } else {
-                m_ownStore = std::make_unique<MemorySecretStore>();
-            }
-            m_store->setSecretStore(m_ownStore.get());
-            m_store->loadSecrets(
-                plain, this, [this](const AppSettings &settings, const SecretStore::Result &worst) {
-                    onSecretsLoaded(settings, worst);
-                });
-        });
+    connect(box, &QMessageBox::buttonClicked, this,
+            [this, useFile, then = std::move(then)](QAbstractButton *button) {
+                if (button == useFile) {
+                    m_store->setSecretFallback(u"file"_s);
+                    m_ownStore = std::make_unique<FileSecretStore>(m_options.fallbackSecretsPath);
+                } else {
+                    m_store->setSecretFallback(u"memory"_s);
+                    m_ownStore = sessionStore();
+                }
+                m_store->setSecretStore(m_ownStore.get());
+                if (m_settingsDialog)
+                    m_settingsDialog->setSecretBackend(m_ownStore->backendName());
+                then();
+            });
     box->open();
 }
 
 void TrayApplication::finishStart(AppSettings settings)
 {
-    if (settings.apiKey.isEmpty()) {
+    const bool firstRun = settings.apiKey.isEmpty();
+    if (firstRun) {
         settings.apiKey = AppSettings::generateApiKey(); // first run
         saveSecrets(settings);
     }
@@ -195,6 +249,19 @@ void TrayApplication::finishStart(AppSettings settings)
     if (settings.startServerAtLaunch)
         m_bridge->start();
     m_ready = true;
+    if (firstRun)
+        showFirstRunNotice();
+    // The headless server's variables do nothing here: say so once, rather than leave a user
+    // wondering why API_ENDPOINT or LISTEN_PORT had no effect.
+    const QStringList ignored = ignoredVariables(QProcessEnvironment::systemEnvironment());
+    if (!ignored.isEmpty()) {
+        m_tray->showMessage(tr("Environment variables not used"),
+                            tr("The tray app takes its configuration from Settings, not from %1. "
+                               "Settings → Z.AI → Import .env… reads such values from a file; "
+                               "zaibridge-server reads the environment.")
+                                .arg(ignored.join(u", "_s)),
+                            false);
+    }
     if (!m_pendingToken.isEmpty())
         adoptToken(std::exchange(m_pendingToken, {}), std::exchange(m_pendingAccount, {}));
     Q_EMIT ready();
@@ -202,9 +269,15 @@ void TrayApplication::finishStart(AppSettings settings)
 
 void TrayApplication::saveSecrets(const AppSettings &settings)
 {
-    m_store->saveSecrets(settings, this, [this](const SecretStore::Result &result) {
-        if (result.status != SecretStore::Status::Ok)
+    const bool toKeychain = usingKeychain();
+    m_store->saveSecrets(settings, this, [this, toKeychain](const SecretStore::Result &result) {
+        if (result.status != SecretStore::Status::Ok && toKeychain && usingKeychain()) {
+            // A keychain that is there but refuses (a dismissed unlock prompt, a locked
+            // collection): the same choice as a missing one, then the secrets go there.
+            askForFallback(result.error, [this] { saveSecrets(m_bridge->settings()); });
+        } else if (result.status != SecretStore::Status::Ok) {
             m_tray->showMessage(tr("Secrets could not be saved"), result.error, true);
+        }
         Q_EMIT secretsSaved(result);
     });
 }
@@ -312,13 +385,15 @@ void TrayApplication::openSettings()
             dialog->setCaptchaSource(m_options.zaiWindow->captchaSource());
         m_settingsDialog = dialog;
     }
-    m_settingsDialog->setSecretBackend(
-        m_store->secretStore() ? m_store->secretStore()->backendName() : QString());
-    m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
-    m_settingsDialog->setSettings(m_bridge->settings());
-    m_settingsDialog->show();
-    m_settingsDialog->raise();
-    m_settingsDialog->activateWindow();
+    // An open dialog keeps what the user typed (it may be minimised or behind other windows);
+    // only a dialog that is not on screen is filled from the current settings.
+    if (!m_settingsDialog->isVisible()) {
+        m_settingsDialog->setSecretBackend(
+            m_store->secretStore() ? m_store->secretStore()->backendName() : QString());
+        m_settingsDialog->setServerPort(m_bridge->isRunning() ? m_bridge->port() : 0);
+        m_settingsDialog->setSettings(m_bridge->settings());
+    }
+    restore(m_settingsDialog);
 }
 
 void TrayApplication::openLog()
@@ -329,9 +404,37 @@ void TrayApplication::openLog()
         m_logWindow = window;
     }
     m_logWindow->setDetailedLogging(m_bridge->settings().detailedLogging);
-    m_logWindow->show();
-    m_logWindow->raise();
-    m_logWindow->activateWindow();
+    restore(m_logWindow);
+}
+
+void TrayApplication::showFirstRunNotice()
+{
+    // The first run: more than a new icon somewhere in a panel. The key is the user's own (it is
+    // in Settings too) and shown only here, never in a notification that a log may keep.
+    auto *box = new QMessageBox(QMessageBox::Information, tr("ZaiBridge is ready"), QString());
+    box->setObjectName(u"firstRunNotice"_s);
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setIconPixmap(TrayIcons::application().pixmap(64, 64));
+    box->setTextFormat(Qt::RichText);
+    box->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QString lan;
+    for (const QString &url : m_bridge->lanBaseUrls())
+        lan += tr("<p>From other computers on your network: <code>%1</code></p>").arg(url);
+    box->setText(
+        tr("<h3>ZaiBridge is ready</h3>"
+           "<p>It lives in the system tray (or in its small window where there is no tray). "
+           "Set up your client with:</p>"
+           "<p>OpenAI clients (Cline, Roo Code, Kilo Code, Codex): base URL <code>%1</code></p>"
+           "<p>Claude Code: <code>ANTHROPIC_BASE_URL=%2</code></p>"
+           "%3"
+           "<p>API key: <code>%4</code></p>"
+           "<p>The tray menu copies the base URL and the key; Settings → Server shows them "
+           "again.</p>")
+            .arg(m_bridge->baseUrl(), m_bridge->anthropicBaseUrl(), lan,
+                 m_bridge->settings().apiKey.toHtmlEscaped()));
+    m_firstRun = box;
+    box->setModal(false); // the menu and the settings stay usable beside it
+    box->show();
 }
 
 void TrayApplication::showAbout()
@@ -349,7 +452,32 @@ void TrayApplication::showAbout()
     m_about->open();
 }
 
+void TrayApplication::quit()
+{
+    m_bridge->stop();
+    if (m_ready)
+        m_store->savePlain(m_bridge->settings()); // what the bridge runs with is kept
+    m_options.settings->sync();
+    // exit(), not quit(): QApplication::quit() first asks every window to close, and the fallback
+    // window refuses (it minimises itself when there is no tray), which cancelled the quit.
+    QCoreApplication::exit(0);
+}
+
 void TrayApplication::bringToFront()
 {
-    m_tray->bringToFront();
+    // A second launch: the window the user has open comes back to the front (restored when
+    // minimised); with none open, the settings open, so that the launch shows something.
+    if (m_question && m_question->isVisible()) {
+        restore(m_question);
+    } else if (m_settingsDialog && m_settingsDialog->isVisible()) {
+        restore(m_settingsDialog);
+    } else if (m_logWindow && m_logWindow->isVisible()) {
+        restore(m_logWindow);
+    } else if (m_tray->mainWindow() && m_tray->mainWindow()->isVisible()) {
+        m_tray->bringToFront();
+    } else if (m_ready) {
+        openSettings();
+    } else {
+        m_tray->bringToFront();
+    }
 }

@@ -7,9 +7,11 @@
 
 #include <QElapsedTimer>
 #include <QObject>
+#include <QProcessEnvironment>
 #include <QPointer>
 #include <QUrl>
 
+#include <functional>
 #include <memory>
 
 class AutoStart;
@@ -26,7 +28,8 @@ class ZaiWindowLink;
 
 // The tray application assembled: settings and secrets, the server controller, the tray, the
 // settings dialog and the request log. start() reads the secrets (asynchronously), asks before
-// falling back to a file when there is no keychain, then starts the server if so configured.
+// falling back to a file when the keychain is missing or refuses (then or at the first save),
+// then starts the server if so configured.
 class TrayApplication : public QObject
 {
     Q_OBJECT
@@ -54,6 +57,10 @@ public:
     SettingsDialog *settingsDialog() const;
     RequestLogWindow *logWindow() const;
     QMessageBox *pendingQuestion() const; // the keychain fallback question, while it is open
+    QMessageBox *firstRunNotice() const;  // the first run's addresses and key, while shown
+    // The headless server's variables set in `environment` that the tray app does not read (it
+    // takes its configuration from Settings; the proxy variables reach it as system settings).
+    static QStringList ignoredVariables(const QProcessEnvironment &environment);
 
     void openSettings();
     void openLog();
@@ -64,7 +71,11 @@ public:
     QUrl chatOrigin(const AppSettings &settings) const;
     void showAbout();
     void applySettings(const AppSettings &settings);
+    // A second launch: raises (and restores) the open window, or opens the settings.
     void bringToFront();
+    // Quit in the menu, SIGTERM or SIGINT: the server stops, the settings are saved, the event
+    // loop ends (whether or not a window is open).
+    void quit();
     static void installLanguage(AppSettings::Language language);
 
 Q_SIGNALS:
@@ -73,10 +84,15 @@ Q_SIGNALS:
 
 private:
     void onSecretsLoaded(AppSettings settings, const SecretStore::Result &worst);
-    void askForFallback(const AppSettings &plain, const QString &reason);
+    // Asks where the secrets go when the keychain is missing or refuses; `then` runs with the
+    // chosen store in place.
+    void askForFallback(const QString &reason, std::function<void()> then);
+    bool usingKeychain() const;
+    std::unique_ptr<SecretStore> sessionStore() const;
     void finishStart(AppSettings settings);
     void saveSecrets(const AppSettings &settings);
     void onCaptchaRequired();
+    void showFirstRunNotice();
 
     Options m_options;
     UpstreamProfile m_profile;
@@ -91,6 +107,7 @@ private:
     QPointer<RequestLogWindow> m_logWindow;
     QPointer<QMessageBox> m_question;
     QPointer<QMessageBox> m_about;
+    QPointer<QMessageBox> m_firstRun;
     bool m_ready = false;
     QString m_pendingToken; // captured before the secrets were read: adopted at the end of start
     QString m_pendingAccount;

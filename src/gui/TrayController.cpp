@@ -24,8 +24,14 @@ TrayController::TrayController(BridgeController *bridge, AutoStart *autoStart, Q
     m_menu->addSeparator();
     m_toggle = m_menu->addAction(QString());
     m_toggle->setObjectName(u"actionToggleServer"_s);
-    m_copyUrl = m_menu->addAction(QString());
+    // Clients want the base URL in two shapes: OpenAI ones with /v1, Claude Code without.
+    m_copyUrlMenu = m_menu->addMenu(QString());
+    m_copyUrl = m_copyUrlMenu->menuAction();
     m_copyUrl->setObjectName(u"actionCopyBaseUrl"_s);
+    m_copyOpenAiUrl = m_copyUrlMenu->addAction(QString());
+    m_copyOpenAiUrl->setObjectName(u"actionCopyOpenAiBaseUrl"_s);
+    m_copyClaudeUrl = m_copyUrlMenu->addAction(QString());
+    m_copyClaudeUrl->setObjectName(u"actionCopyClaudeBaseUrl"_s);
     m_copyKey = m_menu->addAction(QString());
     m_copyKey->setObjectName(u"actionCopyApiKey"_s);
     m_menu->addSeparator();
@@ -47,10 +53,20 @@ TrayController::TrayController(BridgeController *bridge, AutoStart *autoStart, Q
     m_quit->setObjectName(u"actionQuit"_s);
 
     connect(m_toggle, &QAction::triggered, m_bridge, &BridgeController::toggle);
-    connect(m_copyUrl, &QAction::triggered, this,
-            [this] { QApplication::clipboard()->setText(m_bridge->baseUrl()); });
-    connect(m_copyKey, &QAction::triggered, this,
-            [this] { QApplication::clipboard()->setText(m_bridge->settings().apiKey); });
+    const auto copyOpenAi = [this] {
+        copy(m_bridge->baseUrl(),
+             tr("The base URL for OpenAI clients is on the clipboard: %1").arg(m_bridge->baseUrl()));
+    };
+    connect(m_copyUrl, &QAction::triggered, this, copyOpenAi);
+    connect(m_copyOpenAiUrl, &QAction::triggered, this, copyOpenAi);
+    connect(m_copyClaudeUrl, &QAction::triggered, this, [this] {
+        copy(m_bridge->anthropicBaseUrl(),
+             tr("Claude Code's ANTHROPIC_BASE_URL is on the clipboard: %1")
+                 .arg(m_bridge->anthropicBaseUrl()));
+    });
+    connect(m_copyKey, &QAction::triggered, this, [this] {
+        copy(m_bridge->settings().apiKey, tr("The API key is on the clipboard."));
+    });
     connect(m_signIn, &QAction::triggered, this, &TrayController::zaiWindowRequested);
     connect(m_settings, &QAction::triggered, this, &TrayController::settingsRequested);
     connect(m_log, &QAction::triggered, this, &TrayController::logRequested);
@@ -73,6 +89,9 @@ TrayController::TrayController(BridgeController *bridge, AutoStart *autoStart, Q
                         .arg(m_bridge->baseUrl()),
                     false);
     });
+    m_clickTimer = new QTimer(this);
+    m_clickTimer->setSingleShot(true);
+    connect(m_clickTimer, &QTimer::timeout, this, [this] { m_menu->popup(m_clickPos); });
     qApp->installEventFilter(this);
     retranslate();
 }
@@ -81,7 +100,13 @@ TrayController::~TrayController()
 {
     delete m_window.data();
     delete m_tray;
-    delete m_menu;
+    delete m_menu; // and its submenu
+}
+
+void TrayController::copy(const QString &text, const QString &confirmation)
+{
+    QApplication::clipboard()->setText(text);
+    showMessage(tr("Copied"), confirmation, false);
 }
 
 MainWindow *TrayController::mainWindow() const
@@ -98,7 +123,9 @@ bool TrayController::eventFilter(QObject *watched, QEvent *event)
 
 void TrayController::retranslate()
 {
-    m_copyUrl->setText(tr("Copy base URL"));
+    m_copyUrlMenu->setTitle(tr("Copy base URL"));
+    m_copyOpenAiUrl->setText(tr("For OpenAI clients (Cline, Roo Code, Kilo Code, Codex)"));
+    m_copyClaudeUrl->setText(tr("For Claude Code (ANTHROPIC_BASE_URL)"));
     m_copyKey->setText(tr("Copy API key"));
     m_signIn->setText(tr("Sign in to Z.AI…"));
     m_settings->setText(tr("Settings…"));
@@ -109,13 +136,37 @@ void TrayController::retranslate()
     updateState();
 }
 
+namespace {
+// A tooltip of short lines: panels show one long line cut off, or across the screen.
+QString wrapped(const QString &text, int width = 60)
+{
+    QStringList lines;
+    for (const QString &paragraph : text.split(u'\n')) {
+        QString line;
+        for (const QString &word : paragraph.split(u' ', Qt::SkipEmptyParts)) {
+            if (!line.isEmpty() && line.size() + 1 + word.size() > width) {
+                lines.append(line);
+                line.clear();
+            }
+            line += (line.isEmpty() ? QString() : u" "_s) + word;
+        }
+        lines.append(line);
+    }
+    return lines.join(u'\n');
+}
+} // namespace
+
 QString TrayController::toolTip() const
 {
     switch (m_bridge->state()) {
-    case BridgeController::State::Serving:
-        return tr("ZaiBridge: serving at %1").arg(m_bridge->baseUrl());
+    case BridgeController::State::Serving: {
+        QString tip = tr("ZaiBridge: serving at %1").arg(m_bridge->baseUrl());
+        for (const QString &url : m_bridge->lanBaseUrls())
+            tip += u"\n"_s + tr("On the network: %1").arg(url);
+        return tip;
+    }
     case BridgeController::State::Error:
-        return tr("ZaiBridge: error: %1").arg(m_bridge->errorText());
+        return tr("ZaiBridge: error") + u"\n"_s + wrapped(m_bridge->errorText());
     case BridgeController::State::Stopped:
         break;
     }
@@ -130,6 +181,8 @@ void TrayController::updateState()
     switch (m_bridge->state()) {
     case BridgeController::State::Serving:
         status = tr("Serving at %1").arg(m_bridge->baseUrl());
+        for (const QString &url : m_bridge->lanBaseUrls())
+            status += u"\n"_s + tr("On the network: %1").arg(url);
         break;
     case BridgeController::State::Error:
         status = tr("Error: server not running");
@@ -157,18 +210,7 @@ void TrayController::show()
             m_tray->setContextMenu(m_menu);
             connect(m_tray, &QSystemTrayIcon::messageClicked, this,
                     [this] { Q_EMIT messageClicked(m_messageKey); });
-            connect(m_tray, &QSystemTrayIcon::activated, this,
-                    [this](QSystemTrayIcon::ActivationReason reason) {
-#if !defined(Q_OS_MACOS)
-                        // macOS opens the menu on any click by itself; elsewhere a left click
-                        // opens it too, and a double or middle click toggles the server.
-                        if (reason == QSystemTrayIcon::Trigger)
-                            m_menu->popup(QCursor::pos());
-#endif
-                        if (reason == QSystemTrayIcon::DoubleClick ||
-                            reason == QSystemTrayIcon::MiddleClick)
-                            m_bridge->toggle();
-                    });
+            connect(m_tray, &QSystemTrayIcon::activated, this, &TrayController::activate);
         }
         updateState();
         m_tray->show();
@@ -179,6 +221,30 @@ void TrayController::show()
     ensureWindow();
     m_window->show();
     pollForTray();
+}
+
+void TrayController::activate(QSystemTrayIcon::ActivationReason reason)
+{
+    switch (reason) {
+    case QSystemTrayIcon::Trigger:
+#if !defined(Q_OS_MACOS)
+        // macOS opens the menu on any click by itself. Elsewhere a left click opens it once the
+        // double-click interval has passed without a second click: a menu opened at once takes
+        // the second click for itself, and the double click never arrives here.
+        if (!m_clickTimer->isActive()) {
+            m_clickPos = QCursor::pos();
+            m_clickTimer->start(QApplication::doubleClickInterval());
+        }
+#endif
+        break;
+    case QSystemTrayIcon::DoubleClick:
+    case QSystemTrayIcon::MiddleClick:
+        m_clickTimer->stop();
+        m_bridge->toggle();
+        break;
+    default:
+        break;
+    }
 }
 
 void TrayController::pollForTray()
@@ -212,6 +278,7 @@ void TrayController::bringToFront()
         return;
     }
     ensureWindow();
+    m_window->setWindowState(m_window->windowState() & ~Qt::WindowMinimized);
     m_window->show();
     m_window->raise();
     m_window->activateWindow();

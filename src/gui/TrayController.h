@@ -4,13 +4,14 @@
 #include "BridgeController.h"
 
 #include <QObject>
+#include <QPoint>
 #include <QPointer>
+#include <QSystemTrayIcon>
 
 class AutoStart;
 class MainWindow;
 class QAction;
 class QMenu;
-class QSystemTrayIcon;
 class QTimer;
 
 // The tray icon, its menu and the actions it shares with the fallback main window (shown where
@@ -31,13 +32,20 @@ public:
     // Whether the tray app has the Z.AI window: shows or hides "Sign in to Z.AI…".
     void setZaiWindowAvailable(bool available);
     void bringToFront(); // a second launch: show the main window or the menu
+    // A click on the tray icon: a left click opens the menu (after the double-click interval,
+    // so that a double click can toggle the server), a double or middle click toggles it.
+    void activate(QSystemTrayIcon::ActivationReason reason);
 
     QMenu *menu() const { return m_menu; }
     QSystemTrayIcon *trayIcon() const { return m_tray; }
     MainWindow *mainWindow() const; // the fallback window, if shown
 
     QAction *toggleAction() const { return m_toggle; }
+    // The "Copy base URL" submenu's own action (triggered, e.g. by the fallback window's button:
+    // the OpenAI clients' URL), and its two entries.
     QAction *copyUrlAction() const { return m_copyUrl; }
+    QAction *copyOpenAiUrlAction() const { return m_copyOpenAiUrl; }
+    QAction *copyClaudeUrlAction() const { return m_copyClaudeUrl; }
     QAction *copyKeyAction() const { return m_copyKey; }
     QAction *signInAction() const { return m_signIn; }
     QAction *settingsAction() const { return m_settings; }
@@ -64,6 +72,7 @@ private:
     void updateState();
     void ensureWindow();
     void pollForTray();
+    void copy(const QString &text, const QString &confirmation);
 
     BridgeController *m_bridge;
     AutoStart *m_autoStart;
@@ -71,10 +80,15 @@ private:
     QSystemTrayIcon *m_tray = nullptr;
     QPointer<MainWindow> m_window;
     QTimer *m_trayPoll = nullptr;
+    QTimer *m_clickTimer = nullptr; // a left click's menu waits for a possible second click
+    QPoint m_clickPos;
     QString m_messageKey; // of the notification shown last
     QAction *m_status;
     QAction *m_toggle;
+    QMenu *m_copyUrlMenu;
     QAction *m_copyUrl;
+    QAction *m_copyOpenAiUrl;
+    QAction *m_copyClaudeUrl;
     QAction *m_copyKey;
     QAction *m_signIn;
     QAction *m_settings;

@@ -200,8 +200,10 @@ void ApiServer::stop()
         return;
     // Cancel in-flight answers first (they hold responders), then the server, then the socket.
     const auto exchanges = findChildren<ChatExchange *>(Qt::FindDirectChildrenOnly);
-    for (ChatExchange *exchange : exchanges)
+    for (ChatExchange *exchange : exchanges) {
+        exchange->serverStopping();
         delete exchange;
+    }
     // QtHttpServer makes the listening socket its child when it is bound to it, so deleting the
     // HTTP server may delete the socket too: close it first and track it.
     const QPointer<GuardedTcpServer> tcp = m_tcp;

@@ -178,6 +178,22 @@ void ChatExchange::onFailed(const ApiError &error, bool afterOutput)
     finish(status, error.message());
 }
 
+void ChatExchange::serverStopping()
+{
+    if (m_finished)
+        return;
+    m_session->cancel();
+    // An open stream ends with the dialect's error event, an answer not yet begun with its
+    // error status: the client learns why, instead of seeing the connection drop.
+    onFailed(ApiError(ApiError::Kind::UpstreamUnavailable,
+                      u"The ZaiBridge server was stopped; send the request again once it is "
+                      "running."_s,
+                      {}, u"server_stopped"_s),
+             m_http->isStreaming());
+    if (QTcpSocket *socket = m_http->socket(); socket && m_http->isConnected())
+        socket->flush(); // the socket goes with the server
+}
+
 void ChatExchange::onClientGone()
 {
     if (m_finished)

@@ -35,6 +35,9 @@ public:
     ~ChatExchange() override;
 
     void start();
+    // The server stops: ends the answer with an error that says so (an error event once the
+    // stream has begun), before the connection goes.
+    void serverStopping();
 
 Q_SIGNALS:
     void done(const RequestRecord &record);

@@ -3,7 +3,14 @@
 // D-Bus session with an unlocked gnome-keyring and a throw-away HOME.
 
 #include "KeychainSecretStore.h"
+#include "BridgeController.h"
 #include "SettingsStore.h"
+#include "TrayApplication.h"
+
+#include <QAbstractButton>
+#include <QFile>
+#include <QMessageBox>
+#include <QProcess>
 
 #include <QSettings>
 #include <QTemporaryDir>
@@ -18,6 +25,7 @@ private Q_SLOTS:
     void initTestCase();
     void writeReadRemove();
     void settingsStoreUsesTheKeychain();
+    void lockedKeychainBringsTheChoiceAndTheKeyStays(); // last: it locks the collection
 
 private:
     SecretStore::Result run(const std::function<void(SecretStore::Callback)> &call);
@@ -79,5 +87,55 @@ void TestKeychain::settingsStoreUsesTheKeychain()
     QCOMPARE(loaded->tokens, s.tokens);
 }
 
-QTEST_GUILESS_MAIN(TestKeychain)
+// The Secret Service is there but its collection is locked and nobody can unlock it (no
+// prompter in this session, as when a user dismisses the unlock prompt): the tray app asks
+// where the secrets go instead of showing the D-Bus error, and the API key survives a restart.
+void TestKeychain::lockedKeychainBringsTheChoiceAndTheKeyStays()
+{
+    QProcess gdbus;
+    gdbus.start(u"gdbus"_s,
+                {u"call"_s, u"--session"_s, u"--dest"_s, u"org.freedesktop.secrets"_s,
+                 u"--object-path"_s, u"/org/freedesktop/secrets"_s, u"--method"_s,
+                 u"org.freedesktop.Secret.Service.Lock"_s,
+                 u"['/org/freedesktop/secrets/collection/login']"_s});
+    if (!gdbus.waitForFinished(10000) || gdbus.exitCode() != 0)
+        QSKIP("cannot lock the keyring collection (gdbus)");
+    QTemporaryDir dir;
+    QSettings ini(dir.filePath(u"z.ini"_s), QSettings::IniFormat);
+    AppSettings plain;
+    plain.port = 0;
+    plain.startServerAtLaunch = false;
+    plain.language = AppSettings::Language::English;
+    SettingsStore(&ini, nullptr).savePlain(plain);
+    KeychainSecretStore keychain(u"ZaiBridgeLockedTest"_s);
+    TrayApplication::Options options;
+    options.settings = &ini;
+    options.keychain = &keychain;
+    options.fallbackSecretsPath = dir.filePath(u"secrets.json"_s);
+    options.autoStartLocation = dir.filePath(u"autostart.desktop"_s);
+    options.executable = u"zaibridge"_s;
+    QString key;
+    {
+        TrayApplication app(options, UpstreamProfile::builtIn());
+        app.start();
+        QTRY_VERIFY_WITH_TIMEOUT(app.pendingQuestion() != nullptr, 20000);
+        QMessageBox *question = app.pendingQuestion();
+        qInfo().noquote() << "the keychain said:" << question->detailedText();
+        QVERIFY(!question->detailedText().isEmpty());
+        QVERIFY(!question->text().contains(question->detailedText()));
+        key = app.bridge()->settings().apiKey; // empty when the read was refused
+        question->findChild<QAbstractButton *>(u"memoryOnlyButton"_s)->click();
+        QTRY_VERIFY_WITH_TIMEOUT(app.isReady(), 20000);
+        key = app.bridge()->settings().apiKey;
+        QVERIFY(!key.isEmpty());
+        QTRY_VERIFY_WITH_TIMEOUT(QFile::exists(options.fallbackSecretsPath), 20000);
+    }
+    TrayApplication again(options, UpstreamProfile::builtIn());
+    again.start();
+    QTRY_VERIFY_WITH_TIMEOUT(again.isReady(), 20000);
+    QVERIFY(!again.pendingQuestion());
+    QCOMPARE(again.bridge()->settings().apiKey, key);
+}
+
+QTEST_MAIN(TestKeychain)
 #include "testKeychain.moc"

@@ -12,6 +12,7 @@
 #include <QDialogButtonBox>
 #include <QLabel>
 #include <QLineEdit>
+#include <QNetworkInterface>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QSpinBox>
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void loadsConfiguration();
     void badPortIsFlaggedInTheField();
     void portInUseIsFlagged();
+    void serverHintShowsTheRealAddresses();
     void emptyTokenIsFlagged();
     void appliesAndEmitsSettings();
     void lanAccessNeedsAKey();
@@ -118,6 +120,8 @@ void TestSettingsDialog::badPortIsFlaggedInTheField()
     QVERIFY(port->toolTip().contains(u"65535"_s));
     QVERIFY(!button(dialog, QDialogButtonBox::Ok)->isEnabled());
     QVERIFY(!button(dialog, QDialogButtonBox::Apply)->isEnabled());
+    // Its status word says what is wrong: not a port, rather than "in use".
+    QCOMPARE(field<QLabel>(dialog, "portStatus")->text(), u"not a port"_s);
     QSignalSpy applied(&dialog, &SettingsDialog::applied);
     QVERIFY(!dialog.apply());
     QCOMPARE(applied.count(), 0);
@@ -131,6 +135,31 @@ void TestSettingsDialog::badPortIsFlaggedInTheField()
     QVERIFY(dialog.isValid());
     QVERIFY(!port->property("invalid").toBool());
     QVERIFY(button(dialog, QDialogButtonBox::Apply)->isEnabled());
+    QCOMPARE(field<QLabel>(dialog, "portStatus")->text(), u"free"_s);
+}
+
+// The Server page's hint gives the addresses clients use, with the port in the field, for both
+// dialects; with the LAN switch on, the addresses other computers reach too.
+void TestSettingsDialog::serverHintShowsTheRealAddresses()
+{
+    SettingsDialog dialog(UpstreamProfile::builtIn());
+    dialog.setPortCheck([](const QString &, quint16) { return true; });
+    dialog.setSettings(sample());
+    auto *hint = field<QLabel>(dialog, "serverHint");
+    QVERIFY(!hint->text().contains(u"PORT"_s));
+    QVERIFY2(hint->text().contains(u"http://127.0.0.1:18123/v1"_s), qPrintable(hint->text()));
+    QVERIFY(hint->text().contains(u"ANTHROPIC_BASE_URL=http://127.0.0.1:18123"_s));
+    auto *port = field<QLineEdit>(dialog, "portEdit");
+    port->selectAll();
+    QTest::keyClicks(port, u"18555"_s);
+    QVERIFY(hint->text().contains(u"http://127.0.0.1:18555/v1"_s));
+    field<QCheckBox>(dialog, "lanAccessCheck")->setChecked(true);
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()
+            && !address.isLinkLocal())
+            QVERIFY2(hint->text().contains(u"http://%1:18555/v1"_s.arg(address.toString())),
+                     qPrintable(hint->text()));
+    }
 }
 
 void TestSettingsDialog::portInUseIsFlagged()

@@ -17,7 +17,10 @@
 #include "TrayController.h"
 
 #include <QAbstractButton>
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPushButton>
 #include <QTableWidget>
 #include <QAction>
@@ -26,13 +29,19 @@
 #include <QFile>
 #include <QMenu>
 #include <QMessageBox>
+#include <QNetworkInterface>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QStandardPaths>
+#include <QSystemTrayIcon>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <QTest>
+#include <QToolButton>
 #include <QUuid>
+
+#include <csignal>
 
 using namespace Qt::StringLiterals;
 
@@ -52,10 +61,19 @@ private Q_SLOTS:
     void rejectedTokensRaiseOneAlert();
     void missingKeychainAsksBeforeUsingAFile();
     void declinedFallbackKeepsSecretsInMemory();
+    void refusingKeychainAsksAndTheKeyStays();
     void openAtLoginWritesAnAutostartEntry();
     void zaiWindowOpensFromTheMenuAndTheSettings();
     void capturedTokenIsStoredLikeATypedOne();
     void captchaSourceIsTheWindowFromTheStart();
+    void quitEndsTheEventLoopWithoutATray();
+    void terminationSignalShutsDownCleanly();
+    void openWindowsComeBackWithTheirEdits();
+    void stopDuringAStreamEndsItWithAnErrorEvent();
+    void doubleClickTogglesAndAClickOpensTheMenu();
+    void firstRunShowsTheAddressesAndTheKey();
+    void lanModeShowsTheReachableAddress();
+    void headlessVariablesAreSaidToBeIgnored();
 
 private:
     std::unique_ptr<TrayApplication> makeApp(quint16 port = 0, bool start = true,
@@ -149,10 +167,30 @@ void TestTrayApplication::toggleStartsAndStopsARealServer()
     const QUrl health(u"http://127.0.0.1:%1/health"_s.arg(port));
     QCOMPARE(Http::get(health).status, 200);
 
-    app->tray()->copyUrlAction()->trigger();
+    // Copy base URL: a submenu with each dialect's URL; every copy is confirmed (offscreen: in
+    // the fallback window's notice), the key without showing it.
+    auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+    QMenu *urls = app->tray()->copyUrlAction()->menu();
+    QVERIFY(urls);
+    QCOMPARE(urls->actions(), (QList<QAction *>{app->tray()->copyOpenAiUrlAction(),
+                                                app->tray()->copyClaudeUrlAction()}));
+    QCOMPARE(app->tray()->copyOpenAiUrlAction()->text(),
+             u"For OpenAI clients (Cline, Roo Code, Kilo Code, Codex)"_s);
+    QCOMPARE(app->tray()->copyClaudeUrlAction()->text(),
+             u"For Claude Code (ANTHROPIC_BASE_URL)"_s);
+    app->tray()->copyUrlAction()->trigger(); // the fallback window's button
     QCOMPARE(QApplication::clipboard()->text(), u"http://127.0.0.1:%1/v1"_s.arg(port));
+    QVERIFY(notice->text().contains(u"on the clipboard"_s));
+    QApplication::clipboard()->clear();
+    app->tray()->copyOpenAiUrlAction()->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), u"http://127.0.0.1:%1/v1"_s.arg(port));
+    app->tray()->copyClaudeUrlAction()->trigger();
+    QCOMPARE(QApplication::clipboard()->text(), u"http://127.0.0.1:%1"_s.arg(port));
+    QVERIFY(notice->text().contains(u"ANTHROPIC_BASE_URL"_s));
     app->tray()->copyKeyAction()->trigger();
     QCOMPARE(QApplication::clipboard()->text(), app->bridge()->settings().apiKey);
+    QVERIFY(notice->text().contains(u"API key is on the clipboard"_s));
+    QVERIFY(!notice->text().contains(app->bridge()->settings().apiKey));
 
     toggle->trigger();
     QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
@@ -283,6 +321,14 @@ void TestTrayApplication::portInUseIsAnErrorWithOneAlert()
     QCOMPARE(app->bridge()->state(), BridgeController::State::Error);
     QVERIFY(app->bridge()->errorText().contains(u"already in use"_s));
     QVERIFY(app->tray()->toolTip().contains(u"error"_s));
+    // The tooltip: short lines, and no advice for the headless server's command line.
+    const QString tip = app->tray()->toolTip();
+    QVERIFY2(tip.contains(u'\n'), qPrintable(tip));
+    for (const QString &line : tip.split(u'\n'))
+        QVERIFY2(line.size() <= 60, qPrintable(line));
+    for (const QString &text : {tip, app->bridge()->errorText()}) {
+        QVERIFY2(!text.contains(u"--port"_s) && !text.contains(u"LISTEN_PORT"_s), qPrintable(text));
+    }
     QCOMPARE(alerts.count(), 1);
     QCOMPARE(alerts.at(0).at(0).toString(), u"start-failed"_s);
     QVERIFY(alerts.at(0).at(2).toString().contains(u"another port"_s));
@@ -357,9 +403,63 @@ void TestTrayApplication::declinedFallbackKeepsSecretsInMemory()
     QTRY_VERIFY(app->pendingQuestion() != nullptr);
     app->pendingQuestion()->findChild<QAbstractButton *>(u"memoryOnlyButton"_s)->click();
     QTRY_VERIFY(app->isReady());
-    QVERIFY(!app->bridge()->settings().apiKey.isEmpty());
-    QVERIFY(!QFile::exists(m_dir->filePath(u"secrets.json"_s)));
-    QCOMPARE(SettingsStore(m_settings.get(), nullptr).secretFallback(), QString());
+    const QString key = app->bridge()->settings().apiKey;
+    QVERIFY(!key.isEmpty());
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).secretFallback(), u"memory"_s);
+    // The tokens stay in memory; the API key, which the user's clients are set up with, goes to
+    // the private file so that it is the same after a restart.
+    AppSettings s = app->bridge()->settings();
+    s.tokens = {{u"mine"_s, u"tok-memory-only-7"_s}};
+    app->applySettings(s);
+    const QString path = m_dir->filePath(u"secrets.json"_s);
+    QTRY_VERIFY(QFile::exists(path));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QByteArray text = file.readAll();
+    QVERIFY(text.contains(key.toUtf8()));
+    QVERIFY(!text.contains("tok-memory-only-7"));
+    app.reset();
+    auto second = makeApp(0, false);
+    second->start();
+    QTRY_VERIFY(second->isReady());
+    QVERIFY(!second->pendingQuestion()); // the answer is kept
+    QCOMPARE(second->bridge()->settings().apiKey, key);
+    QVERIFY(second->bridge()->settings().tokens.isEmpty());
+}
+
+// A keychain that is there but refuses to store (a dismissed unlock prompt): no balloon with a
+// raw D-Bus error, but the question; whatever the answer, the API key survives a restart.
+void TestTrayApplication::refusingKeychainAsksAndTheKeyStays()
+{
+    for (const QString &button : {u"useFileButton"_s, u"memoryOnlyButton"_s}) {
+        cleanup();
+        init();
+        m_keychain->setWriteFailure(SecretStore::Status::Failed);
+        QString key;
+        {
+            auto app = makeApp(0, false);
+            app->start();
+            QTRY_VERIFY2(app->pendingQuestion() != nullptr, qPrintable(button));
+            QMessageBox *question = app->pendingQuestion();
+            QVERIFY(!question->text().contains(u"org.freedesktop"_s));
+            QVERIFY(question->detailedText().contains(u"org.freedesktop"_s));
+            auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+            QVERIFY(!notice->text().contains(u"org.freedesktop"_s));
+            key = app->bridge()->settings().apiKey;
+            QVERIFY(!key.isEmpty());
+            std::optional<SecretStore::Status> saved;
+            connect(app.get(), &TrayApplication::secretsSaved, this,
+                    [&saved](const SecretStore::Result &r) { saved = r.status; });
+            question->findChild<QAbstractButton *>(button)->click();
+            QTRY_VERIFY(saved.has_value());
+            QCOMPARE(*saved, SecretStore::Status::Ok);
+        }
+        auto second = makeApp(0, false); // the keychain still refuses
+        second->start();
+        QTRY_VERIFY(second->isReady());
+        QVERIFY(!second->pendingQuestion());
+        QCOMPARE(second->bridge()->settings().apiKey, key);
+    }
 }
 
 void TestTrayApplication::openAtLoginWritesAnAutostartEntry()
@@ -502,6 +602,254 @@ void TestTrayApplication::captchaSourceIsTheWindowFromTheStart()
     auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
     QTRY_VERIFY(notice->text().contains(u"Z.AI asks for a captcha"_s));
     QVERIFY(notice->text().contains(u"ZAI_CAPTCHA_COMMAND"_s));
+}
+
+// Quit in the fallback window (offscreen there is no tray) ends the application's event loop:
+// the window's close handling (it minimises itself without a tray) must not veto it.
+void TestTrayApplication::quitEndsTheEventLoopWithoutATray()
+{
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QVERIFY(app->tray()->mainWindow()->isVisible());
+    auto *quit = app->tray()->mainWindow()->findChild<QToolButton *>(u"quitButton"_s);
+    QVERIFY(quit);
+    QTimer::singleShot(0, quit, &QToolButton::click);
+    QTimer watchdog; // only if Quit did not end the loop
+    watchdog.setSingleShot(true);
+    connect(&watchdog, &QTimer::timeout, qApp, [] { QCoreApplication::exit(99); });
+    watchdog.start(5000);
+    QCOMPARE(QApplication::exec(), 0);
+    QVERIFY(!app->bridge()->isRunning());
+}
+
+// SIGTERM (a logout, `kill`, systemd) stops the server, saves the settings and ends the loop.
+void TestTrayApplication::terminationSignalShutsDownCleanly()
+{
+#ifdef Q_OS_UNIX
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    const quint16 port = app->bridge()->port();
+    AppSettings s = app->bridge()->settings();
+    s.maxRetries = 7;
+    app->bridge()->setSettings(s); // applied, not yet written (as by a path that saves later)
+    QTimer::singleShot(0, [] { std::raise(SIGTERM); });
+    QTimer watchdog;
+    watchdog.setSingleShot(true);
+    connect(&watchdog, &QTimer::timeout, qApp, [] { QCoreApplication::exit(99); });
+    watchdog.start(5000);
+    QCOMPARE(QApplication::exec(), 0);
+    QVERIFY(!app->bridge()->isRunning());
+    QCOMPARE(Http::get(QUrl(u"http://127.0.0.1:%1/health"_s.arg(port)), {}, 2000).status, 0);
+    QCOMPARE(SettingsStore(m_settings.get(), nullptr).loadPlain().maxRetries, 7);
+#else
+    QSKIP("POSIX signals");
+#endif
+}
+
+// Settings… from the menu and a second launch bring back the open settings window (restored
+// when minimised) with what the user typed; a minimised fallback window is restored too.
+void TestTrayApplication::openWindowsComeBackWithTheirEdits()
+{
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    app->openSettings();
+    SettingsDialog *dialog = app->settingsDialog();
+    QVERIFY(QTest::qWaitForWindowExposed(dialog));
+    auto *port = dialog->findChild<QLineEdit *>(u"portEdit"_s);
+    QVERIFY(port);
+    port->setText(u"18461"_s); // typed, not applied
+    dialog->showMinimized();
+    QVERIFY(dialog->isMinimized());
+    app->tray()->settingsAction()->trigger();
+    QCOMPARE(app->settingsDialog(), dialog);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(!dialog->isMinimized());
+    QCOMPARE(port->text(), u"18461"_s);
+
+    // A second launch (SingleInstance's activation): the open window, not the menu.
+    dialog->showMinimized();
+    app->bringToFront();
+    QVERIFY(!dialog->isMinimized());
+    QVERIFY(!app->tray()->menu()->isVisible());
+    QCOMPARE(port->text(), u"18461"_s);
+    dialog->close(); // deleted on close
+    QTRY_VERIFY(!app->settingsDialog());
+
+    // Offscreen the fallback window stands for the tray: minimised, a second launch restores it.
+    MainWindow *window = app->tray()->mainWindow();
+    window->showMinimized();
+    QVERIFY(window->isMinimized());
+    app->bringToFront();
+    QVERIFY(window->isVisible());
+    QVERIFY(!window->isMinimized());
+}
+
+// Stop server (or Quit) while a client streams: the stream ends with the dialect's error event
+// saying that the server was stopped, for the OpenAI and the Anthropic dialect alike.
+void TestTrayApplication::stopDuringAStreamEndsItWithAnErrorEvent()
+{
+    FakeZaiServer fake;
+    QVERIFY(fake.start());
+    fake.setDefaultChunks(200);
+    fake.setDefaultDelayMs(40); // a long, slow answer
+    auto app = makeApp(0, true);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    AppSettings s = app->bridge()->settings();
+    s.endpoint = fake.baseUrl().toString() + u"/api/v2/chat/completions"_s;
+    app->applySettings(s);
+    const HeaderPairs auth{{"Authorization", "Bearer " + s.apiKey.toUtf8()}};
+    const QByteArray anthropic = QJsonDocument(QJsonObject{
+        {u"model"_s, u"GLM-4.5"_s}, {u"max_tokens"_s, 100}, {u"stream"_s, true},
+        {u"messages"_s, QJsonArray{QJsonObject{{u"role"_s, u"user"_s},
+                                               {u"content"_s, u"a long answer"_s}}}}})
+                                     .toJson(QJsonDocument::Compact);
+    for (const auto &[path, body] :
+         {std::pair{QByteArray("/v1/chat/completions"),
+                    chatBody(u"GLM-4.5"_s, u"a long answer"_s, true)},
+          std::pair{QByteArray("/v1/messages"), anthropic}}) {
+        if (!app->bridge()->isRunning())
+            app->tray()->toggleAction()->trigger();
+        RawClient client;
+        QVERIFY(client.connectTo(app->bridge()->port()));
+        client.sendRequest("POST", path, body, auth);
+        // Some of the answer has arrived: the stream is open.
+        QVERIFY2(client.waitFor([](const HttpResponse &r) { return r.body.count("data:") >= 3; }),
+                 path.constData());
+        QCOMPARE(client.current().status, 200);
+        app->tray()->toggleAction()->trigger(); // Stop server
+        QVERIFY(!app->bridge()->isRunning());
+        const HttpResponse response = client.readResponse(5000);
+        QVERIFY2(response.complete, response.body.right(300).constData());
+        QList<SseEvent> events = Sse::parse(response.body);
+        events.removeIf([](const SseEvent &e) { return e.comment; });
+        QVERIFY(!events.isEmpty());
+        const SseEvent &last = events.last();
+        // The data line (an Anthropic event has its event line first).
+        const QJsonObject json =
+            QJsonDocument::fromJson(last.raw.mid(last.raw.indexOf("data:") + 5)).object();
+        QVERIFY2(json.value(u"error"_s).toObject().value(u"message"_s).toString().contains(
+                     u"server was stopped"_s),
+                 last.raw.constData());
+        if (path == "/v1/messages")
+            QVERIFY2(last.raw.startsWith("event: error"), last.raw.constData());
+    }
+}
+
+// The tray icon's gestures as QSystemTrayIcon reports them (a double click arrives as Trigger,
+// then DoubleClick): the double click toggles the server and no menu is left open to swallow
+// it; a single click opens the menu once the double-click interval has passed.
+void TestTrayApplication::doubleClickTogglesAndAClickOpensTheMenu()
+{
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    TrayController *tray = app->tray();
+    QMenu *menu = tray->menu();
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
+    tray->activate(QSystemTrayIcon::Trigger);
+    QVERIFY(!menu->isVisible()); // not yet: a second click may follow
+    tray->activate(QSystemTrayIcon::DoubleClick);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    QTest::qWait(QApplication::doubleClickInterval() + 200);
+    QVERIFY(!menu->isVisible());
+    tray->activate(QSystemTrayIcon::Trigger);
+    tray->activate(QSystemTrayIcon::DoubleClick);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Stopped);
+#if !defined(Q_OS_MACOS)
+    tray->activate(QSystemTrayIcon::Trigger);
+    QTRY_VERIFY(menu->isVisible());
+    menu->hide();
+#endif
+    tray->activate(QSystemTrayIcon::MiddleClick);
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+}
+
+// The first run says more than a new icon: a notice with both base URLs and the key.
+void TestTrayApplication::firstRunShowsTheAddressesAndTheKey()
+{
+    QString key;
+    {
+        auto app = makeApp(0, true);
+        app->start();
+        QTRY_VERIFY(app->isReady());
+        QMessageBox *notice = app->firstRunNotice();
+        QVERIFY(notice);
+        QVERIFY(QTest::qWaitForWindowExposed(notice));
+        key = app->bridge()->settings().apiKey;
+        const quint16 port = app->bridge()->port();
+        QVERIFY2(notice->text().contains(u"http://127.0.0.1:%1/v1"_s.arg(port)),
+                 qPrintable(notice->text()));
+        QVERIFY(notice->text().contains(u"ANTHROPIC_BASE_URL=http://127.0.0.1:%1<"_s.arg(port)));
+        QVERIFY(notice->text().contains(key));
+    }
+    auto second = makeApp(0, true); // not the first run any more
+    second->start();
+    QTRY_VERIFY(second->isReady());
+    QCOMPARE(second->bridge()->settings().apiKey, key);
+    QVERIFY(!second->firstRunNotice());
+}
+
+QStringList lanAddressesOfThisMachine()
+{
+    QStringList addresses;
+    for (const QHostAddress &address : QNetworkInterface::allAddresses()) {
+        if (address.protocol() == QAbstractSocket::IPv4Protocol && !address.isLoopback()
+            && !address.isLinkLocal())
+            addresses.append(address.toString());
+    }
+    return addresses;
+}
+
+// With LAN access the tray says where other computers reach the bridge, not only 127.0.0.1.
+void TestTrayApplication::lanModeShowsTheReachableAddress()
+{
+    const QStringList addresses = lanAddressesOfThisMachine();
+    if (addresses.isEmpty())
+        QSKIP("this machine has no network address besides loopback");
+    AppSettings plain;
+    plain.port = 0;
+    plain.lanAccess = true;
+    plain.language = AppSettings::Language::English;
+    auto app = makeApp(0, true);
+    SettingsStore(m_settings.get(), nullptr).savePlain(plain);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    QCOMPARE(app->bridge()->state(), BridgeController::State::Serving);
+    const quint16 port = app->bridge()->port();
+    for (const QString &address : addresses) {
+        const QString url = u"http://%1:%2/v1"_s.arg(address).arg(port);
+        QVERIFY2(app->tray()->toolTip().contains(url), qPrintable(app->tray()->toolTip()));
+        QVERIFY2(app->firstRunNotice()->text().contains(url),
+                 qPrintable(app->firstRunNotice()->text()));
+        auto *state = app->tray()->mainWindow()->findChild<QLabel *>(u"stateText"_s);
+        QVERIFY2(state->text().contains(url), qPrintable(state->text()));
+    }
+    // It answers there (with the key).
+    const HeaderPairs auth{{"Authorization", "Bearer " + app->bridge()->settings().apiKey.toUtf8()}};
+    QCOMPARE(Http::get(QUrl(u"http://%1:%2/v1/models"_s.arg(addresses.first()).arg(port)), auth)
+                 .status,
+             200);
+}
+
+// The headless server's variables do nothing in the tray app, and it says so.
+void TestTrayApplication::headlessVariablesAreSaidToBeIgnored()
+{
+    qputenv("API_ENDPOINT", "http://127.0.0.1:9/api/v2/chat/completions");
+    qputenv("LISTEN_PORT", "9");
+    auto app = makeApp(0, false);
+    app->start();
+    QTRY_VERIFY(app->isReady());
+    qunsetenv("API_ENDPOINT");
+    qunsetenv("LISTEN_PORT");
+    auto *notice = app->tray()->mainWindow()->findChild<QLabel *>(u"noticeLabel"_s);
+    QVERIFY2(notice->text().contains(u"API_ENDPOINT"_s), qPrintable(notice->text()));
+    QVERIFY(notice->text().contains(u"LISTEN_PORT"_s));
+    QVERIFY(notice->text().contains(u"Settings"_s));
+    QVERIFY(app->bridge()->settings().endpoint.isEmpty()); // not taken, as it says
 }
 
 QTEST_MAIN(TestTrayApplication)

@@ -18,6 +18,7 @@
 #include <QApplication>
 #include <QDir>
 #include <QMenu>
+#include <QMessageBox>
 #include <QPainter>
 #include <QScreen>
 #include <QSettings>
@@ -26,13 +27,74 @@
 #include <QTemporaryDir>
 #include <QTest>
 
+#if defined(Q_OS_UNIX) && !defined(Q_OS_MACOS)
+#include <dlfcn.h>
+#define ZB_HAVE_XPOINTER
+#endif
+
 using namespace Qt::StringLiterals;
+
+#ifdef ZB_HAVE_XPOINTER
+namespace {
+// Real pointer events through the X server (the XTEST extension, loaded at run time: the suite
+// needs no X development headers). Synthetic Qt events would skip the popup menu's pointer grab,
+// which is what swallowed the second click of a double click.
+class XPointer
+{
+public:
+    XPointer()
+    {
+        void *x11 = dlopen("libX11.so.6", RTLD_NOW);
+        void *xtst = dlopen("libXtst.so.6", RTLD_NOW);
+        if (!x11 || !xtst)
+            return;
+        m_open = reinterpret_cast<OpenFn>(dlsym(x11, "XOpenDisplay"));
+        m_flush = reinterpret_cast<FlushFn>(dlsym(x11, "XFlush"));
+        m_close = reinterpret_cast<FlushFn>(dlsym(x11, "XCloseDisplay"));
+        m_motion = reinterpret_cast<MotionFn>(dlsym(xtst, "XTestFakeMotionEvent"));
+        m_button = reinterpret_cast<ButtonFn>(dlsym(xtst, "XTestFakeButtonEvent"));
+        if (m_open && m_flush && m_close && m_motion && m_button)
+            m_display = m_open(nullptr);
+    }
+    ~XPointer()
+    {
+        if (m_display)
+            m_close(m_display);
+    }
+    bool isValid() const { return m_display != nullptr; }
+    void moveTo(const QPoint &p)
+    {
+        m_motion(m_display, -1, p.x(), p.y(), 0);
+        m_flush(m_display);
+    }
+    void click()
+    {
+        m_button(m_display, 1, 1, 0);
+        m_button(m_display, 1, 0, 30);
+        m_flush(m_display);
+    }
+
+private:
+    using OpenFn = void *(*)(const char *);
+    using FlushFn = int (*)(void *);
+    using MotionFn = int (*)(void *, int, int, int, unsigned long);
+    using ButtonFn = int (*)(void *, unsigned int, int, unsigned long);
+    OpenFn m_open = nullptr;
+    FlushFn m_flush = nullptr;
+    FlushFn m_close = nullptr;
+    MotionFn m_motion = nullptr;
+    ButtonFn m_button = nullptr;
+    void *m_display = nullptr;
+};
+} // namespace
+#endif
 
 class TestTrayXvfb : public QObject
 {
     Q_OBJECT
 private Q_SLOTS:
     void trayIconAppearsWithItsMenu();
+    void doubleClickOnTheIconToggles();
 
 private:
     void save(const QImage &image, const QString &name);
@@ -79,6 +141,8 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     app.start();
     QTRY_VERIFY(app.isReady());
     QCOMPARE(app.bridge()->state(), BridgeController::State::Serving);
+    QVERIFY(app.firstRunNotice()); // a first run: its notice would be in the pictures
+    app.firstRunNotice()->close();
 
     QSystemTrayIcon *icon = app.tray()->trayIcon();
     QVERIFY(icon);
@@ -124,14 +188,21 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     QMenu *menu = icon->contextMenu();
     menu->popup(QPoint(geometry.right() - menu->sizeHint().width(), geometry.bottom() + 4));
     QVERIFY(QTest::qWaitForWindowExposed(menu));
+    // With the Copy base URL submenu open: the URL for each kind of client.
+    QMenu *urls = app.tray()->copyUrlAction()->menu();
+    menu->setActiveAction(app.tray()->copyUrlAction());
+    QTest::keyClick(menu, Qt::Key_Right);
+    QVERIFY(QTest::qWaitForWindowExposed(urls));
     QTest::qWait(300);
     QScreen *screen = QGuiApplication::primaryScreen();
     const QRect area = QRect(menu->geometry().topLeft(), menu->geometry().size())
+                           .united(urls->geometry())
                            .united(geometry)
                            .adjusted(-80, -8, 8, 8)
                            .intersected(screen->geometry());
     save(screen->grabWindow(0, area.x(), area.y(), area.width(), area.height()).toImage(),
          u"tray-menu.png"_s);
+    urls->hide();
     menu->hide();
 
     // Every settings page, and the request log with a served and a failed request.
@@ -193,6 +264,56 @@ void TestTrayXvfb::trayIconAppearsWithItsMenu()
     QTest::qWait(100);
     save(app.logWindow()->grab().toImage(), u"request-log.png"_s);
     app.logWindow()->close();
+}
+
+// A real double click on the embedded icon (XEmbed, as in Xfce, MATE or LXQt) toggles the server:
+// the menu of the first click must not open at once, or it takes the second click.
+void TestTrayXvfb::doubleClickOnTheIconToggles()
+{
+    if (QGuiApplication::platformName() != u"xcb")
+        QSKIP("needs a real X server: run through tests/gui/run-with-xvfb-tray.sh");
+    QTRY_VERIFY_WITH_TIMEOUT(QSystemTrayIcon::isSystemTrayAvailable(), 20000);
+    QTemporaryDir dir;
+    QSettings ini(dir.filePath(u"zaibridge.ini"_s), QSettings::IniFormat);
+    AppSettings plain;
+    plain.port = 0;
+    plain.language = AppSettings::Language::English;
+    SettingsStore(&ini, nullptr).savePlain(plain);
+    MemorySecretStore keychain;
+    TrayApplication::Options options;
+    options.settings = &ini;
+    options.keychain = &keychain;
+    options.fallbackSecretsPath = dir.filePath(u"secrets.json"_s);
+    options.autoStartLocation = dir.filePath(u"autostart.desktop"_s);
+    options.executable = u"zaibridge"_s;
+    TrayApplication app(options, UpstreamProfile::builtIn());
+    app.start();
+    QTRY_VERIFY(app.isReady());
+    if (app.firstRunNotice())
+        app.firstRunNotice()->close();
+    QCOMPARE(app.bridge()->state(), BridgeController::State::Serving);
+    QSystemTrayIcon *icon = app.tray()->trayIcon();
+    QTRY_VERIFY_WITH_TIMEOUT(!icon->geometry().isEmpty(), 10000);
+#ifndef ZB_HAVE_XPOINTER
+    QSKIP("needs X11 and XTEST");
+#else
+    XPointer pointer;
+    if (!pointer.isValid())
+        QSKIP("libX11/libXtst (XTEST) not available");
+    pointer.moveTo(icon->geometry().center());
+    QTest::qWait(QApplication::doubleClickInterval() + 100); // no earlier click counts
+    pointer.click();
+    QTest::qWait(80);
+    pointer.click();
+    QTRY_COMPARE(app.bridge()->state(), BridgeController::State::Stopped);
+    QTest::qWait(QApplication::doubleClickInterval() + 200);
+    QVERIFY(!app.tray()->menu()->isVisible());
+    // A single click opens the menu, once the double-click interval has passed.
+    pointer.click();
+    QTRY_VERIFY(app.tray()->menu()->isVisible());
+    app.tray()->menu()->hide();
+    QCOMPARE(app.bridge()->state(), BridgeController::State::Stopped);
+#endif
 }
 
 QTEST_MAIN(TestTrayXvfb)
