@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+159"/>
+        <location filename="../src/server/ApiServer.cpp" line="+167"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -221,6 +221,11 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
     <message>
         <location line="+7"/>
         <source>OpenAI chat</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>OpenAI Responses</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

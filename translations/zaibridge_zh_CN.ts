@@ -4,7 +4,7 @@
 <context>
     <name>ApiServer</name>
     <message>
-        <location filename="../src/server/ApiServer.cpp" line="+159"/>
+        <location filename="../src/server/ApiServer.cpp" line="+167"/>
         <source>Port %1 on %2 is already in use. Stop the program that uses it, or choose another port (LISTEN_PORT or --port).</source>
         <translation>%2 上的端口 %1 已被占用。请停止占用它的程序，或换一个端口（LISTEN_PORT 或 --port）。</translation>
     </message>
@@ -228,6 +228,11 @@ Check for a ZaiBridge update, or set the signing secret or FE version in Setting
         <location line="+7"/>
         <source>OpenAI chat</source>
         <translation>OpenAI 聊天</translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>OpenAI Responses</source>
+        <translation>OpenAI Responses</translation>
     </message>
     <message>
         <location line="+2"/>
@@ -1246,8 +1251,8 @@ With &quot;Memory only&quot;, the Z.AI tokens are forgotten when ZaiBridge quits
     <message numerus="yes">
         <location line="-84"/>
         <source>Z.AI lists %n model(s): %1</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>Z.AI 列出了 %n 个模型：%1</numerusform>
         </translation>
     </message>
     <message>
