@@ -172,6 +172,7 @@ private Q_SLOTS:
     void errorShapes();
     void upstreamErrorRetriedBeforeFirstByte();
     void upstreamUnreachableIsAStatus();
+    void accountRateLimitIs429();
     void droppedAfterFirstByteIsResponseFailed();
     void keepAliveDuringSilence();
     void clientDisconnectCancelsUpstream();
@@ -635,6 +636,24 @@ void TestOpenAiResponses::upstreamUnreachableIsAStatus()
         QCOMPARE(r.status, 503);
         QVERIFY(r.error().value(u"message"_s).toString().contains(u"Could not reach Z.AI"_s));
     }
+}
+
+void TestOpenAiResponses::accountRateLimitIs429()
+{
+    TestBed bed;
+    const QString only = TestBed::makeToken(u"user-only"_s);
+    bed.config.tokens = {only};
+    bed.config.maxRetries = 0;
+    bed.fake->addValidToken(only);
+    QVERIFY(bed.start());
+    FakeReply limited;
+    limited.httpStatus = 429;
+    limited.body = R"({"detail":"Too Many Requests"})";
+    bed.fake->enqueue(limited);
+    const HttpResponse r = post(bed, responsesBody(u"GLM-4.5"_s, u"busy"_s, true));
+    QCOMPARE(r.status, 429); // a stream still gets its status before the first byte
+    QCOMPARE(r.error().value(u"type"_s).toString(), u"rate_limit_error"_s);
+    QVERIFY(r.hasHeader("retry-after"));
 }
 
 void TestOpenAiResponses::droppedAfterFirstByteIsResponseFailed()
