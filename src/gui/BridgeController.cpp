@@ -6,7 +6,6 @@
 #include "util/Redact.h"
 
 #include <QNetworkInterface>
-#include <QTcpServer>
 
 using namespace Qt::StringLiterals;
 
@@ -41,7 +40,7 @@ quint16 BridgeController::port() const
 
 QString BridgeController::baseUrl() const
 {
-    return u"http://127.0.0.1:%1/v1"_s.arg(port());
+    return anthropicBaseUrl() + u"/v1"_s;
 }
 
 QString BridgeController::anthropicBaseUrl() const
@@ -98,9 +97,7 @@ bool BridgeController::start()
     if (!m_server->start(config, m_settings.profile(m_baseProfile), &error)) {
         // The server's own text advises the headless server's flags: the tray says it in its
         // own words, short enough for a tooltip.
-        QTcpServer probe;
-        if (!probe.listen(QHostAddress(config.listenHost), config.listenPort)
-            && probe.serverError() == QAbstractSocket::AddressInUseError)
+        if (m_server->listenError() == QAbstractSocket::AddressInUseError)
             error = tr("Port %1 is already in use by another program.").arg(config.listenPort);
         error = Redact::text(error, m_settings.secrets());
         setState(State::Error, error);

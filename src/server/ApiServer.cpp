@@ -162,8 +162,10 @@ bool ApiServer::start(const BridgeConfig &config, const UpstreamProfile &profile
     const QHostAddress address = config.listenHost.compare(u"localhost"_s, Qt::CaseInsensitive) == 0
                                      ? QHostAddress(QHostAddress::LocalHost)
                                      : QHostAddress(config.listenHost);
+    m_listenError = QAbstractSocket::UnknownSocketError;
     if (!tcp->listen(address, config.listenPort)) {
-        const bool inUse = tcp->serverError() == QAbstractSocket::AddressInUseError;
+        m_listenError = tcp->serverError();
+        const bool inUse = m_listenError == QAbstractSocket::AddressInUseError;
         *error = inUse ? tr("Port %1 on %2 is already in use. Stop the program that uses it, or "
                             "choose another port (LISTEN_PORT or --port).")
                              .arg(config.listenPort)

@@ -5,6 +5,7 @@
 #include "util/RequestRecord.h"
 #include "zai/UpstreamProfile.h"
 
+#include <QAbstractSocket>
 #include <QElapsedTimer>
 #include <QObject>
 #include <QPointer>
@@ -41,6 +42,8 @@ public:
 
     bool isRunning() const { return m_tcp != nullptr; }
     quint16 port() const;
+    // Why the last start() could not listen (QAbstractSocket::UnknownSocketError when it did).
+    QAbstractSocket::SocketError listenError() const { return m_listenError; }
     QString baseUrl() const; // http://127.0.0.1:PORT/v1
     ZaiClient *client() const { return m_client; }
     // Where captcha verify parameters come from (not owned; kept across restarts and
@@ -105,4 +108,5 @@ private:
     QPointer<CaptchaSource> m_captchaSource;
     QElapsedTimer m_uptime;
     qint64 m_startedAt = 0;
+    QAbstractSocket::SocketError m_listenError = QAbstractSocket::UnknownSocketError;
 };
